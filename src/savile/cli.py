@@ -1,0 +1,135 @@
+"""The `savile` command: a thin layer over the library, one verb per stage.
+
+    savile demo                      # write the demo brand and run every stage on it
+    savile prepare savile.yaml       # brand files -> runs/prepare/
+    savile train savile.yaml train.epochs=2
+    savile evaluate savile.yaml
+    savile report savile.yaml
+
+Each verb loads the config (with dotted overrides), calls the library and prints where the output
+went. A user error prints one line per problem and exits with code 2; `--debug` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Savile: fine-tune a language model on a brand's own tasks, and prove it paid off.")
+console = Console()
+_state = {"debug": False}
+
+ConfigArg = Annotated[Path, typer.Argument(help="Project config YAML.")]
+Overrides = Annotated[Optional[list[str]], typer.Argument(help="Dotted overrides, e.g. train.epochs=2.")]
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _config(config: Path, overrides: list[str] | None):
+    from savile.config import load_config
+
+    return load_config(config, overrides)
+
+
+@app.command()
+def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Build pseudonymised, split training and evaluation data from the brand's files."""
+    from savile.data import prepare as stage
+
+    cfg = _config(config, overrides)
+    result = stage.run(cfg)
+    counts = ", ".join(f"{t} {c['train']}/{c['eval']}" for t, c in result.counts.items())
+    console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}")
+
+
+@app.command()
+def train(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Fine-tune the base model on the prepared data (LoRA through TRL and PEFT)."""
+    from savile import train as stage
+    from savile.records import PreparedData
+
+    cfg = _config(config, overrides)
+    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
+    console.print(f"adapter: {result.adapter_dir}  held-out loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
+
+
+@app.command()
+def evaluate(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Score base and tuned models on the held-out items, with paired confidence intervals."""
+    from savile import evaluate as stage
+    from savile.records import PreparedData, TrainedModel
+
+    cfg = _config(config, overrides)
+    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")))
+    _print_metrics(result.metrics)
+    console.print(f"per-example scores: {result.examples_path}")
+
+
+@app.command()
+def report(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Write the differential report (HTML and JSON)."""
+    from savile import report as stage
+    from savile.records import EvalResult, PreparedData, TrainedModel
+
+    cfg = _config(config, overrides)
+    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")),
+                       EvalResult.load(cfg.stage_dir("evaluate")))
+    console.print(f"report: {result.html_path}\njson:   {result.json_path}")
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Project folder to create.")] = Path("demo-brand"),
+    seed: Annotated[int, typer.Option(help="Seed of the generated brand files.")] = 7,
+    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Dotted override, repeatable.")] = None,
+) -> None:
+    """Write the fictional house Maison Lirelle's files and run every stage on them."""
+    from savile.demo.project import write_project
+
+    config = write_project(folder, seed=seed)
+    console.print(f"demo brand files and config: {config}")
+    for verb in (prepare, train, evaluate, report):
+        console.rule(f"savile {verb.__name__} {config}")
+        verb(config, overrides)
+
+
+def _print_metrics(metrics: dict[str, list[dict]]) -> None:
+    from rich.table import Table
+
+    table = Table("task", "metric", "base", "tuned", "delta [95% CI]", "clear gain")
+    for task, rows in metrics.items():
+        for m in rows:
+            table.add_row(task, m["metric"], f"{m['base_mean']:.3f}", f"{m['tuned_mean']:.3f}",
+                          f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]", "yes" if m["improved"] else "no")
+    console.print(table)
+
+
+def main() -> None:
+    from savile.errors import SavileError
+
+    try:
+        app(standalone_mode=False)
+    except SavileError as exc:
+        if _state["debug"]:
+            raise
+        for line in str(exc).splitlines():
+            Console(stderr=True).print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise

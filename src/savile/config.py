@@ -1,0 +1,184 @@
+"""The project config: one YAML file per brand, validated by one pydantic schema.
+
+Defaults live here and only here. Every field's description doubles as the config reference in
+the README. Any key can be overridden on the command line with a dotted path:
+
+    cfg = load_config(Path("savile.yaml"), ["train.epochs=2", "evaluate.max_items_per_task=16"])
+
+Every problem is reported at once, one line each: `train.learning_rate: must be > 0, got -1`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from savile.errors import ConfigError
+
+__all__ = [
+    "Config", "Sources", "CatalogueSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
+    "LoraSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "load_config", "TASKS",
+]
+
+TASKS = ("describe", "support", "extract")
+Task = Literal["describe", "support", "extract"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sources(_Section):
+    catalogue: Path = Field(description="Catalogue CSV, one product per row. Relative paths are taken from the config file's folder.")
+    brand_guide: Path = Field(description="Brand guide YAML: voice, preferred and banned terms, length limits, policies.")
+    conversations: Path = Field(description="Customer-service conversations, OpenAI `messages` JSONL.")
+    policies: Path | None = Field(None, description="Policy document (Markdown or text), kept with the data card.")
+
+
+class CatalogueSettings(_Section):
+    id_column: str = Field("sku", description="Column holding the unique product id.")
+    attributes: list[str] = Field(
+        ["collection", "category", "material", "colour", "hardware", "origin"],
+        min_length=1,
+        description="Attribute columns: the describe task's checked inputs and the extract task's JSON schema.",
+    )
+    context_columns: list[str] = Field(
+        ["name", "dimensions"], description="Further columns shown to the model when it describes a product."
+    )
+    text_column: str = Field("description", description="Column with the brand's reference copy (may be empty for some rows).")
+    group_by: str = Field("collection", description="Column whose values are kept whole on one side of the train/eval split.")
+
+
+class PrivacySettings(_Section):
+    key_env: str = Field("SAVILE_PII_KEY", description="Environment variable holding the pseudonymisation secret.")
+    key_file: Path = Field(Path(".savile/pii.key"), description="Key file used when the variable is unset; created on first use, never copied to outputs.")
+    order_id_patterns: list[str] = Field([r"\bLR-\d{7}\b"], description="Regular expressions for the brand's order and loyalty ids.")
+
+
+class PrepareSettings(_Section):
+    tasks: list[Task] = Field(list(TASKS), min_length=1, description="Tasks to build examples for.")
+    eval_fraction: float = Field(0.15, gt=0, lt=1, description="Share of items held out for evaluation (by group).")
+    seed: int = Field(0, description="Seed of the split.")
+
+
+class ModelSettings(_Section):
+    base: str = Field("smollm2-135m-instruct", description="Embedded model name, local HF directory, .gguf file or hub id.")
+    cache_dir: Path | None = Field(None, description="Where materialised models are kept; default $SAVILE_CACHE or ~/.cache/savile.")
+
+
+class LoraSettings(_Section):
+    rank: int = Field(16, gt=0, description="Rank r of the update B @ A.")
+    alpha: int = Field(32, gt=0, description="The update is scaled by alpha / rank.")
+    dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA input.")
+    target_modules: str | list[str] = Field("all-linear", description="Modules that get adapters; 'all-linear' is every linear layer but the head.")
+
+
+class TrainSettings(_Section):
+    method: Literal["lora"] = Field("lora", description="Adaptation technique.")
+    lora: LoraSettings = Field(default_factory=LoraSettings, description="LoRA settings.")
+    epochs: float = Field(1.0, gt=0, description="Passes over the training examples.")
+    learning_rate: float = Field(2e-4, gt=0, description="Peak learning rate (cosine decay, 5% warm-up).")
+    batch_size: int = Field(8, gt=0, description="Examples per device step.")
+    grad_accum: int = Field(1, gt=0, description="Steps accumulated per optimiser update.")
+    max_length: int = Field(512, gt=16, description="Longest example in tokens; longer ones are dropped with a count, never truncated.")
+    max_examples_per_task: int | None = Field(None, gt=0, description="Cap on training examples per task (a seeded sample); null uses all.")
+    precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="'auto' uses bf16 autocast where the CPU or GPU supports it.")
+    save_steps: int = Field(50, gt=0, description="Checkpoint every this many optimiser steps.")
+    logging_steps: int = Field(5, gt=0, description="Record the training loss every this many steps.")
+    resume: bool = Field(True, description="Resume from the latest checkpoint of an interrupted run with the same inputs.")
+    seed: int = Field(0, description="Seed of sampling, shuffling and adapter initialisation.")
+
+
+class DecodingSettings(_Section):
+    max_new_tokens: int = Field(128, gt=0, description="Most tokens generated per answer.")
+    repetition_penalty: float = Field(1.1, ge=1.0, description="CTRL-style penalty on repeated tokens (1.0 = none).")
+    no_repeat_ngram_size: int = Field(0, ge=0, description="Forbid repeating any n-gram of this size (0 = off).")
+
+
+def _decoding(**kw: Any) -> Any:
+    return Field(default_factory=lambda: DecodingSettings(**kw), description="Greedy decoding settings for this task, the same for every system.")
+
+
+class EvaluateSettings(_Section):
+    max_items_per_task: int = Field(48, gt=0, description="Held-out items scored per task (a seeded sample).")
+    batch_size: int = Field(8, gt=0, description="Prompts generated together (left-padded, with the KV cache).")
+    bootstrap_resamples: int = Field(10_000, ge=100, description="Resamples of the paired bootstrap.")
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="Confidence level of the intervals.")
+    describe: DecodingSettings = _decoding(max_new_tokens=128, repetition_penalty=1.15, no_repeat_ngram_size=4)
+    support: DecodingSettings = _decoding(max_new_tokens=128, repetition_penalty=1.15, no_repeat_ngram_size=4)
+    # JSON repeats quotes and separators by nature: a repetition penalty would hurt every system.
+    extract: DecodingSettings = _decoding(max_new_tokens=128, repetition_penalty=1.0, no_repeat_ngram_size=0)
+    seed: int = Field(0, description="Seed of the item sample and the bootstrap.")
+
+
+class Config(_Section):
+    project: str = Field(description="Project name, used in reports.")
+    output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
+    sources: Sources
+    catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    prepare: PrepareSettings = Field(default_factory=PrepareSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    train: TrainSettings = Field(default_factory=TrainSettings)
+    evaluate: EvaluateSettings = Field(default_factory=EvaluateSettings)
+    root: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by load_config).")
+
+    def path(self, p: Path) -> Path:
+        """A config path made absolute against the config file's folder."""
+        return p if p.is_absolute() else self.root / p
+
+    def stage_dir(self, stage: str) -> Path:
+        return self.path(self.output_dir) / stage
+
+    def resolved(self) -> dict[str, Any]:
+        """The config as plain JSON data, as saved beside every output."""
+        return self.model_dump(mode="json")
+
+
+def load_config(path: Path, overrides: list[str] | None = None) -> Config:
+    """Read, override and validate a project config; every problem raises at once in one ConfigError."""
+    if not path.exists():
+        raise ConfigError([f"{path}: config file not found; create one (`savile demo` writes an example)."])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: not valid YAML ({str(exc).splitlines()[0]}); fix the syntax."]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([f"{path}: top level must be a mapping of keys, got {type(data).__name__}."])
+    problems = [p for item in overrides or [] for p in _apply_override(data, item)]
+    data["root"] = str(path.resolve().parent)
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        problems += [_describe(err) for err in exc.errors()]
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def _apply_override(data: dict[str, Any], item: str) -> list[str]:
+    key, sep, raw = item.partition("=")
+    if not sep or not key:
+        return [f"override {item!r}: expected key.path=value, e.g. train.epochs=2."]
+    node = data
+    *parents, leaf = key.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            return [f"override {item!r}: {part} is not a section."]
+    node[leaf] = yaml.safe_load(raw) if raw else raw
+    return []
+
+
+def _describe(err: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"{where}: unknown key; remove it or fix its spelling (see the config reference in the README)."
+    if err["type"] == "missing":
+        return f"{where}: required key is missing; add it."
+    found = err.get("input")
+    return f"{where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {found!r}."

@@ -1,0 +1,210 @@
+"""Task metrics: pure functions that score one model output against what it should contain.
+
+Each `*_scores` function returns `dict[str, float]` with a fixed set of keys, and NaN where a
+metric is undefined for that item (the paired statistics drop NaN pairs). Matching is done on
+`normalise`d text, so case, accents, curly quotes and dash variants never decide a score.
+
+    >>> describe_scores("A Rouge Grenat bag in sable lambskin.", {"colour": "rouge grenat"},
+    ...                 {"colour": ["Rouge Grenat", "Noir"]}, [], 3, 40)["attribute_coverage"]
+    1.0
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+
+from savile.data.text import count_words, match_text, mentions, normalise, phrase_pattern
+
+__all__ = [
+    "normalise",
+    "mentions",
+    "count_words",
+    "describe_scores",
+    "support_scores",
+    "parse_json_object",
+    "extract_scores",
+]
+
+NAN = math.nan
+
+def _match_longest_first(text: str, values: Iterable[str], first: set[str]) -> set[str]:
+    """Normalised values found as whole words in normalised text, longest first, masking matches.
+
+    Masking stops a shorter value inside a longer one ("noir" in "noir minuit") from matching
+    again. Ties in length go to `first` (the product's own values), then alphabetical order.
+    """
+    found: set[str] = set()
+    for value in sorted(set(values), key=lambda v: (-len(v), v not in first, v)):
+        spans = [m.span() for m in phrase_pattern(value).finditer(text)]
+        if not spans:
+            continue
+        found.add(value)
+        for start, end in spans:
+            # Spaces keep offsets and can only add boundaries where whole words already ended.
+            text = text[:start] + " " * (end - start) + text[end:]
+    return found
+
+
+def describe_scores(
+    output: str,
+    attributes: dict[str, str],
+    vocabulary: dict[str, list[str]],
+    banned_terms: list[str],
+    min_words: int,
+    max_words: int,
+) -> dict[str, float]:
+    """Score a product description against the product's attributes and the catalogue vocabulary.
+
+    Keys: `attribute_coverage` (fraction of non-empty attributes mentioned; NaN if none given),
+    `hallucinated_attributes` (distinct vocabulary values mentioned that are none of the
+    product's own values), `any_hallucination`, `banned_term`, `length_ok`, `words`.
+
+    Own values and vocabulary values are matched (as in `mentions`) together, longest first,
+    with matched spans masked: a shorter value inside a longer mentioned one is not a separate
+    mention. This cuts
+    both ways: own colour "Noir" inside a mentioned "Noir Minuit" is neither covered nor
+    hallucinated; "Noir Minuit" itself is the hallucination. A value in several fields'
+    vocabularies (say "gold" for colour and hardware) counts once, and not at all if it is one of
+    the product's own values for any field.
+    """
+    if min_words > max_words:
+        raise ValueError(
+            f"min_words ({min_words}) is greater than max_words ({max_words}); "
+            "swap them or fix the brand guide's length limits."
+        )
+    text = match_text(output)
+    own = {match_text(v) for v in attributes.values() if v and match_text(v)}
+    candidates = own | {match_text(v) for values in vocabulary.values() for v in values}
+    candidates.discard("")
+    found = _match_longest_first(text, candidates, own)
+
+    covered = [v in found for v in own]
+    hallucinated = len(found - own)
+    words = count_words(output)
+    return {
+        "attribute_coverage": sum(covered) / len(covered) if covered else NAN,
+        "hallucinated_attributes": float(hallucinated),
+        "any_hallucination": 1.0 if hallucinated > 0 else 0.0,
+        "banned_term": 1.0 if any(mentions(output, term) for term in banned_terms) else 0.0,
+        "length_ok": 1.0 if min_words <= words <= max_words else 0.0,
+        "words": float(words),
+    }
+
+
+def support_scores(output: str, facts: list[str]) -> dict[str, float]:
+    """Score a support reply by the policy facts it states.
+
+    Key: `key_fact_recall`, the fraction of non-empty facts found in the output as whole words
+    after normalise(), with hyphens read as spaces ("30-day" == "30 day", but "30 days" is not
+    "30 day" and "30 days" is not found in "130 days"). NaN if there are no facts.
+    """
+    needles = [match_text(f) for f in facts]
+    needles = [n for n in needles if n]
+    if not needles:
+        return {"key_fact_recall": NAN}
+    text = match_text(output)
+    hits = sum(phrase_pattern(n).search(text) is not None for n in needles)
+    return {"key_fact_recall": hits / len(needles)}
+
+
+def _balanced_blocks(text: str) -> Iterable[str]:
+    """Top-level {...} blocks of text, in order, tracking JSON strings so '}' in a value is safe."""
+    start = text.find("{")
+    while start != -1:
+        depth, in_string, escaped = 0, False, False
+        for i in range(start, len(text)):
+            c = text[i]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif c == "\\":
+                    escaped = True
+                elif c == '"':
+                    in_string = False
+            elif c == '"':
+                in_string = True
+            elif c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    yield text[start : i + 1]
+                    start = text.find("{", i + 1)
+                    break
+        else:
+            return  # unbalanced (e.g. truncated output): an inner block is not the answer
+
+
+def _load_dict(text: str) -> dict | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def parse_json_object(output: str) -> tuple[dict | None, dict | None]:
+    """(strict, loose) parses of a JSON object answer; None where parsing fails.
+
+    strict: `json.loads(output.strip())` if that is a dict. loose: the strict result if there is
+    one, else the first top-level balanced {...} block that parses as a dict, which skips
+    markdown code fences and prose around the object. A truncated object is not rescued.
+
+    >>> parse_json_object('Here you go:\\n```json\\n{"colour": "Noir"}\\n```')
+    (None, {'colour': 'Noir'})
+    """
+    strict = _load_dict(output.strip())
+    if strict is not None:
+        return strict, strict
+    for block in _balanced_blocks(output):
+        loose = _load_dict(block)
+        if loose is not None:
+            return None, loose
+    return None, None
+
+
+def _field_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return normalise(value)
+    return normalise(json.dumps(value, ensure_ascii=False))  # 12 -> "12", True -> "true"
+
+
+def extract_scores(output: str, gold: dict[str, str]) -> dict[str, float]:
+    """Score an extraction answer field by field against the gold attributes.
+
+    Keys: `json_valid`, `json_valid_loose`, `field_precision`, `field_recall`, `field_f1`, and
+    the counts `tp`, `fp`, `fn` for micro averages. Fields are (key, normalised value) pairs
+    from the loose parse; keys must match exactly; gold and predicted fields with empty or null
+    values are ignored. A wrong value counts once as fp and once as fn.
+
+    Edge cases: invalid JSON predicts nothing, so every gold field is an fn. With gold fields and
+    nothing (right) predicted, precision, recall and F1 are 0. With no gold fields, recall is
+    NaN; precision and F1 are NaN if nothing is predicted either, 0 if anything is (all fp).
+    """
+    strict, loose = parse_json_object(output)
+    gold_pairs = {(k, _field_text(v)) for k, v in gold.items() if _field_text(v)}
+    pred_pairs = {(k, _field_text(v)) for k, v in (loose or {}).items() if _field_text(v)}
+    tp = len(gold_pairs & pred_pairs)
+    fp = len(pred_pairs - gold_pairs)
+    fn = len(gold_pairs - pred_pairs)
+
+    if not gold_pairs and not pred_pairs:
+        precision = recall = f1 = NAN
+    else:
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if gold_pairs else NAN
+        f1 = 2 * tp / (2 * tp + fp + fn)  # equals 2PR/(P+R); 0 when tp == 0
+    return {
+        "json_valid": 1.0 if strict is not None else 0.0,
+        "json_valid_loose": 1.0 if loose is not None else 0.0,
+        "field_precision": precision,
+        "field_recall": recall,
+        "field_f1": f1,
+        "tp": float(tp),
+        "fp": float(fp),
+        "fn": float(fn),
+    }

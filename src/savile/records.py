@@ -1,0 +1,119 @@
+"""Typed records passed between stages, each saved as `manifest.json` beside its artefacts.
+
+    prepared = PreparedData.load(cfg.stage_dir("prepare"))
+    trained = train.run(cfg, prepared)        # -> TrainedModel, saved under runs/train/
+
+Paths are stored relative to the manifest's folder, so a run folder can be moved or copied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from savile.errors import SavileError
+
+__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "MANIFEST"]
+
+MANIFEST = "manifest.json"
+R = TypeVar("R", bound="_Record")
+
+
+class _Record:
+    stage: ClassVar[str]
+    verb: ClassVar[str]
+
+    def save(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"stage": self.stage}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            data[f.name] = _relative(value, folder) if isinstance(value, Path) else value
+        out = folder / MANIFEST
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls: type[R], folder: Path) -> R:
+        path = folder / MANIFEST
+        if not path.exists():
+            raise SavileError(f"{path} not found: run `savile {cls.verb}` first.")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.pop("stage", None) != cls.stage:
+            raise SavileError(f"{path} is not a {cls.stage} manifest; point at the {cls.stage} folder.")
+        kwargs = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            value = data[f.name]
+            kwargs[f.name] = (folder / value).resolve() if f.type in ("Path", Path) else value
+        return cls(**kwargs)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+@dataclass(frozen=True)
+class PreparedData(_Record):
+    """Written by `data.prepare.run`, read by `train.run` and `evaluate.run`."""
+
+    stage: ClassVar[str] = "prepare"
+    verb: ClassVar[str] = "prepare"
+    train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta"} per line
+    eval_path: Path
+    card_path: Path           # data card (Markdown)
+    counts: dict[str, dict[str, int]]   # task -> split -> examples
+    vocabulary: dict[str, list[str]]    # attribute -> the catalogue's closed set of values
+    pii_replaced: dict[str, int]        # kind -> values pseudonymised
+    fingerprint: str          # sha256 of the sources and the prepare settings
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrainedModel(_Record):
+    """Written by `train.run`: a PEFT adapter over the base model, and how it was made."""
+
+    stage: ClassVar[str] = "train"
+    verb: ClassVar[str] = "train"
+    adapter_dir: Path
+    base_model: str           # the spec as configured
+    base_path: str            # the local directory it resolved to
+    method: str
+    data_fingerprint: str
+    seed: int
+    train_examples: dict[str, int]
+    train_tokens: int
+    dropped_too_long: int
+    loss_history: list[dict[str, float]]
+    eval_loss: float
+    train_seconds: float
+    versions: dict[str, str]
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvalResult(_Record):
+    """Written by `evaluate.run`: per-example scores and paired statistics, base vs tuned."""
+
+    stage: ClassVar[str] = "evaluate"
+    verb: ClassVar[str] = "evaluate"
+    examples_path: Path       # JSONL, one line per (task, item, system)
+    systems: dict[str, str]   # system name -> what it is
+    metrics: dict[str, list[dict[str, Any]]]   # task -> PairedDelta dicts
+    decoding: dict[str, dict[str, Any]]
+    prompts: dict[str, dict[str, str]]         # system -> task -> system prompt
+    seconds: float
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportResult(_Record):
+    stage: ClassVar[str] = "report"
+    verb: ClassVar[str] = "report"
+    html_path: Path
+    json_path: Path
