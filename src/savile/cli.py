@@ -13,6 +13,7 @@ went. A user error prints one line per problem and exits with code 2; `--debug` 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -41,9 +42,9 @@ def _config(config: Path, overrides: list[str] | None):
 @app.command()
 def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     """Build pseudonymised, split training and evaluation data from the brand's files."""
+    cfg = _config(config, overrides)
     from savile.data import prepare as stage
 
-    cfg = _config(config, overrides)
     result = stage.run(cfg)
     counts = ", ".join(f"{t} {c['train']}/{c['eval']}" for t, c in result.counts.items())
     console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}")
@@ -52,10 +53,10 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
 @app.command()
 def train(config: ConfigArg, overrides: Overrides = None) -> None:
     """Fine-tune the base model on the prepared data (LoRA through TRL and PEFT)."""
+    cfg = _config(config, overrides)
     from savile import train as stage
     from savile.records import PreparedData
 
-    cfg = _config(config, overrides)
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
     console.print(f"adapter: {result.adapter_dir}  held-out loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
 
@@ -63,10 +64,10 @@ def train(config: ConfigArg, overrides: Overrides = None) -> None:
 @app.command()
 def evaluate(config: ConfigArg, overrides: Overrides = None) -> None:
     """Score base and tuned models on the held-out items, with paired confidence intervals."""
+    cfg = _config(config, overrides)
     from savile import evaluate as stage
     from savile.records import PreparedData, TrainedModel
 
-    cfg = _config(config, overrides)
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")))
     _print_metrics(result.metrics)
     console.print(f"per-example scores: {result.examples_path}")
@@ -75,10 +76,10 @@ def evaluate(config: ConfigArg, overrides: Overrides = None) -> None:
 @app.command()
 def report(config: ConfigArg, overrides: Overrides = None) -> None:
     """Write the differential report (HTML and JSON)."""
+    cfg = _config(config, overrides)
     from savile import report as stage
     from savile.records import EvalResult, PreparedData, TrainedModel
 
-    cfg = _config(config, overrides)
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")),
                        EvalResult.load(cfg.stage_dir("evaluate")))
     console.print(f"report: {result.html_path}\njson:   {result.json_path}")
@@ -93,11 +94,15 @@ def demo(
     """Write the fictional house Maison Lirelle's files and run every stage on them."""
     from savile.demo.project import write_project
 
+    started = time.perf_counter()
     config = write_project(folder, seed=seed)
     console.print(f"demo brand files and config: {config}")
     for verb in (prepare, train, evaluate, report):
         console.rule(f"savile {verb.__name__} {config}")
+        t0 = time.perf_counter()
         verb(config, overrides)
+        console.print(f"[dim]{verb.__name__}: {time.perf_counter() - t0:.0f} s[/dim]")
+    console.print(f"demo finished in {(time.perf_counter() - started) / 60:.1f} min")
 
 
 def _print_metrics(metrics: dict[str, list[dict]]) -> None:

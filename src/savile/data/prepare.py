@@ -36,7 +36,11 @@ def run(cfg: Config) -> PreparedData:
 
         raise DataError(f"{cfg.path(src.policies)}: policy document not found; fix sources.policies or remove it.")
 
-    pseudo = Pseudonymiser(load_key(cfg.privacy.key_env, cfg.path(cfg.privacy.key_file)), cfg.privacy.order_id_patterns)
+    # The brand's own proper nouns (its name, collections, product names) look like people's names
+    # after "Dear" or "this is"; they are catalogue facts, not personal data.
+    not_names = {guide.brand, *(r[a] for r in rows for a in (cat.group_by, "name", "collection") if r.get(a))}
+    key = load_key(cfg.privacy.key_env, cfg.path(cfg.privacy.key_file))
+    pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names)
     pii: Counter[str] = Counter()
     for conv in track(conversations, description="pseudonymising conversations"):
         conv["messages"], found = pseudo.pseudonymise_messages(conv["messages"])

@@ -14,8 +14,8 @@ __all__ = ["write_project", "DEMO_SETTINGS"]
 
 # Sized so the whole demo runs in well under 15 minutes on 2 CPU cores (README, "Walk-through").
 DEMO_SETTINGS = {
-    "train": {"max_examples_per_task": 300, "epochs": 1, "batch_size": 8, "learning_rate": 3e-4},
-    "evaluate": {"max_items_per_task": 48},
+    "train": {"max_examples_per_task": 160, "epochs": 1, "batch_size": 8, "learning_rate": 4e-4},
+    "evaluate": {"max_items_per_task": 32, "batch_size": 32},
 }
 
 

@@ -2,6 +2,11 @@
 
 Prompts are sorted by length before batching so a batch wastes little on padding; answers come
 back in the caller's order.
+
+Loops ("bespoke, bespoke, ...") are stopped by forbidding an n-gram to repeat *within the answer*.
+transformers' own `no_repeat_ngram_size` and `repetition_penalty` also count the prompt, which
+stops a model from copying "Toile Lirelle canvas" from the product sheet: exactly what the
+describe and extract tasks ask for.
 """
 
 from __future__ import annotations
@@ -13,12 +18,32 @@ from rich.progress import Progress
 
 from savile.config import DecodingSettings
 
-__all__ = ["generate"]
+__all__ = ["generate", "AnswerNoRepeatNGram"]
+
+
+class AnswerNoRepeatNGram:
+    """Logits processor: ban any token that would repeat an n-gram of the generated answer."""
+
+    def __init__(self, n: int, prompt_length: int):
+        self.n, self.start = n, prompt_length
+
+    def __call__(self, input_ids, scores):
+        answer = input_ids[:, self.start :].tolist()
+        for row, tokens in enumerate(answer):
+            if len(tokens) < self.n:
+                continue
+            prefix = tuple(tokens[len(tokens) - self.n + 1 :])
+            banned = [tokens[i + self.n - 1] for i in range(len(tokens) - self.n + 1)
+                      if tuple(tokens[i : i + self.n - 1]) == prefix]
+            if banned:
+                scores[row, banned] = float("-inf")
+        return scores
 
 
 def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSettings, batch_size: int,
              bf16: bool, label: str = "generating") -> list[str]:
     import torch
+    from transformers import LogitsProcessorList
 
     tokenizer.padding_side = "left"
     order = sorted(range(len(chats)), key=lambda i: -len(str(chats[i])))
@@ -33,13 +58,16 @@ def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSe
                 [chats[i] for i in idx], add_generation_prompt=True, padding=True,
                 return_tensors="pt", return_dict=True,
             ).to(device)
+            prompt_length = batch["input_ids"].shape[1]
+            processors = LogitsProcessorList()
+            if decoding.no_repeat_ngram_size:
+                processors.append(AnswerNoRepeatNGram(decoding.no_repeat_ngram_size, prompt_length))
             out = model.generate(
                 **batch, do_sample=False, max_new_tokens=decoding.max_new_tokens,
-                repetition_penalty=decoding.repetition_penalty,
-                no_repeat_ngram_size=decoding.no_repeat_ngram_size or None,
+                repetition_penalty=decoding.repetition_penalty, logits_processor=processors,
                 pad_token_id=tokenizer.pad_token_id,
             )
-            new = out[:, batch["input_ids"].shape[1] :]
+            new = out[:, prompt_length:]
             for i, text in zip(idx, tokenizer.batch_decode(new, skip_special_tokens=True)):
                 answers[i] = text.strip()
             progress.advance(bar, len(idx))

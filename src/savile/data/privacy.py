@@ -1,0 +1,299 @@
+"""Keyed pseudonymisation of personal data in customer-service conversations.
+
+Every value `detect` finds is replaced by a pseudonym derived from
+HMAC-SHA256(key, kind + "\\x00" + normalised value): one person keeps one token across the whole
+dataset, a different key gives different tokens, and without the key the mapping cannot be
+rebuilt. No reversible mapping is stored anywhere.
+
+    key = load_key("SAVILE_PII_KEY", Path(".savile/pii.key"))
+    pseudo = Pseudonymiser(key)
+    text, counts = pseudo.pseudonymise("Hello Claire Martin, your order LR-4839201 has shipped.")
+    # text like "Hello Nora Vance, your order LR-0571936 has shipped." (the names depend on the key)
+    # counts == Counter({'person_name': 1, 'order_id': 1})
+
+Pseudonym formats: names -> a fictitious name with as many parts as the original (the first name
+keyed on its own, so "Claire Martin" -> "Nora Vance" and a later "Claire" -> "Nora"); email ->
+"nora.vance.3fa2@example.com"; phone -> "+00 " and keyed digits in the original's grouping;
+card -> "[CARD-1a2b3c]"; IBAN -> "[IBAN-1a2b3c]"; order id -> the original with its digits
+replaced; address -> "<n> Example Street, <City>".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import stat
+import unicodedata
+import warnings
+from collections import Counter
+from collections.abc import Collection, Sequence
+from itertools import cycle
+from pathlib import Path
+
+from savile.data.pii_detect import (DEFAULT_ORDER_ID_PATTERNS, KINDS, Finding, detect, follows_title, name_parts,
+                                    resolve_overlaps)
+from savile.errors import DataError
+
+__all__ = ["KINDS", "Finding", "detect", "load_key", "Pseudonymiser"]
+
+# Fictitious names and towns; plain ASCII so they also make e-mail addresses.
+FIRST_NAMES = (
+    "Nora", "Maren", "Ada", "Livia", "Otto", "Selma", "Arlo", "Greta", "Milo", "Iris", "Thea", "Vera", "Caspar",
+    "Elsa", "Jonah", "Mira", "Oskar", "Ruth", "Silas", "Talia", "Ivo", "Juno", "Lotte", "Nadia", "Orla", "Pavel",
+    "Soren", "Tessa", "Vito", "Wren", "Yara", "Zeno", "Alba", "Cleo", "Dario", "Ansel", "Bram", "Cosima", "Dagny",
+    "Edda", "Fenna", "Gideon", "Idris", "Jory", "Linnea", "Magnus", "Nell", "Oona", "Rune", "Zita",
+)
+LAST_NAMES = (
+    "Vance", "Hale", "Marlow", "Quill", "Thorne", "Ashby", "Calloway", "Dorsey", "Ellery", "Fenwick", "Garland",
+    "Harrow", "Ives", "Kendrick", "Lowell", "Mercer", "Norwood", "Oakley", "Pryce", "Radley", "Sutton",
+    "Tolliver", "Upton", "Voss", "Wexford", "Yardley", "Ainsley", "Brandt", "Corwin", "Easton", "Fairley",
+    "Gaskell", "Hollis", "Kestrel", "Lindqvist", "Morrow", "Nyberg", "Orsini", "Pell", "Rowan", "Sterling",
+    "Tasker", "Vale", "Winslow", "Brennan", "Carrow", "Dunmore", "Everly", "Falk", "Greer",
+)
+CITIES = (
+    "Northbury", "Eastmere", "Westholm", "Southvale", "Brightmoor", "Oakhaven", "Millbrook", "Stonebridge",
+    "Fairhaven", "Kingsmere", "Larkfield", "Marshwood", "Redcliff", "Silverdale", "Willowby", "Ravenholt",
+)
+
+
+def load_key(env_var: str = "SAVILE_PII_KEY", key_file: Path | None = None) -> bytes:
+    """The secret for keyed pseudonyms.
+
+    The environment variable `env_var` wins (any non-empty string, utf-8 encoded). Otherwise
+    `key_file` is read (its stripped text, utf-8 encoded, so the same string works in either
+    place); if it does not exist it is created with 32 random bytes as hex and mode 0o600. The
+    key is never written anywhere else.
+    """
+    value = os.environ.get(env_var, "")
+    if value:
+        return value.encode("utf-8")
+    if key_file is None:
+        raise DataError(
+            f"no pseudonymisation key: environment variable {env_var} is unset and no key file was given. "
+            f"Set {env_var} to a secret string, or set privacy.key_file to a path (created on first use).")
+    key_file = Path(key_file)
+    if not key_file.exists():
+        try:
+            _create_key_file(key_file)
+        except FileExistsError:
+            pass  # another process created it first: read theirs
+        except OSError as err:
+            raise DataError(f"{key_file}: cannot create the pseudonymisation key file ({err.strerror}). "
+                            f"Point privacy.key_file at a writable place, or set {env_var}.") from None
+    elif stat.S_IMODE(key_file.stat().st_mode) & 0o077:
+        warnings.warn(f"{key_file}: pseudonymisation key is readable by other users; run `chmod 600 {key_file}`.",
+                      stacklevel=2)
+    try:
+        key = key_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"{key_file}: cannot read the pseudonymisation key ({type(err).__name__}). "
+                        f"Fix the file, or set {env_var} instead.") from None
+    if not key:
+        raise DataError(f"{key_file}: the pseudonymisation key file is empty. "
+                        f"Delete it to have a new key created, or set {env_var}.")
+    return key.encode("utf-8")
+
+
+def _create_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: never overwrite a key another process just wrote; 0o600 from the first byte.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may only remove bits, but be explicit
+        os.write(fd, (secrets.token_hex(32) + "\n").encode("ascii"))
+    finally:
+        os.close(fd)
+
+
+def _plain(value: str) -> str:
+    """Casefolded, accents stripped, apostrophes unified, whitespace collapsed: the value that is keyed."""
+    decomposed = unicodedata.normalize("NFKD", value.replace("’", "'"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+class _NameMemory:
+    """Names found in one conversation, so later bare mentions ("Claire", "Martin") are replaced too."""
+
+    def __init__(self) -> None:
+        self.roles: dict[str, str] = {}  # plain part -> "first" | "last"
+        self.surfaces: set[str] = set()  # spellings to look for: full names, first and last parts
+
+    def add(self, text: str, finding: Finding) -> None:
+        parts = name_parts(finding.text)
+        if len(parts) == 1:
+            self.roles.setdefault(_plain(parts[0]), "last" if follows_title(text, finding.start) else "first")
+        else:
+            self.roles.setdefault(_plain(parts[0]), "first")
+            self.roles.setdefault(_plain(parts[-1]), "last")
+            self.surfaces.add(parts[-1])
+        self.surfaces.update((finding.text, parts[0]))
+
+    def mentions(self, text: str) -> list[Finding]:
+        found = []
+        for surface in self.surfaces:
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, surface.split())) + r"(?!\w)"
+            found += [Finding("person_name", m.start(), m.end(), m.group()) for m in re.finditer(pattern, text)]
+        return found
+
+    def roles_of(self, text: str, finding: Finding) -> list[str]:
+        parts = name_parts(finding.text)
+        if len(parts) == 1:
+            if follows_title(text, finding.start):
+                return ["last"]
+            return [self.roles.get(_plain(parts[0]), "first")]
+        return ["first"] * (len(parts) - 1) + ["last"]
+
+
+class Pseudonymiser:
+    """Replaces personal data with deterministic keyed pseudonyms.
+
+    `order_id_patterns` are the brand's order/loyalty id regexes; `not_names` are capitalised
+    phrases never taken for a person (the brand, its collections: "Maison Lirelle").
+
+    Texts this instance has written are recognised (a 16-byte digest each is kept) and returned
+    unchanged, so running it again over its own output replaces nothing. A fresh instance re-keys
+    names and order ids, whose pseudonyms look like real ones; the other formats are never
+    detected again.
+    """
+
+    def __init__(self, key: bytes, order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *,
+                 not_names: Collection[str] = ()):
+        if not isinstance(key, bytes) or not key:
+            found = "empty bytes" if isinstance(key, bytes) else type(key).__name__
+            raise DataError(f"the pseudonymisation key must be non-empty bytes, got {found}. "
+                            "Pass the result of load_key().")
+        self._key = key
+        self._patterns = tuple(order_id_patterns)
+        self._not_names = tuple(not_names)
+        detect("", self._patterns)  # a bad pattern fails here, not midway through a dataset
+        self._written: set[bytes] = set()
+
+    def __repr__(self) -> str:
+        return f"Pseudonymiser(key=<{len(self._key)} bytes>, order_id_patterns={list(self._patterns)!r})"
+
+    def pseudonymise(self, text: str) -> tuple[str, Counter[str]]:
+        """Replace every finding in `text`; return the new text and the count per kind."""
+        texts, counts = self._pseudonymise_texts([text])
+        return texts[0], counts
+
+    def pseudonymise_messages(self, messages: list[dict]) -> tuple[list[dict], Counter[str]]:
+        """The same over each message's 'content' (other keys kept); names are remembered across the messages."""
+        for i, message in enumerate(messages):
+            content = message.get("content")
+            if content is not None and not isinstance(content, str):
+                raise DataError(f"message {i} has content of type {type(content).__name__}; Savile pseudonymises "
+                                "text only. Normalise messages to {'role': ..., 'content': str} at ingestion.")
+        texts = [m.get("content") or "" for m in messages]
+        new_texts, counts = self._pseudonymise_texts(texts)
+        out = [({**m, "content": new} if m.get("content") else dict(m)) for m, new in zip(messages, new_texts)]
+        return out, counts
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _pseudonymise_texts(self, texts: list[str]) -> tuple[list[str], Counter[str]]:
+        fresh = [not self._is_own(t) for t in texts]
+        primary = [detect(t, self._patterns, not_names=self._not_names) if f else [] for t, f in zip(texts, fresh)]
+        memory = _NameMemory()
+        for t, found in zip(texts, primary):
+            for f in found:
+                if f.kind == "person_name":
+                    memory.add(t, f)
+        counts: Counter[str] = Counter()
+        out = []
+        for t, is_fresh, found in zip(texts, fresh, primary):
+            if not is_fresh:
+                out.append(t)
+                continue
+            findings = resolve_overlaps([*found, *memory.mentions(t)])
+            new = self._replace(t, findings, memory)
+            counts.update(f.kind for f in findings)
+            if new != t:
+                self._written.add(hashlib.blake2b(new.encode("utf-8"), digest_size=16).digest())
+            out.append(new)
+        return out, counts
+
+    def _is_own(self, text: str) -> bool:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() in self._written
+
+    def _replace(self, text: str, findings: list[Finding], memory: _NameMemory) -> str:
+        pieces, pos = [], 0
+        for f in findings:
+            pieces += [text[pos:f.start], self._pseudonym(text, f, memory)]
+            pos = f.end
+        return "".join([*pieces, text[pos:]])
+
+    def _digest(self, kind: str, value: str) -> bytes:
+        return hmac.new(self._key, f"{kind}\x00{value}".encode("utf-8"), hashlib.sha256).digest()
+
+    def _pseudonym(self, text: str, f: Finding, memory: _NameMemory) -> str:
+        if f.kind == "person_name":
+            roles = memory.roles_of(text, f)
+            return " ".join(self._name_part(part, role) for part, role in zip(name_parts(f.text), roles))
+        if f.kind == "email":
+            h = self._digest("email", f.text.casefold())
+            first, last = _pick(FIRST_NAMES, h[:8]), _pick(LAST_NAMES, h[8:16])
+            return f"{first.lower()}.{last.lower()}.{h[16:18].hex()}@example.com"
+        if f.kind == "phone":
+            h = self._digest("phone", re.sub(r"\D", "", f.text))
+            return "+00 " + _fill_digits(f.text.lstrip("+"), h)
+        if f.kind in ("card", "iban"):
+            h = self._digest(f.kind, re.sub(r"[^0-9A-Za-z]", "", f.text).upper())
+            return f"[{f.kind.upper()}-{h[:3].hex()}]"
+        if f.kind == "order_id":
+            return self._order_id(f.text)
+        if f.kind == "address":
+            h = self._digest("address", re.sub(r"[\W_]+", " ", _plain(f.text)).strip())
+            return f"{1 + int.from_bytes(h[:4], 'big') % 199} Example Street, {_pick(CITIES, h[4:12])}"
+        raise AssertionError(f"unknown kind {f.kind!r}")
+
+    def _name_part(self, part: str, role: str) -> str:
+        names = FIRST_NAMES if role == "first" else LAST_NAMES
+        i = int.from_bytes(self._digest("person_name", f"{role}\x00{_plain(part)}")[:8], "big") % len(names)
+        if _plain(names[i]) == _plain(part):  # a pseudonym never equals the original
+            i = (i + 1) % len(names)
+        return names[i]
+
+    def _order_id(self, value: str) -> str:
+        """Digits replaced, letters and separators kept ("LR-4839201" -> "LR-0571936"); an id without digits
+        keeps its prefix up to the last separator and has the rest replaced ("ORD-QWERTY" -> "ORD-HZKQAE")."""
+        has_digits = any(c.isdigit() for c in value)
+        for attempt in range(100):
+            h = self._digest("order_id", f"{value}\x00{attempt}" if attempt else value)
+            new = _fill_digits(value, h) if has_digits else _fill_alnum(value, h)
+            if new != value:
+                return new
+        raise AssertionError("100 keyed candidates all equal the original")  # odds about 1e-700
+
+
+def _pick(options: Sequence[str], h: bytes) -> str:
+    return options[int.from_bytes(h, "big") % len(options)]
+
+
+def _digit_stream(h: bytes) -> str:
+    # The low 60 decimal digits of the 256-bit digest: uniform enough, and longer than any id.
+    return f"{int.from_bytes(h, 'big'):078d}"[-60:]
+
+
+def _fill_digits(shape: str, h: bytes) -> str:
+    digits = cycle(_digit_stream(h))
+    return "".join(next(digits) if c.isdigit() else c for c in shape)
+
+
+def _fill_alnum(shape: str, h: bytes) -> str:
+    """Keep everything up to the last separator ("ORD-"), replace the letters and digits after it."""
+    cut = max((i + 1 for i, c in enumerate(shape) if not c.isalnum()), default=0)
+    if cut == len(shape):
+        cut = 0
+    stream = cycle(h)
+
+    def swap(c: str) -> str:
+        b = next(stream)
+        if c.isdigit():
+            return str(b % 10)
+        letter = chr(ord("A") + b % 26)
+        return letter if c.isupper() else letter.lower() if c.isalpha() else c
+
+    return shape[:cut] + "".join(swap(c) for c in shape[cut:])

@@ -1,0 +1,75 @@
+"""Config validation: every problem reported at once with its path, overrides, and the CLI's exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from savile.config import load_config
+from savile.errors import ConfigError
+
+MINIMAL = {"project": "p", "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "m.jsonl"}}
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "savile.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_defaults_fill_everything_and_paths_resolve_against_the_config(tmp_path):
+    cfg = load_config(_write(tmp_path, MINIMAL))
+    assert cfg.train.lora.rank == 16 and cfg.model.base == "smollm2-135m-instruct"
+    assert cfg.path(cfg.sources.catalogue) == tmp_path.resolve() / "c.csv"
+    assert cfg.stage_dir("train") == tmp_path.resolve() / "runs" / "train"
+
+
+def test_dotted_overrides_are_parsed_as_yaml_and_validated(tmp_path):
+    cfg = load_config(_write(tmp_path, MINIMAL), ["train.epochs=2", "train.lora.rank=8", "prepare.tasks=[describe]"])
+    assert cfg.train.epochs == 2.0 and cfg.train.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
+
+
+def test_every_problem_is_reported_with_its_path_and_value(tmp_path):
+    bad = MINIMAL | {"train": {"learning_rate": -1, "epoch": 2}, "evaluate": {"batch_size": 0}}
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, bad), ["nonsense"])
+    problems = err.value.problems
+    assert len(problems) == 4
+    assert any(p.startswith("train.learning_rate:") and "-1" in p for p in problems)
+    assert any(p.startswith("train.epoch:") and "unknown key" in p for p in problems)
+    assert any(p.startswith("evaluate.batch_size:") and "got 0" in p for p in problems)
+    assert any("key.path=value" in p for p in problems)
+
+
+def test_missing_required_key_and_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="sources: required key is missing"):
+        load_config(_write(tmp_path, {"project": "p"}))
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_cli_prints_one_line_per_problem_and_exits_2(tmp_path):
+    path = _write(tmp_path, MINIMAL | {"train": {"learning_rate": -1, "batch_size": "eight"}})
+    proc = subprocess.run([sys.executable, "-m", "savile", "prepare", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 2 and all(l.startswith("error: train.") for l in lines), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_names_a_missing_source_file(tmp_path):
+    path = _write(tmp_path, MINIMAL)
+    proc = subprocess.run([sys.executable, "-m", "savile", "prepare", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "g.yaml" in proc.stderr and "not found" in proc.stderr
+
+
+def test_readme_config_reference_matches_the_schema():
+    from savile.config import reference_markdown
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert reference_markdown() in readme, "regenerate the README's config reference: python -m savile.config"

@@ -1,0 +1,131 @@
+"""prepare -> train -> evaluate -> report on a small demo brand and a tiny random model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write_config
+
+from savile.config import load_config
+from savile.records import EvalResult, PreparedData, ReportResult, TrainedModel
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, demo_sources, tiny_model_dir):
+    folder = tmp_path_factory.mktemp("project")
+    path = write_config(
+        folder, demo_sources,
+        model={"base": str(tiny_model_dir)},
+        train={"max_examples_per_task": 16, "batch_size": 4, "save_steps": 4, "logging_steps": 1,
+               "learning_rate": 5e-3, "precision": "fp32"},
+        evaluate={"max_items_per_task": 4, "batch_size": 4, "bootstrap_resamples": 200,
+                  "describe": {"max_new_tokens": 8}, "support": {"max_new_tokens": 8}, "extract": {"max_new_tokens": 8}},
+    )
+    return load_config(path)
+
+
+@pytest.fixture(scope="module")
+def prepared(project):
+    from savile.data import prepare
+
+    return prepare.run(project)
+
+
+@pytest.fixture(scope="module")
+def trained(project, prepared):
+    from savile import train
+
+    return train.run(project, prepared)
+
+
+def _rows(path):
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_prepare_splits_by_group_and_writes_its_manifest(project, prepared):
+    train_rows, eval_rows = _rows(prepared.train_path), _rows(prepared.eval_path)
+    assert {r["task"] for r in train_rows} == {"describe", "support", "extract"}
+    for task in ("describe", "support", "extract"):
+        assert prepared.counts[task]["train"] > 0 and prepared.counts[task]["eval"] > 0
+    for task in ("describe", "extract", "support"):
+        train_groups = {r["group"] for r in train_rows if r["task"] == task}
+        eval_groups = {r["group"] for r in eval_rows if r["task"] == task}
+        assert not train_groups & eval_groups
+    assert PreparedData.load(project.stage_dir("prepare")) == prepared
+    assert "| describe |" in prepared.card_path.read_text()
+
+
+def test_prepare_replaces_personal_data(demo_sources, prepared):
+    assert prepared.pii_replaced.get("email", 0) > 0 and prepared.pii_replaced.get("person_name", 0) > 0
+    emails = set()
+    for line in demo_sources.conversations.read_text(encoding="utf-8").splitlines():
+        for m in json.loads(line)["messages"]:
+            emails.update(w.strip(".,;:()") for w in m["content"].split() if "@" in w)
+    assert emails
+    blob = prepared.train_path.read_text(encoding="utf-8") + prepared.eval_path.read_text(encoding="utf-8")
+    assert not [e for e in emails if e in blob]
+
+
+def test_extract_gold_is_valid_json_of_catalogue_values(prepared):
+    rows = [r for r in _rows(prepared.train_path) if r["task"] == "extract"]
+    for r in rows[:50]:
+        gold = json.loads(r["messages"][-1]["content"])
+        assert gold == r["meta"]["gold"]
+        for key, value in gold.items():
+            assert value in prepared.vocabulary[key]
+
+
+def test_training_changes_only_adapter_weights_and_writes_the_adapter(project, trained, tiny_model_dir):
+    from peft import PeftModel
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM
+
+    assert {p.name for p in trained.adapter_dir.iterdir()} >= {"adapter_config.json", "adapter_model.safetensors"}
+    adapter = load_file(trained.adapter_dir / "adapter_model.safetensors")
+    assert adapter and all("lora_" in k for k in adapter)
+    assert any(float(v.abs().sum()) > 0 for k, v in adapter.items() if "lora_B" in k)  # B starts at zero
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    before = {k: v.clone() for k, v in base.state_dict().items()}
+    merged = PeftModel.from_pretrained(base, trained.adapter_dir).merge_and_unload()
+    changed = [k for k, v in merged.state_dict().items() if not (v == before[k]).all()]
+    assert changed and all("proj" in k for k in changed)  # attention and MLP projections only
+
+
+def test_training_records_loss_history_and_lowers_loss(trained):
+    losses = [h["loss"] for h in trained.loss_history]
+    assert len(losses) >= 4
+    assert min(losses[-3:]) < losses[0]
+    assert trained.train_tokens > 0 and trained.versions["peft"]
+    assert TrainedModel.load(trained.adapter_dir.parent) == trained
+
+
+def test_training_resumes_from_its_checkpoint(project, prepared, trained, capsys):
+    from savile import train
+
+    ckpts = sorted((project.stage_dir("train") / "checkpoints").glob("checkpoint-*"))
+    assert ckpts, "periodic checkpoints must be written"
+    again = train.run(project, prepared)  # same inputs: resumes at the last checkpoint
+    assert again.loss_history[-1]["step"] == trained.loss_history[-1]["step"]
+    assert again.train_seconds < trained.train_seconds + 5
+
+
+def test_evaluate_and_report(project, prepared, trained):
+    from savile import evaluate, report
+
+    result = evaluate.run(project, prepared, trained)
+    rows = _rows(result.examples_path)
+    assert {(r["task"], r["system"]) for r in rows} == {(t, s) for t in ("describe", "support", "extract") for s in ("base", "tuned")}
+    names = {m["metric"] for m in result.metrics["describe"]}
+    assert {"attribute_coverage", "banned_term", "any_hallucination", "length_ok"} <= names
+    assert {m["metric"] for m in result.metrics["extract"]} >= {"json_valid", "field_f1"}
+    assert all(m["n"] == 4 for m in result.metrics["describe"])
+    assert EvalResult.load(project.stage_dir("evaluate")) == result
+
+    rep = report.run(project, prepared, trained, result)
+    html = rep.html_path.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "attribute_coverage" in html
+    assert "http://" not in html and "https://" not in html  # self-contained
+    data = json.loads(rep.json_path.read_text(encoding="utf-8"))
+    assert set(data["samples"]) == {"describe", "support", "extract"}
+    assert ReportResult.load(project.stage_dir("report")) == rep
