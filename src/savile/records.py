@@ -64,10 +64,11 @@ class PreparedData(_Record):
 
     stage: ClassVar[str] = "prepare"
     verb: ClassVar[str] = "prepare"
-    train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta"} per line
+    train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta", "n_tokens"} per line
     eval_path: Path
     card_path: Path           # data card (Markdown)
     counts: dict[str, dict[str, int]]   # task -> split -> examples
+    tokens: dict[str, dict[str, int]]   # task -> split -> tokens under the base model's chat template
     vocabulary: dict[str, list[str]]    # attribute -> the catalogue's closed set of values
     pii_replaced: dict[str, int]        # kind -> values pseudonymised
     fingerprint: str          # sha256 of the sources and the prepare settings

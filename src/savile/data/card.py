@@ -12,7 +12,10 @@ __all__ = ["token_lengths", "write_card"]
 
 
 def token_lengths(cfg: Config, examples: list[dict]) -> dict[str, dict[str, float]]:
-    """Token-length statistics per task under the base model's chat template."""
+    """Token-length statistics per task under the base model's chat template.
+
+    Also sets `n_tokens` on each example, so later stages (and cost estimates) need not re-tokenise.
+    """
     from transformers import AutoTokenizer
 
     from savile.models import resolve_model
@@ -20,8 +23,8 @@ def token_lengths(cfg: Config, examples: list[dict]) -> dict[str, dict[str, floa
     tok = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
     per_task: dict[str, list[int]] = {}
     for ex in examples:
-        ids = tok.apply_chat_template(ex["messages"], tokenize=True, return_dict=False)
-        per_task.setdefault(ex["task"], []).append(len(ids))
+        ex["n_tokens"] = len(tok.apply_chat_template(ex["messages"], tokenize=True, return_dict=False))
+        per_task.setdefault(ex["task"], []).append(ex["n_tokens"])
     return {
         task: {
             "mean": round(statistics.fmean(ns), 1),

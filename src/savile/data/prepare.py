@@ -61,19 +61,23 @@ def run(cfg: Config) -> PreparedData:
         held = held_convs if ex["task"] == "support" else held_products
         ex["split"] = "eval" if ex["group"] in held else "train"
 
+    lengths = token_lengths(cfg, examples)
     out = cfg.stage_dir("prepare")
     out.mkdir(parents=True, exist_ok=True)
     paths = {split: out / f"{split}.jsonl" for split in ("train", "eval")}
     for split, path in paths.items():
         _write_jsonl(path, [ex for ex in examples if ex["split"] == split])
 
-    counts = {t: {s: sum(1 for e in examples if e["task"] == t and e["split"] == s) for s in paths} for t in tasks}
+    def total(task: str, split: str, key: str | None = None) -> int:
+        return sum(e[key] if key else 1 for e in examples if e["task"] == task and e["split"] == split)
+
+    counts = {t: {s: total(t, s) for s in paths} for t in tasks}
+    tokens = {t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks}
     vocabulary = {a: sorted({r[a] for r in rows if r.get(a)}) for a in cat.attributes}
-    lengths = token_lengths(cfg, examples)
     card = write_card(out / "data_card.md", cfg, guide, counts, lengths, dict(pii),
                       groups={"products": sorted(held_products), "conversations": len(held_convs)})
     record = PreparedData(
-        train_path=paths["train"], eval_path=paths["eval"], card_path=card, counts=counts,
+        train_path=paths["train"], eval_path=paths["eval"], card_path=card, counts=counts, tokens=tokens,
         vocabulary=vocabulary, pii_replaced=dict(sorted(pii.items())),
         fingerprint=_fingerprint(cfg), config=cfg.resolved(),
     )
