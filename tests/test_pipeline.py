@@ -100,14 +100,23 @@ def test_training_records_loss_history_and_lowers_loss(trained):
     assert TrainedModel.load(trained.adapter_dir.parent) == trained
 
 
-def test_training_resumes_from_its_checkpoint(project, prepared, trained, capsys):
+def test_training_resumes_from_its_checkpoint(project, prepared, trained):
     from savile import train
 
-    ckpts = sorted((project.stage_dir("train") / "checkpoints").glob("checkpoint-*"))
-    assert ckpts, "periodic checkpoints must be written"
-    again = train.run(project, prepared)  # same inputs: resumes at the last checkpoint
+    assert trained.resumed_from == ""
+    ckpts = sorted((project.stage_dir("train") / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    assert len(ckpts) == 2, "periodic checkpoints, the last two kept"
+    import shutil
+
+    shutil.rmtree(ckpts[-1])  # as if the run had been killed after the earlier checkpoint
+    again = train.run(project, prepared)
+    assert again.resumed_from == ckpts[0].name
     assert again.loss_history[-1]["step"] == trained.loss_history[-1]["step"]
-    assert again.train_seconds < trained.train_seconds + 5
+    # a changed config does not resume from another run's checkpoint
+    from savile.config import load_config
+
+    changed = load_config(project.root / "savile.yaml", ["train.learning_rate=1e-3"])
+    assert train.run(changed, prepared).resumed_from == ""
 
 
 def test_evaluate_and_report(project, prepared, trained):

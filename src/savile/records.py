@@ -93,6 +93,7 @@ class TrainedModel(_Record):
     loss_history: list[dict[str, float]]
     eval_loss: float
     train_seconds: float
+    resumed_from: str         # checkpoint an interrupted run resumed from, "" for a fresh run
     versions: dict[str, str]
     config: dict[str, Any] = field(default_factory=dict)
 

@@ -102,7 +102,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         train_dataset=datasets.Dataset.from_list(train_rows), eval_dataset=datasets.Dataset.from_list(eval_rows),
     )
     start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=resume)
+    trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     seconds = time.perf_counter() - start
     eval_loss = trainer.evaluate()["eval_loss"]
 
@@ -116,7 +116,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * t.epochs), dropped_too_long=dropped,
         loss_history=[{k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
                       for h in trainer.state.log_history if "loss" in h],
-        eval_loss=float(eval_loss), train_seconds=round(seconds, 1),
+        eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions={p: version(p) for p in ("torch", "transformers", "peft", "datasets", "accelerate")},
         config=cfg.resolved() | {"bf16": bf16},
     )
@@ -136,13 +136,15 @@ def _run_key(cfg: Config, prepared: PreparedData) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _prepare_checkpoints(ckpt_dir: Path, run_key: str, resume: bool) -> bool:
-    """True when a checkpoint of this very run exists; stale checkpoints of other inputs are cleared."""
+def _prepare_checkpoints(ckpt_dir: Path, run_key: str, resume: bool) -> Path | None:
+    """The latest checkpoint of this very run, to resume from; stale checkpoints of other inputs are cleared."""
+    from transformers.trainer_utils import get_last_checkpoint
+
     key_file = ckpt_dir / "run-key.txt"
     same = key_file.exists() and key_file.read_text() == run_key
-    has_ckpt = same and any(ckpt_dir.glob("checkpoint-*"))
-    if not (resume and has_ckpt):
+    last = get_last_checkpoint(str(ckpt_dir)) if resume and same else None
+    if last is None:
         shutil.rmtree(ckpt_dir, ignore_errors=True)
         ckpt_dir.mkdir(parents=True)
         key_file.write_text(run_key)
-    return resume and has_ckpt
+    return Path(last) if last else None
