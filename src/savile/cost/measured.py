@@ -1,0 +1,128 @@
+"""The MFU a Savile training run actually reached, from its manifest: utilisation grounded in measurement.
+
+    run = measured_mfu(Path("runs/train"))
+    run.mfu, run.device, run.peak_flops     # e.g. 0.21, 'cpu', 9.4e11
+
+MFU = model FLOPs of the run (the FLOPs model in `flops.py`, with the run's own base model,
+method, adapter rank and target layers) / (train_seconds x the device's peak). The peak of a GPU
+is its datasheet bf16 figure from the price table; a CPU has no datasheet figure here, so its
+peak is measured now, on this machine, by timing a large matmul in the precision the run used
+(bf16 when its config records bf16 autocast, else fp32), the best of a few tries.
+
+The device is the manifest's `device` (a CUDA device name, or 'cpu') where the train stage
+records one; manifests without it are taken to be CPU runs on this machine, and the output says so.
+An MFU measured on a CPU describes that CPU's matmul kernels, not a GPU's: it is used only for the
+estimate on that device and never transferred to the GPU rows.
+
+Tokens are the manifest's `train_tokens` (real tokens, padding excluded), so padding waste shows
+up as lower MFU, as it should: it is real cost.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from savile.cost.flops import QLORA_SLOWDOWN, adapter_params, technique_of, training_flops
+from savile.cost.hardware import PriceTable
+from savile.cost.shape import ModelSize, shape_from_config
+from savile.errors import SavileError
+
+__all__ = ["MeasuredRun", "measured_mfu", "cpu_peak_flops"]
+
+
+@dataclass(frozen=True)
+class MeasuredRun:
+    """What a real training run achieved, and the MFU it implies."""
+
+    run_dir: str
+    device: str              # 'cpu' or a GPU name from the price table
+    device_note: str         # where the device came from
+    technique: str
+    params: int
+    adapter_params: int
+    tokens: int
+    seconds: float
+    flops: float
+    peak_flops: float
+    precision: str
+    mfu: float
+
+    @property
+    def on_cpu(self) -> bool:
+        return self.device == "cpu"
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"tokens_per_second": self.tokens / self.seconds}
+
+
+def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: float | None = None,
+                 qlora_slowdown: float = QLORA_SLOWDOWN) -> MeasuredRun:
+    """The MFU of the train run in `run_dir`; `peak_flops` skips the peak look-up (tests, known hardware)."""
+    manifest = _read_manifest(run_dir)
+    cfg = manifest.get("config", {})
+    size = _base_size(manifest)
+    lora = cfg.get("train", {}).get("lora", {})
+    technique = "qlora" if lora.get("quantize") == "nf4" else technique_of(manifest["method"])
+    adapter = adapter_params(size, lora.get("rank", 16), lora.get("target_modules", "all-linear")) if technique != "full" else 0
+    tokens, seconds = int(manifest["train_tokens"]), float(manifest["train_seconds"])
+    if tokens <= 0 or seconds <= 0:
+        raise SavileError(f"{run_dir}: train_tokens={tokens}, train_seconds={seconds}; a run that trained nothing measures nothing, point --measured at a finished run.")
+    flops = training_flops(technique, size.params, tokens, adapter)
+    device, note = _device(manifest, prices)
+    precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
+    if peak_flops is None:
+        peak_flops = cpu_peak_flops(precision) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
+    penalty = qlora_slowdown if technique == "qlora" else 1.0
+    mfu = flops * penalty / (seconds * peak_flops)
+    return MeasuredRun(str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu)
+
+
+def _read_manifest(run_dir: Path) -> dict:
+    path = run_dir / "manifest.json"
+    if not path.exists():
+        raise SavileError(f"{path} not found: point --measured at a train-stage folder (runs/train) of a finished `savile train`.")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("stage") != "train":
+        raise SavileError(f"{path} is a {manifest.get('stage')!r} manifest, not a train one; point --measured at runs/train.")
+    return manifest
+
+
+def _base_size(manifest: dict) -> ModelSize:
+    config = Path(manifest["base_path"]) / "config.json"
+    if not config.exists():
+        raise SavileError(f"{config} not found: the run's base model has moved; rerun `savile train`, or pass --mfu instead of --measured.")
+    shape = shape_from_config(json.loads(config.read_text(encoding="utf-8")), name=manifest.get("base_model", ""), where=config)
+    return ModelSize(manifest.get("base_model", str(config.parent)), shape.n_params, shape, f"config.json at {config.parent}", False)
+
+
+def _device(manifest: dict, prices: PriceTable | None) -> tuple[str, str]:
+    name = manifest.get("device") or manifest.get("config", {}).get("device")
+    if not name:
+        return "cpu", "assumed: the train manifest records no device, so taken as a CPU run on this machine"
+    if name.lower().startswith("cpu"):
+        return "cpu", "from the train manifest"
+    gpu = prices.gpu_for_device(name) if prices else None
+    if gpu is None:
+        raise SavileError(f"the measured run's device {name!r} matches no GPU in the price table; add it "
+                          "(with a `match` substring) to a --prices file, or pass --mfu instead of --measured.")
+    return gpu, f"{name!r} from the train manifest"
+
+
+@functools.cache
+def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 4) -> float:
+    """This CPU's best matmul rate in FLOP/s: a size^3 matmul timed `tries` times, the fastest kept."""
+    import torch
+
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float32
+    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
+    a @ b  # warm-up: thread pool and kernel selection
+    best = float("inf")
+    for _ in range(tries):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best

@@ -1,0 +1,219 @@
+"""`savile cost`: the arithmetic against cases worked by hand, the inputs' errors, and the CLI's files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from savile.cost import (CostPath, PricesError, break_even_month, cost_inputs, default_model, estimate, load_prices,
+                         measured_mfu, memory_needed, model_size, parse_param_count, training_flops, training_seconds,
+                         training_tokens)
+from savile.cost.api import prompt_path, retrieval_path, serving_hours
+from savile.cost.flops import adapter_params
+from savile.cost.hardware import DEFAULT_PRICES
+from savile.cost.shape import REFERENCE_SHAPES, shape_from_config
+from savile.errors import ConfigError, SavileError
+
+SMOLLM2_CONFIG = {"hidden_size": 576, "intermediate_size": 1536, "num_hidden_layers": 30, "num_attention_heads": 9,
+                  "num_key_value_heads": 3, "vocab_size": 49152, "tie_word_embeddings": True, "head_dim": 64}
+
+
+@pytest.fixture(scope="module")
+def prices():
+    return load_prices()
+
+
+def test_parameter_counts_parse():
+    assert parse_param_count("7B") == 7_000_000_000
+    assert parse_param_count("135M") == 135_000_000
+    assert parse_param_count("7e9") == 7_000_000_000
+    assert parse_param_count(" 1.5b ") == 1_500_000_000
+    assert parse_param_count("smollm2-135m-instruct") is None and parse_param_count("7 apples") is None
+
+
+def test_smollm2_count_from_its_config_matches_the_published_size(smollm2_dir):
+    # 49152*576 embedding (tied) + 30 x (attention 884,736 + MLP 2,654,208 + norms 1,152) + 576 = 134,515,008
+    size = model_size(str(smollm2_dir))
+    assert size.params == 134_515_008 and not size.assumed_shape
+    assert abs(size.params - 134.5e6) / 134.5e6 < 0.01
+    assert model_size("smollm2-135m-instruct").params == size.params
+
+
+def test_reference_shapes_reproduce_published_counts():
+    counts = {s.name: s.n_params for s in REFERENCE_SHAPES}
+    assert counts["Llama-2-7B"] == 6_738_415_616 and counts["Llama-3.1-8B"] == 8_030_261_248
+    assert counts["Llama-2-70B"] == 68_976_648_192
+
+
+def test_a_bare_count_keeps_its_value_and_names_the_assumed_shape():
+    size = model_size("7B")
+    assert size.params == 7_000_000_000 and size.assumed_shape and size.shape.name == "Llama-2-7B"
+    assert model_size("3B").shape.name == "Llama-3.2-3B"
+    assert "more than 2x" in model_size("400B").source
+
+
+def test_mixture_of_experts_config_is_refused():
+    with pytest.raises(SavileError, match="mixture-of-experts"):
+        shape_from_config(SMOLLM2_CONFIG | {"num_local_experts": 8}, "moe")
+
+
+def test_flops_seconds_and_dollars_by_hand(prices):
+    # full: 6 x 7e9 x 1e8 = 4.2e18 FLOPs; / (989e12 x 0.35) = 12,133.5 s = 3.370 h; x $3.00 = $10.11
+    flops = training_flops("full", 7e9, 1e8)
+    assert flops == pytest.approx(4.2e18)
+    seconds = training_seconds(flops, prices.gpu("H100 SXM").bf16_tflops * 1e12, 0.35, "full")
+    assert seconds == pytest.approx(12_133.5, rel=1e-4)
+    assert seconds / 3600 * prices.gpu("H100 SXM").usd_per_hour == pytest.approx(10.11, abs=0.01)
+    # LoRA: 4 x 7e9 x 1e8 + 6 x 4e7 x 1e8 = 2.8e18 + 2.4e16 = 2.824e18; checkpointing adds 2 x 7e9 x 1e8 = 1.4e18
+    assert training_flops("lora", 7e9, 1e8, adapter=4e7) == pytest.approx(2.824e18)
+    assert training_flops("lora", 7e9, 1e8, adapter=4e7, checkpointing=True) == pytest.approx(4.224e18)
+    # QLoRA: the same FLOPs, 1.39 x the time
+    lora = training_seconds(2.824e18, 989e12, 0.35, "lora")
+    assert training_seconds(2.824e18, 989e12, 0.35, "qlora") == pytest.approx(1.39 * lora)
+
+
+def test_lora_adapter_size_by_hand():
+    # SmolLM2 r=16, all linear: per layer 16 x [(576+576)x2 + (576+192)x2 + (576+1536)x3] = 162,816; x 30 = 4,884,480
+    smol = model_size("smollm2-135m-instruct")
+    assert adapter_params(smol, 16) == 4_884_480
+    # Llama-2-7B r=8 on q and v: 8 x (4096+4096) x 2 x 32 layers = 4,194,304 (PEFT's well-known figure)
+    assert adapter_params(model_size("6738415616"), 8, ["q_proj", "v_proj"]) == 4_194_304
+
+
+def test_memory_by_hand():
+    exact7b = model_size("6738415616")  # Llama-2-7B's own count, so the shape is exact
+    full = memory_needed("full", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=False)
+    assert full.weights_gb == pytest.approx(13.477, abs=1e-3)       # 2 bytes x 6.738e9
+    assert full.optimizer_gb == pytest.approx(94.338, abs=1e-3)     # 14 bytes x 6.738e9
+    # activations: s.b.h = 512 x 1 x 4096 = 2,097,152; x (34 + 5 x 32 x 512 / 4096 = 54) = 113,246,208 per layer;
+    # x 32 layers = 3,623,878,656; + fp32 logits 4 x 512 x 32000 = 65,536,000 -> 3.689 GB
+    assert full.activations_gb == pytest.approx(3.689, abs=1e-3)
+    ckpt = memory_needed("lora", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=True)
+    # 32 layer inputs x 2 x 2,097,152 + one layer's 113,246,208 + logits 65,536,000 = 312,999,936
+    assert ckpt.activations_gb == pytest.approx(0.313, abs=1e-3)
+    # QLoRA: 6,476,005,376 linear weights x 4.127/8 + 262,410,240 others x 2 = 3.866 GB
+    qlora = memory_needed("qlora", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=False)
+    assert qlora.weights_gb == pytest.approx(3.866, abs=1e-3)
+    assert qlora.optimizer_gb == pytest.approx(12 * adapter_params(exact7b, 16) / 1e9)
+    assert full.fits(141) and not full.fits(80) and qlora.fits(24)
+
+
+def test_api_paths_by_hand(prices):
+    inputs = cost_inputs()
+    # prompt: 2000 guide + 5 x 300 examples + 150 user = 3650 tokens x $2/M + 250 x $8/M = $0.0093; x 100,000 = $930
+    assert prompt_path(inputs, prices).monthly_usd == pytest.approx(930.0)
+    # retrieval: (2000 + 5 x 200 + 150) x $2/M + 250 x $8/M = $0.0083 x 100,000 = $830, + queries 100,000 x 150 x $0.02/M = $0.30
+    rag = retrieval_path(inputs, prices)
+    assert rag.monthly_usd == pytest.approx(830.30)
+    assert rag.one_off_usd == pytest.approx(0.40)   # 100,000 items x 200 tokens x $0.02/M
+    # hours from throughput: 100,000 requests x 250 tokens / 50 tokens/s / 3600 = 138.9 h
+    hours, _ = serving_hours(cost_inputs(["hosting.tokens_per_second=50"]))
+    assert hours == pytest.approx(138.89, abs=0.01)
+
+
+def test_break_even_by_hand():
+    # fine-tune: $10,000 once + $584 a month; API $2,000 a month. Month 7: 14,088 vs 14,000; month 8: 14,672 < 16,000
+    tuned = CostPath("tuned", 10_000, 584, [10_000 + 584 * m for m in range(1, 25)], {})
+    api = CostPath("api", 0, 2_000, [2_000 * m for m in range(1, 25)], {})
+    assert break_even_month(tuned, api) == 8
+    cheap_api = CostPath("api", 0, 500, [500 * m for m in range(1, 25)], {})
+    assert break_even_month(tuned, cheap_api) is None
+
+
+def test_estimate_picks_the_cheapest_fitting_gpu_and_charges_recompute(prices):
+    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), cost_inputs(), prices)
+    lora = [r for r in report.training if r.technique == "lora"]
+    assert report.chosen == min((r for r in lora if r.fits != "no"), key=lambda r: r.usd)
+    l4 = next(r for r in lora if r.device == "L4")
+    assert l4.fits == "with checkpointing" and l4.flops == pytest.approx(6 * 7e9 * 3e7 + 6 * adapter_params(model_size("7B"), 16) * 3e7)
+    assert next(r for r in report.training if r.device == "H100 SXM" and r.technique == "full").fits == "no"
+    json.dumps(report.to_dict())  # serialisable as written
+
+
+def _train_manifest(folder, base, tokens=10_000, seconds=1_000.0, **extra):
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "config.json").write_text(json.dumps(SMOLLM2_CONFIG))
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {"stage": "train", "base_model": "smollm2-135m-instruct", "base_path": str(base), "method": "lora",
+                "train_tokens": tokens, "train_seconds": seconds,
+                "config": {"train": {"lora": {"rank": 16, "target_modules": "all-linear"}}, "bf16": True}, **extra}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
+    # 4 x 134,515,008 x 1e4 + 6 x 4,884,480 x 1e4 = 5.3806e12 + 2.931e11 = 5.6737e12 FLOPs in 1,000 s
+    # against a 1e10 FLOP/s peak -> MFU 0.5674
+    run = measured_mfu(_train_manifest(tmp_path / "train", tmp_path / "base"), prices, peak_flops=1e10)
+    assert run.flops == pytest.approx(5.673669e12) and run.mfu == pytest.approx(0.5674, abs=1e-4)
+    assert run.device == "cpu" and "assumed" in run.device_note
+    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
+    assert {r.mfu for r in report.training if r.device != "cpu (this machine)"} == {0.35}
+    assert {r.mfu_source for r in report.training if r.device == "cpu (this machine)"} == {"measured"}
+    assert any("does not transfer to GPUs" in n for n in report.notes)
+
+
+def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
+    folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=1e9, seconds=3600, device="NVIDIA H100 80GB HBM3")
+    run = measured_mfu(folder, prices)
+    assert run.device == "H100 SXM" and run.peak_flops == 989e12
+    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
+    assert {r.device for r in report.training if r.mfu_source == "measured"} == {"H100 SXM"}
+    assert prices.gpu_for_device("NVIDIA L40S") == "L40S" and prices.gpu_for_device("NVIDIA L4") == "L4"
+
+
+def test_training_tokens_from_a_prepared_manifest(tmp_path):
+    manifest = {"stage": "prepare", "counts": {"describe": {"train": 10, "eval": 2}, "support": {"train": 5, "eval": 1}},
+                "tokens": {"describe": {"train": 2_000, "eval": 400}, "support": {"train": 1_000, "eval": 150}},
+                "config": {"model": {"base": "7B"}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    tokens = training_tokens(prepared=tmp_path)
+    assert (tokens.per_epoch, tokens.examples, tokens.mean_tokens) == (3_000, 15, 200)
+    assert default_model(tmp_path) == "7B" and default_model(None) == "smollm2-135m-instruct"
+    with pytest.raises(SavileError, match="not both"):
+        training_tokens(prepared=tmp_path, examples=3)
+    with pytest.raises(SavileError, match="--mean-tokens"):
+        training_tokens(examples=3)
+
+
+def test_price_file_problems_are_all_reported(tmp_path, prices):
+    bad = yaml.safe_load(DEFAULT_PRICES.read_text())
+    bad["gpus"]["L4"]["bf16_tflops"] = -1
+    bad["gpus"]["L4"]["colour"] = "green"
+    path = tmp_path / "prices.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    with pytest.raises(PricesError) as err:
+        load_prices(path)
+    lines = str(err.value).splitlines()
+    assert any("gpus.L4.bf16_tflops" in l and "-1" in l for l in lines) and any("gpus.L4.colour: unknown key" in l for l in lines)
+    with pytest.raises(PricesError, match="not found"):
+        load_prices(tmp_path / "missing.yaml")
+    with pytest.raises(PricesError, match="H100 SXM"):
+        prices.gpu("H1000")
+
+
+def test_cost_settings_are_validated():
+    with pytest.raises(ConfigError) as err:
+        cost_inputs(["training.mfu=1.5", "usage.requests=3", "nonsense"])
+    text = str(err.value)
+    assert "training.mfu" in text and "usage.requests: unknown" in text and "section.key=value" in text
+    typed = cost_inputs(["project.months=12"], {"usage.api_model": "gpt-4.1-mini"})
+    assert typed.project.months == 12 and typed.usage.api_model == "gpt-4.1-mini"
+
+
+def test_cli_writes_json_and_png(tmp_path):
+    out = tmp_path / "cost"
+    done = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "100000",
+                           "--mean-tokens", "300", "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "cost.json").read_text())
+    assert data["model"]["params"] == 7_000_000_000 and data["tokens"]["total"] == 30_000_000
+    assert set(data["break_even_month"]) == {p["name"] for p in data["paths"][:2]}
+    assert (out / "cost.png").read_bytes()[:4] == b"\x89PNG"
+    bad = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3",
+                          "--technique", "sgd", "--out", str(out)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "training.technique" in bad.stderr
