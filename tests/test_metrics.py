@@ -222,3 +222,16 @@ def test_extract_numbers_and_booleans_compare_as_json_text():
     gold = {"width_cm": "30", "limited": "True"}
     scores = extract_scores('{"width_cm": 30, "limited": true}', gold)
     assert scores["field_f1"] == 1.0
+
+
+def test_multi_valued_attributes_count_item_by_item():
+    from savile.evaluate.metrics import describe_scores, extract_scores
+
+    attrs = {"material": ["Velours calfskin", "Nuage silk twill"], "colour": "Gris Perle"}
+    vocab = {"material": ["Velours calfskin", "Nuage silk twill", "Plume lambskin"], "colour": ["Gris Perle"]}
+    s = describe_scores("Velours calfskin lined in Nuage silk twill, Gris Perle.", attrs, vocab, [], 1, 50)
+    assert s["attribute_coverage"] == 1.0 and s["hallucinated_attributes"] == 0.0
+    half = describe_scores("Velours calfskin in Gris Perle.", attrs, vocab, [], 1, 50)
+    assert half["attribute_coverage"] == 2 / 3
+    e = extract_scores('{"material": ["Velours calfskin", "Plume lambskin"], "colour": "Gris Perle"}', attrs)
+    assert (e["tp"], e["fp"], e["fn"]) == (2.0, 1.0, 1.0)

@@ -47,7 +47,10 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
 
     result = stage.run(cfg)
     counts = ", ".join(f"{t} {c['train']}/{c['eval']}" for t, c in result.counts.items())
-    console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}")
+    rejected = sum(result.rejected.values())
+    console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}\n"
+                  f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
+                  f"(reasons in the data card; records in {result.quarantine_path})")
 
 
 @app.command()
@@ -103,6 +106,44 @@ def demo(
         verb(config, overrides)
         console.print(f"[dim]{verb.__name__}: {time.perf_counter() - t0:.0f} s[/dim]")
     console.print(f"demo finished in {(time.perf_counter() - started) / 60:.1f} min")
+
+
+@app.command()
+def cost(
+    model: Annotated[Optional[str], typer.Option(help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else Savile's default.")] = None,
+    prepared: Annotated[Optional[Path], typer.Option(help="Prepare-stage folder (runs/prepare): train-split tokens.")] = None,
+    examples: Annotated[Optional[int], typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")] = None,
+    mean_tokens: Annotated[Optional[float], typer.Option(help="Mean tokens per training example.")] = None,
+    epochs: Annotated[Optional[float], typer.Option(help="Passes over the data [default 1].")] = None,
+    technique: Annotated[Optional[str], typer.Option(help="lora, qlora, full or all [default all; the fine-tune path uses lora].")] = None,
+    gpu: Annotated[Optional[str], typer.Option(help="GPU type that trains the fine-tune path [default: cheapest that fits].")] = None,
+    mfu: Annotated[Optional[float], typer.Option(help="Model FLOPs utilisation on GPUs [default 0.35, or measured on its own GPU].")] = None,
+    measured: Annotated[Optional[Path], typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared].")] = None,
+    requests_per_month: Annotated[Optional[int], typer.Option(help="Requests a month on every path [default 100000].")] = None,
+    api_model: Annotated[Optional[str], typer.Option(help="Hosted API model of the prompt and retrieval paths [default gpt-4.1].")] = None,
+    prices: Annotated[Optional[Path], typer.Option(help="Price table YAML [default: savile/cost/prices.yaml].")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for cost.json and cost.png.")] = Path("cost"),
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON here instead of OUT/cost.json.")] = None,
+    settings: Annotated[Optional[list[str]], typer.Option("--set", help="Any other setting, repeatable: usage.few_shot_examples=8, project.people_cost=12000.")] = None,
+) -> None:
+    """Estimate training FLOPs, GPU hours, dollars and memory, and compare with hosted-API paths over months."""
+    from savile import cost as lib
+
+    options = {"training.epochs": epochs, "training.technique": technique, "training.gpu": gpu, "training.mfu": mfu,
+               "usage.requests_per_month": requests_per_month, "usage.api_model": api_model}
+    inputs = lib.cost_inputs(settings, {k: v for k, v in options.items() if v is not None})
+    table = lib.load_prices(prices)
+    tokens = lib.training_tokens(prepared, examples, mean_tokens)
+    if measured is None and prepared is not None and (prepared.parent / "train" / "manifest.json").exists():
+        measured = prepared.parent / "train"
+    run = lib.measured_mfu(measured, table, qlora_slowdown=inputs.training.qlora_slowdown) if measured else None
+    report = lib.estimate(lib.model_size(model or lib.default_model(prepared)), tokens, inputs, table, run)
+    for t in lib.report_tables(report):
+        console.print(t)
+    for note in report.notes:
+        console.print(f"[dim]- {note}[/dim]")
+    json_file, png_file = lib.write_outputs(report, out, json_path)
+    console.print(f"json: {json_file}\nplot: {png_file}")
 
 
 def _print_metrics(metrics: dict[str, list[dict]]) -> None:

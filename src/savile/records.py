@@ -67,10 +67,14 @@ class PreparedData(_Record):
     train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta", "n_tokens"} per line
     eval_path: Path
     card_path: Path           # data card (Markdown)
+    quarantine_path: Path     # JSONL: every rejected record and dropped example, with source, location and reason
     counts: dict[str, dict[str, int]]   # task -> split -> examples
     tokens: dict[str, dict[str, int]]   # task -> split -> tokens under the base model's chat template
     vocabulary: dict[str, list[str]]    # attribute -> the catalogue's closed set of values
     pii_replaced: dict[str, int]        # kind -> values pseudonymised
+    dropped: dict[str, int]             # why -> examples dropped after building (too long, duplicates, contamination)
+    rejected: dict[str, int]            # reason -> source records quarantined
+    warnings: list[str]
     fingerprint: str          # sha256 of the sources and the prepare settings
     config: dict[str, Any] = field(default_factory=dict)
 

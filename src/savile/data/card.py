@@ -1,4 +1,9 @@
-"""The data card: what went into the prepared data, in Markdown a reviewer can read."""
+"""The data card: what went into the prepared data, in Markdown a reviewer can read.
+
+It holds counts per task and split, token-length statistics, personal data replaced, what was
+rejected or dropped and why, warnings, and for two sample examples of each task the rendered chat
+template with the loss mask, so a user sees exactly what the model is trained on.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +11,31 @@ import statistics
 from pathlib import Path
 
 from savile.config import Config
-from savile.data.sources import BrandGuide
+from savile.data.guide import BrandGuide
 
-__all__ = ["token_lengths", "write_card"]
+__all__ = ["token_stats", "write_card"]
+
+_SAMPLES_PER_TASK = 2
 
 
-def token_lengths(cfg: Config, examples: list[dict]) -> dict[str, dict[str, float]]:
-    """Token-length statistics per task under the base model's chat template.
-
-    Also sets `n_tokens` on each example, so later stages (and cost estimates) need not re-tokenise.
-    """
-    from transformers import AutoTokenizer
-
-    from savile.models import resolve_model
-
-    tok = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
+def token_stats(examples: list[dict]) -> dict[str, dict[str, float]]:
+    """Token-length statistics per task, from each example's `n_tokens`."""
     per_task: dict[str, list[int]] = {}
     for ex in examples:
-        ex["n_tokens"] = len(tok.apply_chat_template(ex["messages"], tokenize=True, return_dict=False))
         per_task.setdefault(ex["task"], []).append(ex["n_tokens"])
     return {
-        task: {
-            "mean": round(statistics.fmean(ns), 1),
-            "median": statistics.median(ns),
-            "p95": sorted(ns)[int(0.95 * (len(ns) - 1))],
-            "max": max(ns),
-            "total": sum(ns),
-        }
+        task: {"mean": round(statistics.fmean(ns), 1), "median": statistics.median(ns),
+               "p95": sorted(ns)[int(0.95 * (len(ns) - 1))], "max": max(ns), "total": sum(ns)}
         for task, ns in per_task.items()
     }
 
 
-def write_card(path: Path, cfg: Config, guide: BrandGuide, counts: dict, lengths: dict, pii: dict,
-               groups: dict) -> Path:
+def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict], counts: dict, lengths: dict,
+               pii: dict, dropped: dict, quarantine, warnings: list[str], held_products: set[str]) -> Path:
     lines = [
-        f"# Data card: {cfg.project}",
-        "",
-        f"Brand: {guide.brand}. Base model for token counts: `{cfg.model.base}`.",
-        "",
-        "## Examples per task and split",
-        "",
+        f"# Data card: {cfg.project}", "",
+        f"Brand: {guide.brand}. Token counts under the chat template of `{cfg.model.base}`.", "",
+        "## Examples per task and split", "",
         "| task | train | eval | tokens mean | median | p95 | max | total |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -53,17 +43,35 @@ def write_card(path: Path, cfg: Config, guide: BrandGuide, counts: dict, lengths
         s = lengths.get(task, {})
         lines.append(f"| {task} | {c['train']} | {c['eval']} | {s.get('mean', '-')} | {s.get('median', '-')} "
                      f"| {s.get('p95', '-')} | {s.get('max', '-')} | {s.get('total', '-')} |")
-    lines += [
-        "",
-        f"Held out by `{cfg.catalogue.group_by}`: {', '.join(groups['products'])}; "
-        f"{groups['conversations']} whole conversations.",
-        "",
-        "## Personal data found and replaced (keyed pseudonyms)",
-        "",
-        "| kind | replaced |",
-        "|---|---|",
-        *[f"| {kind} | {n} |" for kind, n in sorted(pii.items())],
-        "",
-    ]
+    held_convs = len({e["group"] for e in examples if e["task"] == "support" and e["split"] == "eval"})
+    lines += ["", f"Held out by `{cfg.catalogue.group_by}`: {', '.join(sorted(held_products))}; "
+                  f"{held_convs} whole conversations.", ""]
+    lines += _table("Personal data found and replaced (keyed pseudonyms)", "kind", "replaced", pii)
+    lines += _table("Source records rejected (see quarantine.jsonl)", "reason", "records", quarantine.by_reason())
+    lines += _table("Examples dropped", "why", "examples", dropped)
+    if warnings:
+        lines += ["## Warnings", "", *[f"- {w}" for w in warnings], ""]
+    lines += _loss_masks(cfg, examples)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _table(title: str, key: str, value: str, data: dict) -> list[str]:
+    rows = [f"| {k} | {v} |" for k, v in sorted(data.items())] or ["| (none) | 0 |"]
+    return [f"## {title}", "", f"| {key} | {value} |", "|---|---|", *rows, ""]
+
+
+def _loss_masks(cfg: Config, examples: list[dict]) -> list[str]:
+    """Two training examples per task as the model sees them, prompt and trained reply apart."""
+    from transformers import AutoTokenizer
+
+    from savile.data.chat import render_loss_mask
+    from savile.models import resolve_model
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
+    lines = ["## What the model is trained on", ""]
+    for task in cfg.prepare.tasks:
+        picked = [e for e in examples if e["task"] == task and e["split"] == "train"][:_SAMPLES_PER_TASK]
+        for ex in picked:
+            lines += [f"### {task}: `{ex['id']}`", "", render_loss_mask(ex, tokenizer)]
+    return lines

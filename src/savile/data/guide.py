@@ -1,22 +1,14 @@
-"""Read a brand's source files into plain records: catalogue rows, brand guide, conversations.
-
-Everything is normalised here, at the boundary (Unicode NFC, trimmed whitespace); later stages
-never guess at formats. A missing file or column stops the run with one line naming the fix.
-"""
+"""The brand guide: voice, lexicon, length limits and policies, validated once on reading."""
 
 from __future__ import annotations
 
-import csv
-import json
-import unicodedata
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from savile.errors import DataError
 
-__all__ = ["Policy", "BrandGuide", "read_catalogue", "read_brand_guide", "read_conversations"]
+__all__ = ["Policy", "BrandGuide", "read_brand_guide"]
 
 
 class _Strict(BaseModel):
@@ -43,6 +35,7 @@ class BrandGuide(_Strict):
     banned_terms: list[str] = []
     length: Length
     policies: list[Policy] = []
+    notes: str = Field("", description="Free text: the Markdown body of a front-matter guide.")
 
     def policies_for(self, message: str) -> list[Policy]:
         """The policies a customer message asks about, by keyword."""
@@ -50,56 +43,12 @@ class BrandGuide(_Strict):
         return [p for p in self.policies if any(k.casefold() in text for k in p.keywords)]
 
 
-def _clean(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split())
-
-
-def _require(path: Path, what: str) -> None:
-    if not path.exists():
-        raise DataError(f"{path}: {what} not found; check sources.* in the config.")
-
-
-def read_catalogue(path: Path, required: list[str]) -> list[dict[str, str]]:
-    """Rows of a catalogue CSV as dicts of cleaned strings; `required` columns must exist."""
-    _require(path, "catalogue file")
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns = reader.fieldnames or []
-        missing = [c for c in required if c not in columns]
-        if missing:
-            raise DataError(
-                f"{path}: column(s) {', '.join(missing)} not found (columns: {', '.join(columns)}); "
-                "rename them or change catalogue.* in the config."
-            )
-        return [{k: _clean(v or "") for k, v in row.items() if k is not None} for row in reader]
-
-
 def read_brand_guide(path: Path) -> BrandGuide:
-    _require(path, "brand guide")
+    """The brand guide from YAML or Markdown front matter, validated."""
+    from savile.data.ingest import load_guide
+
     try:
-        return BrandGuide.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML ({str(exc).splitlines()[0]}).") from None
+        return BrandGuide.model_validate(load_guide(path))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise DataError(f"{path}: brand guide is invalid ({problems}).") from None
-
-
-def read_conversations(path: Path) -> list[dict]:
-    """Conversations as {"id", "messages"}; each line must be an OpenAI `messages` object."""
-    _require(path, "conversations file")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                messages = [{"role": m["role"], "content": m["content"].strip()} for m in record["messages"]]
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-                raise DataError(
-                    f"{path}:{line_no}: not an OpenAI messages record ({type(exc).__name__}); "
-                    'each line needs {"messages": [{"role": ..., "content": ...}, ...]}.'
-                ) from None
-            out.append({"id": str(record.get("id", f"line-{line_no}")), "messages": messages})
-    return out
+        raise DataError(f"{path}: brand guide is invalid ({problems}); see the README's brand guide section.") from None

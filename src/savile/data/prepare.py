@@ -1,8 +1,11 @@
-"""`savile prepare`: brand files -> pseudonymised, split, supervised JSONL and a data card.
+"""`savile prepare`: brand files -> pseudonymised, deduplicated, split, supervised JSONL and a data card.
 
     from savile.config import load_config
     from savile.data import prepare
     prepared = prepare.run(load_config(Path("savile.yaml")))
+
+Nothing is lost silently: every record a reader rejects, and every example dropped as too long,
+goes to `quarantine.jsonl` with its source, location and reason, and is counted in the card.
 """
 
 from __future__ import annotations
@@ -12,41 +15,108 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import track
 
 from savile.config import Config
-from savile.data.card import token_lengths, write_card
+from savile.data.card import token_stats, write_card
+from savile.data.guide import BrandGuide, read_brand_guide
+from savile.data.ingest import Quarantine, load_catalogue, load_conversations, load_policy_text
 from savile.data.privacy import Pseudonymiser, load_key
-from savile.data.sources import read_brand_guide, read_catalogue, read_conversations
+from savile.data.quality import contamination, dedupe
 from savile.data.split import eval_groups
 from savile.data.tasks import describe_examples, extract_examples, support_examples
 from savile.records import PreparedData
 
 __all__ = ["run"]
 
+_console = Console(stderr=True)
+
 
 def run(cfg: Config) -> PreparedData:
-    src, cat = cfg.sources, cfg.catalogue
+    out = cfg.stage_dir("prepare")
+    out.mkdir(parents=True, exist_ok=True)
+    quarantine = Quarantine(out / "quarantine.jsonl")
+    guide, rows, conversations = _read_sources(cfg, quarantine)
+    key = load_key(cfg.privacy.key_env, cfg.path(cfg.privacy.key_file))
+    pii = _pseudonymise(cfg, guide, rows, conversations, key)
+    examples = _build_examples(cfg, guide, rows, conversations)
+    dropped: Counter[str] = Counter()
+    examples = _drop_too_long(cfg, examples, quarantine, dropped)
+    examples, dupes = dedupe(examples, threshold=cfg.prepare.dedupe_threshold, seed=cfg.prepare.seed)
+    dropped.update({f"{kind} duplicates": n for kind, n in dupes.items()})
+    held_products = _split(cfg, examples, rows, conversations)
+    leaked = set(contamination(_turns(examples, "train"), _turns(examples, "eval"), n=cfg.prepare.contamination_ngram))
+    examples = [e for e in examples if e["id"] not in leaked]
+    dropped["eval examples sharing a long span with train"] = len(leaked)
+    return _write(cfg, out, guide, rows, examples, quarantine, pii, dropped, held_products)
+
+
+def _turns(examples: list[dict], split: str) -> list[dict]:
+    """User and assistant turns only: the fixed system prompts would make every pair look alike."""
+    return [{"id": e["id"], "messages": [m for m in e["messages"] if m["role"] != "system"]}
+            for e in examples if e["split"] == split]
+
+
+def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list[dict], list[dict]]:
+    src, cat, conv = cfg.sources, cfg.catalogue, cfg.conversations
     guide = read_brand_guide(cfg.path(src.brand_guide))
-    required = [cat.id_column, cat.text_column, cat.group_by, *cat.attributes, *cat.context_columns]
-    rows = read_catalogue(cfg.path(src.catalogue), list(dict.fromkeys(required)))
-    conversations = read_conversations(cfg.path(src.conversations))
-    if src.policies is not None and not cfg.path(src.policies).exists():
-        from savile.errors import DataError
+    if src.policies is not None:
+        load_policy_text(cfg.path(src.policies))  # fails early, naming the file, if it is missing
+    fields = dict.fromkeys([cat.id_column, *cat.required])
+    path = cfg.path(src.catalogue)
+    rows = load_catalogue(
+        path, columns=cat.columns, id_column=cat.id_column, required=list(fields), numeric=cat.numeric,
+        multi_valued=cat.multi_valued, separator=cat.separator, quarantine=quarantine, sheet=src.catalogue_sheet,
+    )
+    _require_columns(cfg, rows)
+    quarantine.check_share(path, len(rows) + quarantine.count(path), cfg.prepare.max_reject_share)
+    path = cfg.path(src.conversations)
+    conversations = load_conversations(path, fmt=conv.format, quarantine=quarantine,
+                                       pair_columns=conv.pair_columns, helpdesk_columns=conv.helpdesk_columns)
+    quarantine.check_share(path, len(conversations) + quarantine.count(path), cfg.prepare.max_reject_share)
+    return guide, rows, conversations
 
-        raise DataError(f"{cfg.path(src.policies)}: policy document not found; fix sources.policies or remove it.")
 
+def _require_columns(cfg: Config, rows: list[dict]) -> None:
+    """Every configured field must exist in the catalogue (after catalogue.columns mapping)."""
+    from savile.errors import DataError
+
+    cat = cfg.catalogue
+    wanted = dict.fromkeys([cat.text_column, cat.group_by, *cat.attributes, *cat.context_columns])
+    missing = [f for f in wanted if rows and f not in rows[0]]
+    if missing:
+        raise DataError(
+            f"{cfg.path(cfg.sources.catalogue)}: field(s) {', '.join(missing)} not found (columns: "
+            f"{', '.join(k for k in rows[0] if not k.startswith('_'))}); map them under catalogue.columns."
+        )
+
+
+def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversations: list[dict], key: bytes) -> Counter[str]:
     # The brand's own proper nouns (its name, collections, product names) look like people's names
     # after "Dear" or "this is"; they are catalogue facts, not personal data.
-    not_names = {guide.brand, *(r[a] for r in rows for a in (cat.group_by, "name", "collection") if r.get(a))}
-    key = load_key(cfg.privacy.key_env, cfg.path(cfg.privacy.key_file))
-    pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names)
+    not_names = {guide.brand, *(v for r in rows for a in (cfg.catalogue.group_by, "name", "collection")
+                                for v in _as_list(r.get(a)))}
+    mapping = cfg.privacy.mapping_file
+    record = {"record_mapping": True} if mapping is not None else {}
+    pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, **record)
     pii: Counter[str] = Counter()
-    for conv in track(conversations, description="pseudonymising conversations"):
+    for conv in track(conversations, description="pseudonymising conversations", console=_console):
         conv["messages"], found = pseudo.pseudonymise_messages(conv["messages"])
         pii.update(found)
+    if mapping is not None:
+        pseudo.write_mapping(cfg.path(mapping), key)
+    return pii
 
-    tasks = cfg.prepare.tasks
+
+def _as_list(value: object) -> list[str]:
+    if not value:
+        return []
+    return value if isinstance(value, list) else [str(value)]
+
+
+def _build_examples(cfg: Config, guide: BrandGuide, rows: list[dict], conversations: list[dict]) -> list[dict]:
+    cat, tasks = cfg.catalogue, cfg.prepare.tasks
     examples: list[dict] = []
     if "describe" in tasks:
         examples += describe_examples(rows, guide, cat.id_column, cat.attributes, cat.context_columns, cat.text_column, cat.group_by)
@@ -54,41 +124,72 @@ def run(cfg: Config) -> PreparedData:
         examples += extract_examples(rows, guide, cat.id_column, cat.attributes, cat.text_column, cat.group_by)
     if "support" in tasks:
         examples += support_examples(conversations, guide)
+    return examples
 
-    held_products = eval_groups([r[cat.group_by] for r in rows], cfg.prepare.eval_fraction, cfg.prepare.seed)
-    held_convs = eval_groups([c["id"] for c in conversations], cfg.prepare.eval_fraction, cfg.prepare.seed)
+
+def _drop_too_long(cfg: Config, examples: list[dict], quarantine: Quarantine, dropped: Counter[str]) -> list[dict]:
+    """Count tokens under the base model's template; drop (never truncate) what exceeds prepare.max_tokens."""
+    from transformers import AutoTokenizer
+
+    from savile.data.chat import count_tokens
+    from savile.models import resolve_model
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
+    limit, kept = cfg.prepare.max_tokens, []
+    for ex, n in zip(examples, count_tokens(examples, tokenizer)):
+        ex["n_tokens"] = n
+        if n <= limit:
+            kept.append(ex)
+            continue
+        source = cfg.sources.conversations if ex["task"] == "support" else cfg.sources.catalogue
+        where = ex["meta"].get("location") or f"conversation {ex['group']}"
+        quarantine.add(cfg.path(source), where, f"too long: {ex['task']} example of {n} tokens > prepare.max_tokens={limit}", ex["id"])
+        dropped["too long"] += 1
+    return kept
+
+
+def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: list[dict]) -> set[str]:
+    """Mark each example train or eval; whole product families and conversations go to one side."""
+    group_by, p = cfg.catalogue.group_by, cfg.prepare
+    held_products = eval_groups([str(r.get(group_by, "")) for r in rows], p.eval_fraction, p.seed)
+    held_convs = eval_groups([c["id"] for c in conversations], p.eval_fraction, p.seed)
     for ex in examples:
         held = held_convs if ex["task"] == "support" else held_products
         ex["split"] = "eval" if ex["group"] in held else "train"
+    return held_products
 
-    lengths = token_lengths(cfg, examples)
-    out = cfg.stage_dir("prepare")
-    out.mkdir(parents=True, exist_ok=True)
+
+def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples: list[dict], quarantine: Quarantine,
+           pii: Counter[str], dropped: Counter[str], held_products: set[str]) -> PreparedData:
     paths = {split: out / f"{split}.jsonl" for split in ("train", "eval")}
     for split, path in paths.items():
-        _write_jsonl(path, [ex for ex in examples if ex["split"] == split])
+        with path.open("w", encoding="utf-8") as fh:
+            for ex in examples:
+                if ex["split"] == split:
+                    fh.write(json.dumps(ex, ensure_ascii=False) + "\n")
+    quarantine.write()
+    tasks = cfg.prepare.tasks
 
     def total(task: str, split: str, key: str | None = None) -> int:
         return sum(e[key] if key else 1 for e in examples if e["task"] == task and e["split"] == split)
 
     counts = {t: {s: total(t, s) for s in paths} for t in tasks}
-    tokens = {t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks}
-    vocabulary = {a: sorted({r[a] for r in rows if r.get(a)}) for a in cat.attributes}
-    card = write_card(out / "data_card.md", cfg, guide, counts, lengths, dict(pii),
-                      groups={"products": sorted(held_products), "conversations": len(held_convs)})
+    warnings = [f"task {t} has {c['train']} training examples, fewer than prepare.min_train_examples="
+                f"{cfg.prepare.min_train_examples}; results will be noisy, add data if you can."
+                for t, c in counts.items() if c["train"] < cfg.prepare.min_train_examples]
+    for w in warnings:
+        _console.print(f"[yellow]warning:[/yellow] {w}")
+    card = write_card(out / "data_card.md", cfg, guide, examples, counts, token_stats(examples), dict(pii),
+                      dict(dropped), quarantine, warnings, held_products)
     record = PreparedData(
-        train_path=paths["train"], eval_path=paths["eval"], card_path=card, counts=counts, tokens=tokens,
-        vocabulary=vocabulary, pii_replaced=dict(sorted(pii.items())),
-        fingerprint=_fingerprint(cfg), config=cfg.resolved(),
+        train_path=paths["train"], eval_path=paths["eval"], card_path=card, quarantine_path=out / "quarantine.jsonl",
+        counts=counts, tokens={t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks},
+        vocabulary={a: sorted({v for r in rows for v in _as_list(r.get(a))}) for a in cfg.catalogue.attributes},
+        pii_replaced=dict(sorted(pii.items())), dropped=dict(dropped), rejected=quarantine.by_reason(),
+        warnings=warnings, fingerprint=_fingerprint(cfg), config=cfg.resolved(),
     )
     record.save(out)
     return record
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _fingerprint(cfg: Config) -> str:
@@ -97,6 +198,7 @@ def _fingerprint(cfg: Config) -> str:
     for p in (cfg.sources.catalogue, cfg.sources.brand_guide, cfg.sources.conversations, cfg.sources.policies):
         if p is not None:
             h.update(cfg.path(p).read_bytes())
-    settings = {k: cfg.resolved()[k] for k in ("catalogue", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
+    resolved = cfg.resolved()
+    settings = {k: resolved[k] for k in ("catalogue", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
     h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()

@@ -8,7 +8,7 @@ Two system prompts per task:
 
 from __future__ import annotations
 
-from savile.data.sources import BrandGuide
+from savile.data.guide import BrandGuide
 
 __all__ = ["task_prompt", "guide_prompt", "describe_request", "extract_request"]
 
@@ -47,8 +47,11 @@ def guide_prompt(task: str, guide: BrandGuide, attributes: list[str]) -> str:
     raise ValueError(task)
 
 
-def describe_request(row: dict[str, str], fields: list[str]) -> str:
-    lines = [f"{f.replace('_', ' ').capitalize()}: {row[f]}" for f in fields if row.get(f)]
+def describe_request(row: dict[str, str | list[str]], fields: list[str]) -> str:
+    def shown(value: str | list[str]) -> str:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    lines = [f"{f.replace('_', ' ').capitalize()}: {shown(row[f])}" for f in fields if row.get(f)]
     return "Write the product description for this piece.\n" + "\n".join(lines)
 
 

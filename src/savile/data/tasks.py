@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from savile.data.prompts import describe_request, extract_request, task_prompt
-from savile.data.sources import BrandGuide
+from savile.data.guide import BrandGuide
 from savile.data.text import mentions
 
 __all__ = ["describe_examples", "extract_examples", "support_examples"]
@@ -20,7 +20,7 @@ def _chat(system: str, *turns: dict[str, str]) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, *turns]
 
 
-def describe_examples(rows: list[dict[str, str]], guide: BrandGuide, id_col: str, attributes: list[str],
+def describe_examples(rows: list[dict], guide: BrandGuide, id_col: str, attributes: list[str],
                       context: list[str], text_col: str, group_by: str) -> list[dict]:
     out = []
     for row in rows:
@@ -33,13 +33,14 @@ def describe_examples(rows: list[dict[str, str]], guide: BrandGuide, id_col: str
             "group": row[group_by],
             "messages": _chat(task_prompt("describe", guide), {"role": "user", "content": request},
                               {"role": "assistant", "content": row[text_col]}),
-            "meta": {"sku": row[id_col], "attributes": {a: row[a] for a in attributes if row.get(a)},
+            "meta": {"sku": row[id_col], "location": row.get("_location", ""),
+                     "attributes": {a: row[a] for a in attributes if row.get(a)},
                      "reference": row[text_col]},
         })
     return out
 
 
-def extract_examples(rows: list[dict[str, str]], guide: BrandGuide, id_col: str, attributes: list[str],
+def extract_examples(rows: list[dict], guide: BrandGuide, id_col: str, attributes: list[str],
                      text_col: str, group_by: str) -> list[dict]:
     """The brand's copy as the text to read; gold is every attribute whose value the text states."""
     out = []
@@ -47,7 +48,8 @@ def extract_examples(rows: list[dict[str, str]], guide: BrandGuide, id_col: str,
         text = row.get(text_col)
         if not text:
             continue
-        gold = {a: row[a] for a in attributes if row.get(a) and mentions(text, row[a])}
+        gold = {a: _stated(text, row[a]) for a in attributes if row.get(a)}
+        gold = {a: v for a, v in gold.items() if v}
         if not gold:
             continue
         out.append({
@@ -56,9 +58,16 @@ def extract_examples(rows: list[dict[str, str]], guide: BrandGuide, id_col: str,
             "group": row[group_by],
             "messages": _chat(task_prompt("extract", guide), {"role": "user", "content": extract_request(text)},
                               {"role": "assistant", "content": json.dumps(gold, ensure_ascii=False)}),
-            "meta": {"sku": row[id_col], "gold": gold},
+            "meta": {"sku": row[id_col], "location": row.get("_location", ""), "gold": gold},
         })
     return out
+
+
+def _stated(text: str, value: str | list[str]) -> str | list[str]:
+    """The part of an attribute the text states: the value, or for a multi-valued one the items it names."""
+    if isinstance(value, list):
+        return [v for v in value if mentions(text, v)]
+    return value if mentions(text, value) else ""
 
 
 def support_examples(conversations: list[dict], guide: BrandGuide) -> list[dict]:

@@ -19,12 +19,12 @@ DEMO_SETTINGS = {
 }
 
 
-def write_project(folder: Path, seed: int = 7) -> Path:
+def write_project(folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700) -> Path:
     """Write the demo brand's files and `savile.yaml` under `folder`; return the config path."""
     from savile.demo import write_sources
 
     folder.mkdir(parents=True, exist_ok=True)
-    sources = write_sources(folder, seed=seed)
+    sources = write_sources(folder, seed=seed, n_products=n_products, n_conversations=n_conversations)
     config = {
         "project": "maison-lirelle",
         "output_dir": "runs",
@@ -34,6 +34,7 @@ def write_project(folder: Path, seed: int = 7) -> Path:
             "conversations": str(sources.conversations.relative_to(folder)),
             "policies": str(sources.policies.relative_to(folder)),
         },
+        "catalogue": {"numeric": ["price_eur"]},
         **DEMO_SETTINGS,
     }
     path = folder / "savile.yaml"

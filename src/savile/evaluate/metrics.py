@@ -49,7 +49,7 @@ def _match_longest_first(text: str, values: Iterable[str], first: set[str]) -> s
 
 def describe_scores(
     output: str,
-    attributes: dict[str, str],
+    attributes: dict[str, str | list[str]],
     vocabulary: dict[str, list[str]],
     banned_terms: list[str],
     min_words: int,
@@ -75,7 +75,7 @@ def describe_scores(
             "swap them or fix the brand guide's length limits."
         )
     text = match_text(output)
-    own = {match_text(v) for v in attributes.values() if v and match_text(v)}
+    own = {match_text(v) for v in _values(attributes) if v and match_text(v)}
     candidates = own | {match_text(v) for values in vocabulary.values() for v in values}
     candidates.discard("")
     found = _match_longest_first(text, candidates, own)
@@ -165,6 +165,18 @@ def parse_json_object(output: str) -> tuple[dict | None, dict | None]:
     return None, None
 
 
+def _values(fields: dict[str, str | list[str]]) -> Iterable[str]:
+    """Every value of a record, multi-valued fields (lists) item by item."""
+    for value in fields.values():
+        yield from (value if isinstance(value, list) else [value])
+
+
+def _pairs(fields: dict) -> set[tuple[str, str]]:
+    """(key, normalised value) pairs; a list value gives one pair per item (multi-valued attributes)."""
+    items = ((k, item) for k, v in fields.items() for item in (v if isinstance(v, list) else [v]))
+    return {(k, _field_text(item)) for k, item in items if _field_text(item)}
+
+
 def _field_text(value: object) -> str:
     if value is None:
         return ""
@@ -173,21 +185,21 @@ def _field_text(value: object) -> str:
     return normalise(json.dumps(value, ensure_ascii=False))  # 12 -> "12", True -> "true"
 
 
-def extract_scores(output: str, gold: dict[str, str]) -> dict[str, float]:
+def extract_scores(output: str, gold: dict[str, str | list[str]]) -> dict[str, float]:
     """Score an extraction answer field by field against the gold attributes.
 
     Keys: `json_valid`, `json_valid_loose`, `field_precision`, `field_recall`, `field_f1`, and
     the counts `tp`, `fp`, `fn` for micro averages. Fields are (key, normalised value) pairs
-    from the loose parse; keys must match exactly; gold and predicted fields with empty or null
-    values are ignored. A wrong value counts once as fp and once as fn.
+    from the loose parse, a list value giving one pair per item (multi-valued attributes); keys
+    must match exactly; gold and predicted fields with empty or null values are ignored. A wrong value counts once as fp and once as fn.
 
     Edge cases: invalid JSON predicts nothing, so every gold field is an fn. With gold fields and
     nothing (right) predicted, precision, recall and F1 are 0. With no gold fields, recall is
     NaN; precision and F1 are NaN if nothing is predicted either, 0 if anything is (all fp).
     """
     strict, loose = parse_json_object(output)
-    gold_pairs = {(k, _field_text(v)) for k, v in gold.items() if _field_text(v)}
-    pred_pairs = {(k, _field_text(v)) for k, v in (loose or {}).items() if _field_text(v)}
+    gold_pairs = _pairs(gold)
+    pred_pairs = _pairs(loose or {})
     tp = len(gold_pairs & pred_pairs)
     fp = len(pred_pairs - gold_pairs)
     fn = len(gold_pairs - pred_pairs)

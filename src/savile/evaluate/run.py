@@ -17,7 +17,7 @@ from pathlib import Path
 
 from savile.config import Config
 from savile.data.prompts import guide_prompt, task_prompt
-from savile.data.sources import read_brand_guide
+from savile.data.guide import read_brand_guide
 from savile.evaluate.generate import generate
 from savile.evaluate.metrics import describe_scores, extract_scores, support_scores
 from savile.evaluate.stats import mcnemar_exact, paired_bootstrap

@@ -1,8 +1,4 @@
-"""Turn prepared examples into token ids with a loss mask on the final assistant turn.
-
-Labels are -100 on everything the chat template renders before the assistant's reply, so the
-loss falls on the reply and its end-of-turn token alone: what the model must learn to produce.
-"""
+"""Pick and encode prepared examples for training (the loss mask itself is `savile.data.chat.encode`)."""
 
 from __future__ import annotations
 
@@ -10,7 +6,9 @@ import json
 import random
 from pathlib import Path
 
-__all__ = ["read_examples", "sample_per_task", "encode", "encode_all"]
+from savile.data.chat import encode
+
+__all__ = ["read_examples", "sample_per_task", "encode_all"]
 
 
 def read_examples(path: Path) -> list[dict]:
@@ -31,20 +29,6 @@ def sample_per_task(examples: list[dict], cap: int | None, seed: int) -> list[di
 
 def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
     return items if cap is None or len(items) <= cap else rng.sample(items, cap)
-
-
-def encode(ex: dict, tokenizer) -> dict[str, list[int]]:
-    """input_ids, attention_mask and labels (prompt masked) of one chat example."""
-    prompt = tokenizer.apply_chat_template(ex["messages"][:-1], add_generation_prompt=True, tokenize=True, return_dict=False)
-    full = tokenizer.apply_chat_template(ex["messages"], tokenize=True, return_dict=False)
-    if full[: len(prompt)] != prompt:
-        from savile.errors import ModelError
-
-        raise ModelError(
-            "the model's chat template renders a conversation differently from its prompt plus reply, so the "
-            "loss mask cannot be placed; use a model whose template extends the generation prompt."
-        )
-    return {"input_ids": full, "attention_mask": [1] * len(full), "labels": [-100] * len(prompt) + full[len(prompt):]}
 
 
 def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[str], int]:

@@ -71,13 +71,13 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
-    train_rows, train_tasks, dropped = encode_all(picked, tokenizer, t.max_length)
+    train_rows, train_tasks, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens)
     held = sample_per_task(read_examples(prepared.eval_path), _EVAL_LOSS_ITEMS // 3, t.seed)
-    eval_rows, _, _ = encode_all(held, tokenizer, t.max_length)
+    eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
     if not train_rows:
         from savile.errors import DataError
 
-        raise DataError(f"no training example fits train.max_length={t.max_length} tokens; raise it.")
+        raise DataError(f"no training example fits prepare.max_tokens={cfg.prepare.max_tokens} tokens; raise it.")
 
     out = cfg.stage_dir("train")
     ckpt_dir = out / "checkpoints"
@@ -118,10 +118,17 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
                       for h in trainer.state.log_history if "loss" in h],
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions={p: version(p) for p in ("torch", "transformers", "peft", "datasets", "accelerate")},
-        config=cfg.resolved() | {"bf16": bf16},
+        config=cfg.resolved() | {"bf16": bf16, "device": _device_name()},
     )
     record.save(out)
     return record
+
+
+def _device_name() -> str:
+    """'cpu' or the CUDA device's name: cost estimates use it to match a measured speed to hardware."""
+    import torch
+
+    return torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
 
 
 def _has_cuda() -> bool:
