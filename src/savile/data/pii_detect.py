@@ -3,9 +3,12 @@ street addresses and person names.
 
 Regular expressions plus checksums (Luhn for cards, ISO 7064 mod-97 for IBANs), no model, so it
 is fast and predictable. Names are found only in context: greetings ("Dear Mr Martin"),
-introductions ("my name is", "I'm X Y", "X Y here"), titles, thanks ("Thank you, George.") and
-sign-offs ("Kind regards,\nAna Souza"). Keyed replacement, and the bare later mentions of a name
-found once ("Claire" after "Claire Martin"), live in `savile.data.privacy`.
+introductions ("my name is", "I'm X Y", "X Y here", "Hi, I'm Julia."), titles ("Mrs de la
+Fuente"), thanks ("Thank you, George."), sign-offs ("Kind regards,\nAna Souza"), a name alone on a
+message's last line, "Name:" fields, relatives and helpers ("my husband Paul", "I spoke with
+Julia", "addressed to Ana Souza", "Julia from the Paris boutique"). A name in any other position
+is missed: `benchmarks/pii_recall.py` measures how often. Keyed replacement, and the bare later
+mentions of a name found once ("Claire" after "Claire Martin"), live in `savile.data.privacy`.
 
     >>> [(f.kind, f.text) for f in detect("Hi Claire, card 4111 1111 1111 1111 was declined.")]
     [('person_name', 'Claire'), ('card', '4111 1111 1111 1111')]
@@ -49,26 +52,40 @@ _UP = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
 _LO = "".join(c for c in map(chr, range(0x61, 0x250)) if c.islower())
 
 # --- email, phone, card, IBAN -------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24}(?![\w-])")
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-][\w.%+'-]*@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24}(?![\w-])")
 _PHONE = re.compile(r"""
     (?<![\w+/.,-])
     (?: \+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,6}   # +33 6 12 34 56 78, +1 (212) 555-0142
       | \(\d{2,4}\)[ ]?\d{3,4}[ .-]?\d{3,4}                          # (212) 555-0142
+      | 00[1-9]\d{0,2}(?:[ .-]?\d{1,5}){2,6}                          # 0033 6 12 34 56 78
       | 0\d{1,4}(?:[ .-]?\d{2,4}){2,5}                               # 06 12 34 56 78, 020 7946 0958
       | (?:1[-. ])?\d{3}([-. ])\d{3}\1\d{4}                           # 212-555-0142, 1-800-555-0199
+      | 3\d{2}[ ]\d{6,7}                                              # 347 1234567 (Italian mobile)
     )
     (?![\w-]|[.,]\d)
 """, re.X)
 _DATE = re.compile(r"\d{1,2}[.-]\d{1,2}[.-]\d{2,4}")
+# A phone-shaped run is part of a longer code when a token mixing letters and digits touches it
+# ("1Z 999 AA1 09 0746 8829", "AB 0665 5565 6GB"), or when what precedes it in the sentence names
+# something else ("tracking number 0381062349", "SKU 019514-933", "shipped with FedEx ... (0653729022)").
+_CODE_TOKEN = r"(?:[A-Za-z]+\d|\d+[A-Za-z])[A-Za-z\d]*"
+_CODE_BEFORE = re.compile(rf"{_CODE_TOKEN}[ ]$")
+_CODE_AFTER = re.compile(rf"[ ]{_CODE_TOKEN}")
+_OTHER_NUMBER = re.compile(
+    r"(?i)\b(?:tracking|track|shipment|waybill|awb|consignment|parcel|sku|ref|reference|invoice|serial|model|"
+    r"article|receipt|iban|account|dhl|ups|fedex|tnt|gls|usps|colissimo|chronopost|la[ ]poste|royal[ ]mail)\b"
+    r"(?![^.!?\n]*\b(?:call|phone|mobile|cell|tel|telephone|ring|reach|text|whatsapp|sms|dial)\b)"
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}$")  # a sentence ends at ".", but not at the dots of "12.12.2023"
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w-])")
 _IBAN = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}")
-_IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AT": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21, "CY": 28, "CZ": 24,
-    "DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21,
-    "HU": 28, "IE": 22, "IL": 23, "IS": 26, "IT": 27, "KW": 30, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
-    "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "QA": 29, "RO": 24, "SA": 24, "SE": 24,
-    "SI": 19, "SK": 24, "SM": 27, "TR": 26,
-}
+# Every country in the SWIFT IBAN registry, with its IBAN length; other prefixes are not IBANs
+# (a DHL waybill "JD0146000062812345" passes mod-97 at some length one time in five).
+_IBAN_LENGTHS = dict((c[:2], int(c[2:])) for c in """
+AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29
+ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HN28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20
+LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29
+PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20
+YE30""".split())
 # What `savile.data.privacy` writes; matches overlapping these are dropped.
 _PSEUDONYM_SHAPES = re.compile(
     r"(?<![\w.%+-])[\w.%+-]+@example\.(?:com|org|net)\b|\+00 [\d()\- .]*\d|\[(?:CARD|IBAN)-[0-9a-f]{6}\]"
@@ -91,8 +108,14 @@ def _iban_ok(iban: str) -> bool:
 def _phones(text: str) -> Iterable[tuple[int, int]]:
     for m in _PHONE.finditer(text):
         n_digits = sum(c.isdigit() for c in m.group())
-        if 8 <= n_digits <= 15 and not _DATE.fullmatch(m.group()):
-            yield m.span()
+        if not 8 <= n_digits <= 15 or _DATE.fullmatch(m.group()):
+            continue
+        before = text[max(0, m.start() - 60):m.start()]
+        if _CODE_BEFORE.search(before) or _CODE_AFTER.match(text, m.end()):
+            continue
+        if not m.group().startswith("+") and _OTHER_NUMBER.search(before):
+            continue
+        yield m.span()
 
 
 def _cards(text: str) -> Iterable[tuple[int, int]]:
@@ -108,7 +131,7 @@ def _cards(text: str) -> Iterable[tuple[int, int]]:
                     break
                 if len(digits) >= 13 and _luhn_ok(digits):
                     best = j
-            if best is None:
+            if best is None or groups[i].group().startswith("0"):  # no card scheme starts with 0; "0041 ..." is a phone
                 i += 1
                 continue
             yield run.start() + groups[i].start(), run.start() + groups[best].end()
@@ -120,15 +143,13 @@ def _ibans(text: str) -> Iterable[tuple[int, int]]:
     while (m := _IBAN.search(text, pos)) is not None:
         pos = m.start() + 1  # a failed candidate may hide an IBAN that starts inside it
         alnum = [(i, c.upper()) for i, c in enumerate(m.group()) if c != " "]
-        known = _IBAN_LENGTHS.get(alnum[0][1] + alnum[1][1])
-        for n in ([known] if known else range(min(34, len(alnum)), 14, -1)):
-            if n > len(alnum):
-                continue
-            end = m.start() + alnum[n - 1][0] + 1
-            if (end == len(text) or not text[end].isalnum()) and _iban_ok("".join(c for _, c in alnum[:n])):
-                yield m.start(), end
-                pos = end
-                break
+        n = _IBAN_LENGTHS.get(alnum[0][1] + alnum[1][1], 0)
+        if not n or n > len(alnum):
+            continue
+        end = m.start() + alnum[n - 1][0] + 1
+        if (end == len(text) or not text[end].isalnum()) and _iban_ok("".join(c for _, c in alnum[:n])):
+            yield m.start(), end
+            pos = end
 
 
 @lru_cache(maxsize=32)
@@ -148,7 +169,7 @@ def _compile_order_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str],
 
 
 # --- street addresses ---------------------------------------------------------------------------
-_HOUSE = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?(?:[ ]?(?:bis|ter)\b)?"
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:[-/](?:\d{1,5}[A-Za-z]?|[A-Za-z]\b))?(?:[ ]?(?:bis|ter)\b)?"
 # A street or city word: "Rivoli", "d'Alsace", "dell'Orso", "St.", "5th".
 _SW = rf"(?:(?:St|Ste|Mt|Ft)\.|(?:(?:[dlDL]|[dDnNsS][aeu]ll)['’])?[{_UP}][\w'’-]*|\d{{1,3}}(?:st|nd|rd|th))"
 _CONN = (r"(?:de['’]|de|du|des|de[ ]la|la|le|les|di|del|della|dei|degli|delle|da|do|dos|das|of|the|von|van|der|"
@@ -158,18 +179,24 @@ _EN_TYPE = (r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Court
             r"Terrace|Way|Close|Crescent|Gardens|Row|Mews|Parkway|Pkwy|Highway|Hwy)\.?"
             r"(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\b)?")
 _NUM_FIRST_TYPE = r"(?i:rue|avenue|av\.|boulevard|bd|place|quai|all[ée]e|impasse|chemin|cours|passage|square|route)"
-_TYPE_FIRST = (r"(?:Via|(?i:viale|piazza|piazzale|corso|largo|vicolo|"
+_TYPE_FIRST = (r"(?:Via|C/|(?i:avda\.|viale|piazza|piazzale|corso|largo|vicolo|"
                r"calle|carrer|avenida|plaza|pla[çc]a|paseo|passeig|ronda|rua|pra[çc]a|travessa|strada))")
 # French-style names also name products ("Quai Voltaire Handbag 28"): only with a postal line.
 _FR_TYPE_FIRST = r"(?:Rue|Avenue|Boulevard|Place|Quai|Chemin|Route)"
 _DE_SUFFIX = r"(?:straße|strasse|str\.|platz|allee|weg|gasse|damm|ufer|gracht|straat|laan|plein|kade|steig)"
 _DE_TYPE = r"(?:Straße|Strasse|Str\.|Platz|Allee|Gasse|Damm)"
-_POSTCODE = r"(?:\d{4,5}(?:-\d{4})?|\d{3}-\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|\d{2}-\d{3}|[A-Z]-?\d{4,5})"
+_POSTCODE = (r"(?:\d{4,5}(?:-\d{4})?|\d{3}-\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|\d{2}-\d{3}|[A-Z]-?\d{4,5}"
+             r"|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4}-\d{3})")  # ... Canada: M5H 2N2, Portugal: 1100-053
 _CITY = rf"{_SW}(?:[ -](?:{_CONN}[ ]+)?{_SW}){{0,2}}"
-_POSTAL = rf"(?:{_POSTCODE}[ ]+{_CITY}|{_CITY}[ ]+{_POSTCODE}|[A-Z]{{2}}[ ]\d{{5}}(?:-\d{{4}})?)"
+# state or province and code: "NY 10118", "NSW 2000", "ON M5H 2N2"
+_POSTAL = (rf"(?:{_POSTCODE}[ ]+{_CITY}|{_CITY}[ ]+{_POSTCODE}"
+           rf"|[A-Z]{{2,3}}[ ](?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d))")
+# "Apt 4B", "Suite 200", "Flat 3", "#12", "3º B"
+_UNIT = (r"(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|bldg|building|bât|bat|escalier|piso|interno|int)"
+         r"\.?[ ]*\#?[ ]*(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})(?![\w])|\#[ ]?\d{1,5}[A-Za-z]?|\d{1,2}[ºª°][ ]?[A-Za-z\d]{0,2})")
 # ", 75001 Paris", ", New York, NY 10118", ", France"; a new line only when it holds a postcode.
-_TAIL = rf"(?:,[ ]*(?:{_POSTAL}|{_CITY}|{_POSTCODE})(?![\w])){{0,3}}(?:[ ]*\n[ ]*{_POSTAL}(?![\w]))?"
-_ADDRESSES = [re.compile(rf"(?<![\w-]){street}{_TAIL}") for street in (
+_TAIL = rf"(?:,[ ]*(?:{_UNIT}|{_POSTAL}|{_CITY}|{_POSTCODE})(?![\w])){{0,4}}(?:[ ]*\n[ ]*{_POSTAL}(?![\w]))?"
+_ADDRESSES = [re.compile(rf"(?<![\w-])(?:{_UNIT},?[ ]+)?{street}{_TAIL}") for street in (
     rf"{_HOUSE}[ ]+(?:{_SW}[ ]+){{1,4}}{_EN_TYPE}(?![\w])",                      # 221B Baker Street
     rf"{_HOUSE},?[ ]+{_NUM_FIRST_TYPE}[ ]+{_WORDS}",                            # 12 rue de Rivoli
     rf"{_TYPE_FIRST}[ ]+{_WORDS},?[ ]+{_HOUSE}(?![\w])",                          # Via Montenapoleone 8
@@ -177,6 +204,7 @@ _ADDRESSES = [re.compile(rf"(?<![\w-]){street}{_TAIL}") for street in (
     rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*{_DE_SUFFIX}|[{_UP}][{_LO}]+[ ]+{_DE_TYPE})[ ]+{_HOUSE}(?![\w])",
     # 3-13-4 Roppongi, Minato-ku
     rf"\d{{1,2}}-\d{{1,2}}-\d{{1,3}}[ ]+{_SW},[ ]*[{_UP}][{_LO}]+-(?:ku|shi|cho|machi|gun)\b",
+    rf"(?i:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|casella[ ]postale|apartado)[ ]?\d{{1,6}}(?![\w])",
     # no street type word, but a full postal line after it: "Neuer Wall 12, 20354 Hamburg"
     rf"(?:{_HOUSE}[ ]+{_WORDS}|{_WORDS}[ ]+{_HOUSE}),[ ]*{_POSTAL}(?![\w])",
 )]
@@ -185,7 +213,7 @@ _ADDRESSES = [re.compile(rf"(?<![\w-]){street}{_TAIL}") for street in (
 _TOKEN = rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:-[{_UP}][{_LO}]+){{0,2}}"
 _PARTICLES = frozenset("de da di do du des del della dos das van von der den ter le la y bin ibn al".split())
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
-_NAME = rf"{_TOKEN}(?:[ ](?:{_PARTICLE}[ ])*{_TOKEN}){{0,2}}(?![\w'’-])"
+_NAME = rf"(?:[{_UP}]\.[ ]?){{0,2}}{_TOKEN}(?:[ ](?:{_PARTICLE}[ ])*{_TOKEN}){{0,2}}(?![\w'’-])"
 _TITLE = (r"(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|Madame|Mademoiselle|Monsieur|Herr|Frau|Signora|Signorina|"
           r"Signor|Sig\.ra|Sig|Señora|Señorita|Señor|Sra|Srta|Sr|Dott\.ssa|Dott)\.?|M\.)")
 _GREETINGS = (r"hello|hi|hey|dear|dearest|good[ ]morning|good[ ]afternoon|good[ ]evening|bonjour|bonsoir|salut|"
@@ -198,6 +226,20 @@ _SIGNOFFS = (r"best(?:[ ]+(?:regards|wishes))?|kind(?:est)?[ ]+regards|warm(?:es
              r"take[ ]+care|with[ ]+thanks|(?:bien[ ]+)?cordialement|bien[ ]+à[ ]+vous|merci(?:[ ]+beaucoup)?|"
              r"grazie(?:[ ]+mille)?|cordiali[ ]+saluti|distinti[ ]+saluti|saluti|un[ ]+saluto|saludos|"
              r"un[ ]+saludo|atentamente|gracias|mit[ ]+freundlichen[ ]+grüßen|(?:viele|liebe|beste)[ ]+grüße|danke")
+_RELATIONS = (r"husband|wife|partner|fianc[ée]e?|boyfriend|girlfriend|daughter|son|mother|mum|mom|father|dad|"
+              r"sister|brother|aunt|uncle|niece|nephew|cousin|grandmother|grandfather|granddaughter|grandson|friend|"
+              r"colleague|boss|assistant|secretary|driver|chauffeur|housekeeper|stylist|advisor|adviser")
+# A small list of common first names, for the one context where a single word is otherwise too weak.
+_FIRST_NAMES = frozenset("""
+anna maria sophie sofia emma olivia mia julia laura sarah lena lea lucia chiara giulia elena marta paula carmen
+claire camille chloe ines louise alice emilie charlotte amelia emily grace isla lily hannah marie clara lisa nina
+sara yuki sakura aoi mei hina emi wei li ming fatima aisha leila noor priya ananya maya olga natalia anastasia
+james john michael david daniel thomas william george oliver harry jack charles henry peter paul mark luke adam
+louis hugo lucas leo jules antoine pierre jean nicolas julien marco luca matteo lorenzo giuseppe alessandro
+javier pablo carlos diego sergio alejandro juan miguel jorge felix jonas lukas leon max jan elias noah
+liam ethan ben sam alex chris tom nick kenji haruto ren sota takumi hiroshi ahmed omar ali mohammed yusuf raj
+arjun ivan dmitri sergei
+""".split())
 _NAME_CONTEXTS = [  # (pattern, fewest name parts, end check)
     (re.compile(rf"(?<!\w)(?i:{_GREETINGS})(?P<sep>[ ]+|[ ]*,[ ]*)(?:(?P<title>{_TITLE})[ ]+)?"
                 rf"(?P<name>{_NAME})"), 1, "greeting"),
@@ -214,9 +256,21 @@ _NAME_CONTEXTS = [  # (pattern, fewest name parts, end check)
                 rf"(?:[ ]+(?i:for)[ ][^,.!?\n]{{1,40}})?,[ ]+(?P<name>{_NAME})(?=[ ]*[.!?])"), 1, None),
     (re.compile(rf"^[ \t]*(?:[-–—~]+|--)[ \t]*(?P<name>{_NAME})[ \t]*\s*\Z", re.M), 1, None),  # "— Lena Schulz"
     (re.compile(rf"(?<!\w)I(?:'m|’m|[ ]+am)[ ]+(?P<name>{_NAME})"), 2, "intro"),
-    (re.compile(rf"(?<![\w.])(?P<title>{_TITLE})[ ]+(?P<name>{_NAME})"), 1, None),
-    (re.compile(rf"(?:^|(?<=[.!?])[ ]+)[ \t]*(?i:{_SIGNOFFS})[ \t]*[,.!:;—–-]*[ \t]*(?:\n[ \t]*){{0,2}}"
-                rf"(?:[-–—~][ \t]*)?(?P<name>{_NAME})[ \t]*[.!]?[ \t]*$", re.M), 1, None),
+    (re.compile(rf"(?<![\w.])(?P<title>{_TITLE})[ ]+(?P<name>(?:{_PARTICLE}[ ])*{_NAME})"), 1, None),
+    (re.compile(rf"(?:^|(?<=[.!?])[ ]+)[ \t]*(?i:{_SIGNOFFS}|signed)[ \t]*[,.!:;—–-]*[ \t]*(?:\n[ \t]*){{0,2}}"
+                rf"(?:[-–—~][ \t]*)?(?P<name>{_NAME})[ \t]*[.!]?[ \t]*$", re.M), 1, "whole"),
+    # Cheap gains without a model: a name alone on a message's last line; "Name: ..."; a relative or
+    # helper named ("my husband Paul", "I spoke with Julia", "addressed to Ana Souza"); "Julia from
+    # the Paris boutique"; and "I'm Julia." when Julia is a common first name or a greeting opens the sentence.
+    (re.compile(rf"\n[ \t]*(?P<name>{_NAME})[ \t]*[.!]?\s*\Z"), 1, "whole"),
+    (re.compile(rf"(?<!\w)(?i:name|full[ ]name|nom|nome|nombre)[ ]*:[ ]*(?P<name>{_NAME})"), 1, None),
+    (re.compile(rf"(?<!\w)(?i:my|our|your)[ ]+(?i:{_RELATIONS})(?:[ ]*,)?[ ]+(?P<name>{_NAME})"), 1, None),
+    (re.compile(rf"(?<!\w)(?i:(?:spoke|speak|speaking|talked|chatted|dealt|dealing)[ ]+(?:to|with)|ask(?:ed)?[ ]+for|"
+                rf"(?:helped|assisted|served|advised|looked[ ]+after|attended)[ ]+by|addressed[ ]+to|made[ ]+out[ ]+to|"
+                rf"attention[ ]+of|attn\.?:?|c/o|recipient(?:[ ]+is|:))[ ]+(?P<name>{_NAME})"), 1, None),
+    (re.compile(rf"(?P<name>{_NAME})[ ]+(?:from|at)[ ]+(?:the|your|our)[ ]+(?:[\w'’-]+[ ]+){{0,3}}"
+                rf"(?i:boutique|store|shop|team|atelier|salon|office|counter|desk|flagship)\b"), 1, "trailing"),
+    (re.compile(rf"(?<!\w)I(?:'m|’m|[ ]+am)[ ]+(?P<name>{_TOKEN})(?=[ ]*[,.!])"), 1, "first_name"),
 ]
 _INTRO_END = re.compile(r"[ ]*(?:[,.!;:?)]|$)|[ ]+(?:and|from|here|speaking|calling|writing|of|at)\b", re.M)
 _GREETING_END = re.compile(r"[ ]*(?:[,!.:;?]|$)", re.M)
@@ -236,8 +290,15 @@ orders delivery payment refund return returns repair repairs bag bags item items
 everything nothing nobody somebody anybody click sign tap start look come stay right over details photo
 photos picture pictures link receipt invoice info information attached update note grüße grüsse saluti
 saludos merci grazie gracias danke mr mrs ms miss mx dr prof mme mlle mademoiselle herr frau signora
-signorina signor señora señor
+signorina signor señora señor write call send let see check ship deliver reply contact email collection
+pickup people lady ladies gentleman gentlemen flat apartment suite unit french italian english british
+american german spanish swiss japanese chinese korean canadian australian belgian dutch austrian russian
+brazilian mexican indian irish scottish portuguese swedish danish greek polish turkish lebanese new back
+home here fine gold silver platinum member
 """.split())
+_DETERMINER_BEFORE = re.compile(r"(?i)\b(?:the|a|an|this|that|these|those|my|your|our|their|his|her|its)[ ]+$")
+_SIZE_BEFORE = re.compile(r"(?i)\b(?:size|taille|taglia|talla|gr(?:ö|oe)(?:ß|ss)e)[ ]*$")
+_GREETING_BEFORE = re.compile(rf"(?:^|[.!?\n])[ \t]*(?i:{_GREETINGS})[ ]*[,!.]?[ ]*$")
 
 
 def follows_title(text: str, start: int) -> bool:
@@ -257,25 +318,31 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
-def _name_span(m: re.Match[str], stop_phrases: Collection[tuple[str, ...]]) -> tuple[int, int, int] | None:
-    """(start, end, parts) of the name in `m` once cut at the first stop word or stop phrase."""
+def _name_span(m: re.Match[str], stop_phrases: Collection[tuple[str, ...]],
+               trailing: bool = False) -> tuple[int, int, int] | None:
+    """(start, end, parts) of the name in `m` once cut at the first stop word or stop phrase, or with
+    `trailing`, once everything up to the last stop word is dropped ("Could Julia" -> "Julia")."""
     words = [w for w in re.finditer(r"\S+", m.group("name")) if w.group() not in _PARTICLES]
     lowered = [w.group().casefold() for w in words]
-    keep = len(words)
+    stops = []
     for i, low in enumerate(lowered):
-        if low in _STOP or any(tuple(lowered[i:i + len(p)]) == p for p in stop_phrases):
-            keep = i
-            break
-    if keep == 0:
+        stops += [(i, i + 1)] if low in _STOP else []
+        stops += [(i, i + len(p)) for p in stop_phrases if tuple(lowered[i:i + len(p)]) == p]
+    if trailing:
+        first, keep = max((end for _, end in stops), default=0), len(words)
+    else:
+        first, keep = 0, min((i for i, _ in stops), default=len(words))
+    if keep <= first:
         return None
     base = m.start("name")
-    return base, base + words[keep - 1].end(), keep
+    start = base if first == 0 else base + words[first].start()
+    return start, base + words[keep - 1].end(), keep - first
 
 
 def _names(text: str, stop_phrases: Collection[tuple[str, ...]]) -> Iterable[tuple[int, int]]:
     for rx, fewest, end_check in _NAME_CONTEXTS:
         for m in rx.finditer(text):
-            span = _name_span(m, stop_phrases)
+            span = _name_span(m, stop_phrases, trailing=end_check == "trailing")
             if span is None:
                 continue
             start, end, n_parts = span
@@ -286,7 +353,22 @@ def _names(text: str, stop_phrases: Collection[tuple[str, ...]]) -> Iterable[tup
                 continue
             if end_check == "intro" and n_parts >= 2 and not _INTRO_END.match(text, end):
                 continue  # "I'm Really Disappointed with..." is not a name
+            if end_check == "whole" and end != m.end("name"):
+                continue  # "Paris Boutique" after a sign-off or on the last line is a signature, not a name
+            if end_check == "trailing" and _DETERMINER_BEFORE.search(text, max(0, start - 8), start):
+                continue  # "the Alma at the boutique" is a bag
+            if m.groupdict().get("title") == "M." and _SIZE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "in size M. For the refund..." has no Monsieur in it
+            if end_check == "first_name" and not (m.group("name").casefold() in _FIRST_NAMES or
+                                                  _GREETING_BEFORE.search(text, max(0, m.start() - 30), m.start())):
+                continue
             yield start, end
+
+
+def _names_a_product(address: str, stop_phrases: Collection[tuple[str, ...]]) -> bool:
+    """"2 Quai Voltaire Handbag" is an address in shape but holds the brand's collection name and no postal line."""
+    words = " ".join(address.casefold().split())
+    return "," not in address and any(" ".join(p) in words for p in stop_phrases)
 
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
@@ -313,8 +395,9 @@ def detect(text: str, order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTER
     spans += [("iban", s, e) for s, e in _ibans(text)]
     for rx in _compile_order_patterns(tuple(order_id_patterns)):
         spans += [("order_id", *m.span()) for m in rx.finditer(text) if m.end() > m.start()]
-    spans += [("address", *m.span()) for rx in _ADDRESSES for m in rx.finditer(text)]
     stop_phrases = {tuple(p.casefold().split()) for p in not_names if p.strip()}
+    spans += [("address", *m.span()) for rx in _ADDRESSES for m in rx.finditer(text)
+              if not _names_a_product(m.group(), stop_phrases)]
     spans += [("person_name", s, e) for s, e in _names(text, stop_phrases)]
     protected = [m.span() for m in _PSEUDONYM_SHAPES.finditer(text)]
     return resolve_overlaps(

@@ -98,8 +98,7 @@ def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversation
     not_names = {guide.brand, *(v for r in rows for a in (cfg.catalogue.group_by, "name", "collection")
                                 for v in _as_list(r.get(a)))}
     mapping = cfg.privacy.mapping_file
-    record = {"record_mapping": True} if mapping is not None else {}
-    pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, **record)
+    pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, record_mapping=mapping is not None)
     pii: Counter[str] = Counter()
     for conv in track(conversations, description="pseudonymising conversations", console=_console):
         conv["messages"], found = pseudo.pseudonymise_messages(conv["messages"])

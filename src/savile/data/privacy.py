@@ -3,13 +3,19 @@
 Every value `detect` finds is replaced by a pseudonym derived from
 HMAC-SHA256(key, kind + "\\x00" + normalised value): one person keeps one token across the whole
 dataset, a different key gives different tokens, and without the key the mapping cannot be
-rebuilt. No reversible mapping is stored anywhere.
+rebuilt. A reversible mapping is kept only when asked for (`record_mapping=True`) and is only ever
+written encrypted, to a file the caller keeps apart from the data (`write_mapping`, `read_mapping`).
 
     key = load_key("SAVILE_PII_KEY", Path(".savile/pii.key"))
     pseudo = Pseudonymiser(key)
     text, counts = pseudo.pseudonymise("Hello Claire Martin, your order LR-4839201 has shipped.")
     # text like "Hello Nora Vance, your order LR-0571936 has shipped." (the names depend on the key)
     # counts == Counter({'person_name': 1, 'order_id': 1})
+
+    pseudo = Pseudonymiser(key, record_mapping=True)
+    ...
+    pseudo.write_mapping(Path("secrets/pii-mapping.json"), key)   # encrypted; never beside the data
+    read_mapping(Path("secrets/pii-mapping.json"), key)           # {"Nora Vance": "Claire Martin", ...}
 
 Pseudonym formats: names -> a fictitious name with as many parts as the original (the first name
 keyed on its own, so "Claire Martin" -> "Nora Vance" and a later "Claire" -> "Nora"); email ->
@@ -20,8 +26,10 @@ replaced; address -> "<n> Example Street, <City>".
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -32,12 +40,16 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from itertools import cycle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from savile.data.pii_detect import (DEFAULT_ORDER_ID_PATTERNS, KINDS, Finding, detect, follows_title, name_parts,
                                     resolve_overlaps)
 from savile.errors import DataError
 
-__all__ = ["KINDS", "Finding", "detect", "load_key", "Pseudonymiser"]
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+__all__ = ["KINDS", "Finding", "detect", "load_key", "Pseudonymiser", "read_mapping"]
 
 # Fictitious names and towns; plain ASCII so they also make e-mail addresses.
 FIRST_NAMES = (
@@ -97,6 +109,50 @@ def load_key(env_var: str = "SAVILE_PII_KEY", key_file: Path | None = None) -> b
     return key.encode("utf-8")
 
 
+_MAPPING_FORMAT = "savile-pii-mapping-v1"
+_HKDF_INFO = b"savile pii mapping v1"  # fixed: binds derived keys to this one use of the secret
+
+
+def read_mapping(path: Path, key: bytes) -> dict[str, str]:
+    """The pseudonym -> original mapping that `Pseudonymiser.write_mapping` wrote to `path` with `key`."""
+    from cryptography.fernet import InvalidToken
+
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="ascii"))
+        salt, token = base64.b64decode(document["salt"], validate=True), document["token"].encode("ascii")
+        if document.get("format") != _MAPPING_FORMAT:
+            raise ValueError(f"format {document.get('format')!r}")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise DataError(f"{path}: not a readable Savile PII mapping ({type(err).__name__}: {err}). "
+                        "Point at the file Pseudonymiser.write_mapping wrote.") from None
+    try:
+        return json.loads(_fernet(key, salt).decrypt(token).decode("utf-8"))
+    except InvalidToken:
+        raise DataError(f"{path}: cannot decrypt the PII mapping with this key (wrong key, or the file was "
+                        "altered). Use the key it was written with (SAVILE_PII_KEY or privacy.key_file).") from None
+
+
+def _fernet(key: bytes, salt: bytes) -> Fernet:
+    from cryptography.fernet import Fernet  # imported here: only the mapping needs it
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    if not isinstance(key, bytes) or not key:
+        raise DataError(f"the mapping key must be non-empty bytes, got {type(key).__name__}. Pass load_key().")
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_HKDF_INFO).derive(key)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` with mode 0o600 from the first byte, replacing any old file atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
 def _create_key_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_EXCL: never overwrite a key another process just wrote; 0o600 from the first byte.
@@ -152,6 +208,8 @@ class Pseudonymiser:
 
     `order_id_patterns` are the brand's order/loyalty id regexes; `not_names` are capitalised
     phrases never taken for a person (the brand, its collections: "Maison Lirelle").
+    With `record_mapping`, every replacement is remembered (pseudonym -> original) for
+    `write_mapping`; it is off by default because the mapping re-identifies everyone.
 
     Texts this instance has written are recognised (a 16-byte digest each is kept) and returned
     unchanged, so running it again over its own output replaces nothing. A fresh instance re-keys
@@ -160,7 +218,7 @@ class Pseudonymiser:
     """
 
     def __init__(self, key: bytes, order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *,
-                 not_names: Collection[str] = ()):
+                 not_names: Collection[str] = (), record_mapping: bool = False):
         if not isinstance(key, bytes) or not key:
             found = "empty bytes" if isinstance(key, bytes) else type(key).__name__
             raise DataError(f"the pseudonymisation key must be non-empty bytes, got {found}. "
@@ -170,6 +228,27 @@ class Pseudonymiser:
         self._not_names = tuple(not_names)
         detect("", self._patterns)  # a bad pattern fails here, not midway through a dataset
         self._written: set[bytes] = set()
+        self._mapping: dict[str, set[str]] | None = {} if record_mapping else None
+
+    def write_mapping(self, path: Path, key: bytes) -> Path:
+        """Write the recorded pseudonym -> original mapping to `path`, encrypted, with mode 0o600.
+
+        Fernet (AES-128-CBC and HMAC-SHA256) under a key derived from `key` by HKDF-SHA256 with a
+        random salt stored in the file, so the secret itself is never used as a cipher key. A
+        pseudonym that several originals share (names are drawn from 50 first and 50 last names)
+        maps to them all, sorted and joined by " | ". Keep the file apart from the data: with the
+        key it re-identifies everyone.
+        """
+        if self._mapping is None:
+            raise DataError("this Pseudonymiser kept no mapping: it was created without record_mapping=True. "
+                            "Create it with Pseudonymiser(key, ..., record_mapping=True) before pseudonymising.")
+        mapping = {pseudonym: " | ".join(sorted(originals)) for pseudonym, originals in sorted(self._mapping.items())}
+        salt = secrets.token_bytes(16)
+        token = _fernet(key, salt).encrypt(json.dumps(mapping, ensure_ascii=False).encode("utf-8"))
+        document = {"format": _MAPPING_FORMAT, "kdf": "HKDF-SHA256", "salt": base64.b64encode(salt).decode("ascii"),
+                    "token": token.decode("ascii")}
+        _write_private(Path(path), (json.dumps(document, indent=1) + "\n").encode("ascii"))
+        return Path(path)
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(key=<{len(self._key)} bytes>, order_id_patterns={list(self._patterns)!r})"
@@ -221,7 +300,10 @@ class Pseudonymiser:
     def _replace(self, text: str, findings: list[Finding], memory: _NameMemory) -> str:
         pieces, pos = [], 0
         for f in findings:
-            pieces += [text[pos:f.start], self._pseudonym(text, f, memory)]
+            pseudonym = self._pseudonym(text, f, memory)
+            if self._mapping is not None:
+                self._mapping.setdefault(pseudonym, set()).add(f.text)
+            pieces += [text[pos:f.start], pseudonym]
             pos = f.end
         return "".join([*pieces, text[pos:]])
 
