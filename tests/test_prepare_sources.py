@@ -96,3 +96,25 @@ def test_data_card_shows_loss_masks_warnings_and_rejections(tmp_path, demo_sourc
     assert card.count("No loss on these") == 6 and "<|im_start|>assistant" in card
     assert prepared.warnings and "fewer than prepare.min_train_examples=500" in card
     assert "Personal data found and replaced" in card and "Examples dropped" in card
+
+
+def test_multi_valued_attributes_reach_prompts_and_gold_as_lists(tmp_path, demo_sources):
+    rows = list(csv.DictReader(demo_sources.catalogue.open(encoding="utf-8")))
+    for row in rows:  # a lining material, named in the copy, as a second value
+        if row["description"]:
+            row["material"] += " | Nuage silk twill"
+            row["description"] += " Lined in Nuage silk twill."
+    path = tmp_path / "catalogue.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    sources = type(demo_sources)(path, demo_sources.brand_guide, demo_sources.conversations, demo_sources.policies)
+    prepared = _prepare(tmp_path, sources, catalogue={"multi_valued": ["material"]})
+    examples = [json.loads(l) for l in prepared.train_path.read_text().splitlines()]
+    describe = next(e for e in examples if e["task"] == "describe")
+    assert len(describe["meta"]["attributes"]["material"]) == 2
+    assert ", Nuage silk twill" in describe["messages"][1]["content"]
+    extract = next(e for e in examples if e["task"] == "extract")
+    assert "Nuage silk twill" in json.loads(extract["messages"][-1]["content"])["material"]
+    assert "Nuage silk twill" in prepared.vocabulary["material"]
