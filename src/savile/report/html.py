@@ -36,7 +36,8 @@ def _metrics_table(metrics: list[dict]) -> str:
     rows = []
     for m in metrics:
         cls, word = _verdict(m)
-        p = _num(m["mcnemar_p"], 4) if "mcnemar_p" in m else ""
+        p = m.get("mcnemar_p")
+        p = "" if p is None else "&lt;0.0001" if p < 1e-4 else _num(p, 4)
         rows.append(
             f"<tr><td>{escape(m['metric'])}</td><td>{'higher' if m['higher_is_better'] else 'lower'}</td>"
             f"<td>{m['n']}</td><td>{_num(m['base_mean'])}</td><td>{_num(m['tuned_mean'])}</td>"
