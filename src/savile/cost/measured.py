@@ -6,8 +6,8 @@
 MFU = model FLOPs of the run (the FLOPs model in `flops.py`, with the run's own base model,
 method, adapter rank and target layers) / (train_seconds x the device's peak). The peak of a GPU
 is its datasheet bf16 figure from the price table; a CPU has no datasheet figure here, so its
-peak is measured now, on this machine, by timing a large matmul in the precision the run used
-(bf16 when its config records bf16 autocast, else fp32), the best of a few tries.
+peak is the matmul rate the train stage measured beside the run (best of a few timed large
+matmuls in the precision the run used), or, for manifests without it, measured now.
 
 The device is the manifest's `device` (a CUDA device name, or 'cpu') where the train stage
 records one; manifests without it are taken to be CPU runs on this machine, and the output says so.
@@ -20,9 +20,7 @@ up as lower MFU, as it should: it is real cost.
 
 from __future__ import annotations
 
-import functools
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from savile.cost.flops import QLORA_SLOWDOWN, adapter_params, technique_of, trai
 from savile.cost.hardware import PriceTable
 from savile.cost.shape import ModelSize, shape_from_config
 from savile.errors import SavileError
+from savile.train.hardware import cpu_peak_flops
 
 __all__ = ["MeasuredRun", "measured_mfu", "cpu_peak_flops"]
 
@@ -75,7 +74,9 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     device, note = _device(manifest, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
     if peak_flops is None:
-        peak_flops = cpu_peak_flops(precision) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
+        # Prefer the rate the train stage measured beside the run: the same machine under the same load.
+        recorded = cfg.get("cpu_peak_flops", {}).get(precision)
+        peak_flops = (recorded or cpu_peak_flops(precision)) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
     penalty = qlora_slowdown if technique == "qlora" else 1.0
     mfu = flops * penalty / (seconds * peak_flops)
     return MeasuredRun(str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu)
@@ -110,19 +111,3 @@ def _device(manifest: dict, prices: PriceTable | None) -> tuple[str, str]:
         raise SavileError(f"the measured run's device {name!r} matches no GPU in the price table; add it "
                           "(with a `match` substring) to a --prices file, or pass --mfu instead of --measured.")
     return gpu, f"{name!r} from the train manifest"
-
-
-@functools.cache
-def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 4) -> float:
-    """This CPU's best matmul rate in FLOP/s: a size^3 matmul timed `tries` times, the fastest kept."""
-    import torch
-
-    dtype = torch.bfloat16 if precision == "bf16" else torch.float32
-    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
-    a @ b  # warm-up: thread pool and kernel selection
-    best = float("inf")
-    for _ in range(tries):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2 * size**3 / best

@@ -11,7 +11,6 @@ fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 from savile.config import Config
 from savile.records import PreparedData, TrainedModel
 from savile.train.data import encode_all, read_examples, sample_per_task
+from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 
 __all__ = ["run", "use_bf16"]
 
@@ -41,23 +41,7 @@ def use_bf16(precision: str) -> bool:
         return precision == "bf16"
     if torch.cuda.is_available():
         return torch.cuda.is_bf16_supported()
-    return _cpu_bf16_is_faster()
-
-
-@functools.cache
-def _cpu_bf16_is_faster() -> bool:
-    import torch
-
-    a, b = torch.randn(1024, 576), torch.randn(576, 1536)
-    seconds = {}
-    for dtype in (torch.float32, torch.bfloat16):
-        x, y = a.to(dtype), b.to(dtype)
-        x @ y  # warm-up
-        start = time.perf_counter()
-        for _ in range(8):
-            x @ y
-        seconds[dtype] = time.perf_counter() - start
-    return seconds[torch.bfloat16] < 0.8 * seconds[torch.float32]
+    return cpu_bf16_is_faster()
 
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
@@ -118,10 +102,15 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
                       for h in trainer.state.log_history if "loss" in h],
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions={p: version(p) for p in ("torch", "transformers", "peft", "datasets", "accelerate")},
-        config=cfg.resolved() | {"bf16": bf16, "device": _device_name()},
+        config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks()},
     )
     record.save(out)
     return record
+
+
+def _cpu_peaks() -> dict[str, float]:
+    """Matmul rates of this CPU, measured now, under the load the run itself saw (cost estimates use them)."""
+    return {} if _has_cuda() else {p: cpu_peak_flops(p) for p in ("fp32", "bf16")}
 
 
 def _device_name() -> str:

@@ -1,0 +1,33 @@
+"""What the training hardware can do: the CPU's matmul rate per precision, and whether bf16 pays.
+
+Measured where it runs, because CPU flags mislead: on some Xeons with AVX-512 BF16 a bf16 matmul
+runs at half the fp32 rate. The train stage records the rates in its manifest, so a cost estimate
+later divides by the peak of the same machine under the same load, not by one measured then.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+__all__ = ["cpu_peak_flops", "cpu_bf16_is_faster"]
+
+
+@functools.cache
+def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 4) -> float:
+    """This CPU's best matmul rate in FLOP/s: a size^3 matmul timed `tries` times, the fastest kept."""
+    import torch
+
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float32
+    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
+    a @ b  # warm-up: thread pool and kernel selection
+    best = float("inf")
+    for _ in range(tries):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best
+
+
+def cpu_bf16_is_faster() -> bool:
+    return cpu_peak_flops("bf16") > 1.25 * cpu_peak_flops("fp32")
