@@ -30,7 +30,7 @@ def token_stats(examples: list[dict]) -> dict[str, dict[str, float]]:
     }
 
 
-def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict], counts: dict, lengths: dict,
+def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict], tokenizer, counts: dict, lengths: dict,
                pii: dict, dropped: dict, quarantine, warnings: list[str], held_products: set[str]) -> Path:
     lines = [
         f"# Data card: {cfg.project}", "",
@@ -51,7 +51,7 @@ def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict],
     lines += _table("Examples dropped", "why", "examples", dropped)
     if warnings:
         lines += ["## Warnings", "", *[f"- {w}" for w in warnings], ""]
-    lines += _loss_masks(cfg, examples)
+    lines += _loss_masks(cfg, examples, tokenizer)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -61,14 +61,10 @@ def _table(title: str, key: str, value: str, data: dict) -> list[str]:
     return [f"## {title}", "", f"| {key} | {value} |", "|---|---|", *rows, ""]
 
 
-def _loss_masks(cfg: Config, examples: list[dict]) -> list[str]:
+def _loss_masks(cfg: Config, examples: list[dict], tokenizer) -> list[str]:
     """Two training examples per task as the model sees them, prompt and trained reply apart."""
-    from transformers import AutoTokenizer
-
     from savile.data.chat import render_loss_mask
-    from savile.models import resolve_model
 
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
     lines = ["## What the model is trained on", ""]
     for task in cfg.prepare.tasks:
         picked = [e for e in examples if e["task"] == task and e["split"] == "train"][:_SAMPLES_PER_TASK]

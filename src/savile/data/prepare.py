@@ -42,14 +42,15 @@ def run(cfg: Config) -> PreparedData:
     pii = _pseudonymise(cfg, guide, rows, conversations, key)
     examples = _build_examples(cfg, guide, rows, conversations)
     dropped: Counter[str] = Counter()
-    examples = _drop_too_long(cfg, examples, quarantine, dropped)
+    tokenizer = _tokenizer(cfg)
+    examples = _drop_too_long(cfg, examples, tokenizer, quarantine, dropped)
     examples, dupes = dedupe(examples, threshold=cfg.prepare.dedupe_threshold, seed=cfg.prepare.seed)
     dropped.update({f"{kind} duplicates": n for kind, n in dupes.items()})
     held_products = _split(cfg, examples, rows, conversations)
     leaked = set(contamination(_turns(examples, "train"), _turns(examples, "eval"), n=cfg.prepare.contamination_ngram))
     examples = [e for e in examples if e["id"] not in leaked]
     dropped["eval examples sharing a long span with train"] = len(leaked)
-    return _write(cfg, out, guide, rows, examples, quarantine, pii, dropped, held_products)
+    return _write(cfg, out, guide, rows, examples, tokenizer, quarantine, pii, dropped, held_products)
 
 
 def _turns(examples: list[dict], split: str) -> list[dict]:
@@ -126,14 +127,19 @@ def _build_examples(cfg: Config, guide: BrandGuide, rows: list[dict], conversati
     return examples
 
 
-def _drop_too_long(cfg: Config, examples: list[dict], quarantine: Quarantine, dropped: Counter[str]) -> list[dict]:
-    """Count tokens under the base model's template; drop (never truncate) what exceeds prepare.max_tokens."""
+def _tokenizer(cfg: Config):
+    """The base model's tokenizer: token counts and the data card's loss masks use its chat template."""
     from transformers import AutoTokenizer
 
-    from savile.data.chat import count_tokens
     from savile.models import resolve_model
 
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
+    return AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
+
+
+def _drop_too_long(cfg: Config, examples: list[dict], tokenizer, quarantine: Quarantine, dropped: Counter[str]) -> list[dict]:
+    """Count tokens under the base model's template; drop (never truncate) what exceeds prepare.max_tokens."""
+    from savile.data.chat import count_tokens
+
     limit, kept = cfg.prepare.max_tokens, []
     for ex, n in zip(examples, count_tokens(examples, tokenizer)):
         ex["n_tokens"] = n
@@ -158,7 +164,7 @@ def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: l
     return held_products
 
 
-def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples: list[dict], quarantine: Quarantine,
+def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples: list[dict], tokenizer, quarantine: Quarantine,
            pii: Counter[str], dropped: Counter[str], held_products: set[str]) -> PreparedData:
     paths = {split: out / f"{split}.jsonl" for split in ("train", "eval")}
     for split, path in paths.items():
@@ -178,7 +184,7 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
                 for t, c in counts.items() if c["train"] < cfg.prepare.min_train_examples]
     for w in warnings:
         _console.print(f"[yellow]warning:[/yellow] {w}")
-    card = write_card(out / "data_card.md", cfg, guide, examples, counts, token_stats(examples), dict(pii),
+    card = write_card(out / "data_card.md", cfg, guide, examples, tokenizer, counts, token_stats(examples), dict(pii),
                       dict(dropped), quarantine, warnings, held_products)
     record = PreparedData(
         train_path=paths["train"], eval_path=paths["eval"], card_path=card, quarantine_path=out / "quarantine.jsonl",

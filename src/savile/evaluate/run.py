@@ -43,9 +43,10 @@ def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: 
     from savile.train.data import read_examples
 
     rng = random.Random(seed)
+    held_out = read_examples(prepared.eval_path)
     items = []
     for task in tasks:
-        pool = [e for e in read_examples(prepared.eval_path) if e["task"] == task]
+        pool = [e for e in held_out if e["task"] == task]
         if task == "support":
             pool = [e for e in pool if e["meta"]["facts"]]
         items += pool if len(pool) <= per_task else rng.sample(pool, per_task)
