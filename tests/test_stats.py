@@ -120,3 +120,36 @@ def test_mcnemar_exact_counts_discordant_pairs():
     assert mcnemar_exact("x", [1, 0], [1, 0]).p_value == 1.0
     with pytest.raises(ValueError, match="0/1"):
         mcnemar_exact("coverage", [0.5], [1.0])
+
+
+def test_sign_flip_p_is_small_for_a_consistent_gain_and_one_for_no_change():
+    from savile.evaluate.stats import sign_flip_p
+
+    base = [0.0] * 20
+    assert sign_flip_p(base, [1.0] * 20) < 0.001
+    assert sign_flip_p(base, base) == 1.0
+    mixed = [1.0, -1.0] * 10  # deltas cancel exactly
+    assert sign_flip_p(base, mixed) == 1.0
+
+
+def test_holm_multiplies_by_rank_and_keeps_order_and_nan():
+    import math
+
+    from savile.evaluate.stats import holm
+
+    adjusted = holm([0.01, 0.04, math.nan, 0.03])
+    # sorted: 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> monotone 0.06
+    assert adjusted[0] == pytest.approx(0.03)
+    assert adjusted[3] == pytest.approx(0.06)
+    assert adjusted[1] == pytest.approx(0.06)
+    assert math.isnan(adjusted[2])
+    assert holm([0.9, 0.8]) == [1.0, 1.0]
+
+
+def test_mean_ci_brackets_the_mean_and_collapses_for_constants():
+    from savile.evaluate.stats import mean_ci
+
+    mean, low, high, n = mean_ci([1.0, 0.0, 1.0, 1.0, float("nan")])
+    assert n == 4 and mean == 0.75 and 0 <= low <= mean <= high <= 1
+    assert mean_ci([0.5] * 7)[:3] == (0.5, 0.5, 0.5)
+    assert mean_ci([])[3] == 0

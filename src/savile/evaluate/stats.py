@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["PairedDelta", "paired_bootstrap", "McNemar", "mcnemar_exact"]
+__all__ = ["PairedDelta", "paired_bootstrap", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci"]
 
 # Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
 # for large eval sets while staying vectorised.
@@ -165,3 +165,54 @@ def mcnemar_exact(metric: str, base: Sequence[float], tuned: Sequence[float]) ->
     tail = sum(math.comb(discordant, i) for i in range(k + 1))
     p_value = min(1.0, 2 * tail / 2**discordant)
     return McNemar(metric, len(b), base_only, tuned_only, p_value)
+
+
+def sign_flip_p(base: Sequence[float], tuned: Sequence[float], n_resamples: int = 10_000, seed: int = 0) -> float:
+    """Two-sided p-value of a paired sign-flip permutation test on the mean delta.
+
+    Under no difference, each item's delta is as likely to be +d as -d; the p-value is the share
+    of random sign patterns whose mean is at least as far from zero as the observed one (with the
+    observed pattern counted, so p is never 0). 1.0 when there are no pairs or all deltas are 0.
+    """
+    b, t = _finite_pairs(base, tuned)
+    deltas = t - b
+    if len(deltas) == 0 or not deltas.any():
+        return 1.0
+    observed = abs(deltas.mean())
+    rng = np.random.default_rng(seed)
+    rows = max(1, _MAX_CHUNK_ELEMENTS // len(deltas))
+    hits = 0
+    for start in range(0, n_resamples, rows):
+        signs = rng.choice((-1.0, 1.0), size=(min(rows, n_resamples - start), len(deltas)))
+        hits += int((np.abs((signs * deltas).mean(axis=1)) >= observed - 1e-12).sum())
+    return (hits + 1) / (n_resamples + 1)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values (Holm 1979), in the input order.
+
+    Controls the family-wise error rate across one task's metrics: the k-th smallest p is
+    multiplied by (m - k + 1), and adjusted values are made monotone. NaN stays NaN and does not
+    count towards m.
+    """
+    finite = [(p, i) for i, p in enumerate(p_values) if p is not None and math.isfinite(p)]
+    m = len(finite)
+    out = [math.nan] * len(p_values)
+    running = 0.0
+    for k, (p, i) in enumerate(sorted(finite)):
+        running = max(running, min(1.0, (m - k) * p))
+        out[i] = running
+    return out
+
+
+def mean_ci(values: Sequence[float], n_resamples: int = 10_000, confidence: float = 0.95,
+            seed: int = 0) -> tuple[float, float, float, int]:
+    """(mean, CI low, CI high, n) of one system's scores by the percentile bootstrap; NaNs dropped."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) == 0:
+        return math.nan, math.nan, math.nan, 0
+    means = _bootstrap_means(v, n_resamples, seed)
+    alpha = 1 - confidence
+    low, high = np.clip(np.quantile(means, [alpha / 2, 1 - alpha / 2]), v.min(), v.max())
+    return float(v.mean()), float(low), float(high), len(v)
