@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from savile.errors import DataError
 
-__all__ = ["KINDS", "DEFAULT_ORDER_ID_PATTERNS", "Finding", "detect", "resolve_overlaps", "name_parts",
+__all__ = ["KINDS", "DEFAULT_ORDER_ID_PATTERNS", "PSEUDONYM_SHAPES", "Finding", "detect", "resolve_overlaps", "name_parts",
            "follows_title"]
 
 KINDS = ("email", "phone", "card", "iban", "order_id", "address", "person_name")
@@ -90,6 +90,7 @@ YE30""".split())
 _PSEUDONYM_SHAPES = re.compile(
     r"(?<![\w.%+-])[\w.%+-]+@example\.(?:com|org|net)\b|\+00 [\d()\- .]*\d|\[(?:CARD|IBAN)-[0-9a-f]{6}\]"
     r"|\b\d{1,3} Example Street, [A-Z][a-z]+\b")
+PSEUDONYM_SHAPES = _PSEUDONYM_SHAPES  # what savile.data.privacy writes; evaluation looks for it in answers
 
 
 def _luhn_ok(digits: str) -> bool:
