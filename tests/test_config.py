@@ -73,3 +73,14 @@ def test_readme_config_reference_matches_the_schema():
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert reference_markdown() in readme, "regenerate the README's config reference: python -m savile.config"
+
+
+def test_setting_one_decoding_key_keeps_the_tasks_other_defaults(tmp_path, demo_sources):
+    from conftest import write_config
+
+    from savile.config import load_config
+
+    cfg = load_config(write_config(tmp_path, demo_sources), ["evaluate.support.max_new_tokens=96"])
+    assert cfg.evaluate.support.max_new_tokens == 96
+    assert cfg.evaluate.support.no_repeat_ngram_size == 4, "the task default survives"
+    assert cfg.evaluate.extract.no_repeat_ngram_size == 0

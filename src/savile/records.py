@@ -46,8 +46,11 @@ class _Record:
             raise SavileError(f"{path} is not a {cls.stage} manifest; point at the {cls.stage} folder.")
         kwargs = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if f.name not in data and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
+                continue  # written by an older Savile: the field keeps its default
             value = data[f.name]
-            kwargs[f.name] = (folder / value).resolve() if f.type in ("Path", Path) else value
+            is_path = f.type in ("Path", Path, "Path | None") and value is not None
+            kwargs[f.name] = (folder / value).resolve() if is_path else value
         return cls(**kwargs)
 
 
@@ -99,21 +102,28 @@ class TrainedModel(_Record):
     train_seconds: float
     resumed_from: str         # checkpoint an interrupted run resumed from, "" for a fresh run
     versions: dict[str, str]
+    loss_curves: list[dict[str, float]] = field(default_factory=list)  # {"step", "train_loss", "val_loss"} per checkpoint
+    best_step: int = 0        # the checkpoint kept: lowest validation loss
+    canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
     config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class EvalResult(_Record):
-    """Written by `evaluate.run`: per-example scores and paired statistics, base vs tuned."""
+    """Written by `evaluate.run`: per-example scores, paired statistics over the ladder, governance and gates."""
 
     stage: ClassVar[str] = "evaluate"
     verb: ClassVar[str] = "evaluate"
     examples_path: Path       # JSONL, one line per (task, item, system)
     systems: dict[str, str]   # system name -> what it is
-    metrics: dict[str, list[dict[str, Any]]]   # task -> PairedDelta dicts
+    metrics: dict[str, dict[str, Any]]         # task -> means, ladder deltas, verdict (evaluate.run.statistics)
     decoding: dict[str, dict[str, Any]]
     prompts: dict[str, dict[str, str]]         # system -> task -> system prompt
     seconds: float
+    generate_seconds: float = 0.0
+    generate_timings: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> task -> seconds
+    governance: dict[str, Any] = field(default_factory=dict)  # forgetting, safety, overfitting, memorisation
+    gates: list[dict[str, Any]] = field(default_factory=list)  # {"gate", "value", "warn", "fail", "status"}
     config: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,3 +133,4 @@ class ReportResult(_Record):
     verb: ClassVar[str] = "report"
     html_path: Path
     json_path: Path
+    card_path: Path | None = None   # the model card (README.md) written into the adapter folder

@@ -1,41 +1,34 @@
-"""`savile evaluate`: base (prompt-engineered) vs tuned on the same held-out items, paired.
+"""`savile evaluate`: the baseline ladder and the tuned model on the same held-out items, paired.
 
     result = savile.evaluate.run(cfg, prepared, trained)
 
-Both systems see the same items, the same user turns and the same greedy decoding settings; the
-base gets the brand guide in its system prompt, the tuned model the short prompt it was trained
-with. Scores go to per-example JSONL; per metric a paired bootstrap CI of the mean delta.
+Every system answers the same items with the same greedy decoding; the per-example scores go to
+JSONL, and per task: each system's means with bootstrap CIs, every rung against the base with
+paired CIs, exact McNemar or sign-flip p-values and Holm's correction, and the verdict: is the best
+tuned system better than the best untuned one on the task's main metric? Then the governance
+probes (forgetting, safety, overfitting, memorisation) and the gates.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from contextlib import nullcontext
 from pathlib import Path
 
 from savile.config import Config
-from savile.data.prompts import guide_prompt, task_prompt
 from savile.data.guide import read_brand_guide
 from savile.evaluate.generate import generate
-from savile.evaluate.metrics import describe_scores, extract_scores, support_scores
-from savile.evaluate.stats import mcnemar_exact, paired_bootstrap
+from savile.evaluate.score import METRICS, score_items
+from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
+from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder
 from savile.records import EvalResult, PreparedData, TrainedModel
 
-__all__ = ["run", "METRICS", "SYSTEMS"]
+__all__ = ["run", "select_items", "statistics", "MAIN_METRIC"]
 
-SYSTEMS = {
-    "base": "base model, brand guide in the system prompt (prompt engineering)",
-    "tuned": "base model + LoRA adapter, short task prompt",
-}
-# task -> (metric, higher_is_better, binary)
-METRICS: dict[str, list[tuple[str, bool, bool]]] = {
-    "describe": [("attribute_coverage", True, False), ("any_hallucination", False, True),
-                 ("hallucinated_attributes", False, False), ("banned_term", False, True), ("length_ok", True, True)],
-    "support": [("key_fact_recall", True, False)],
-    "extract": [("json_valid", True, True), ("json_valid_loose", True, True), ("field_f1", True, False)],
-}
+MAIN_METRIC = {"describe": "attribute_coverage", "support": "key_fact_recall", "extract": "field_f1"}
 
 
 def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: int) -> list[dict]:
@@ -59,74 +52,109 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
 
     guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
     tasks = list(cfg.prepare.tasks)
+    systems = [s for s in DESCRIPTIONS if s in cfg.evaluate.systems]
     items = select_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)
-    prompts = {
-        "base": {t: guide_prompt(t, guide, cfg.catalogue.attributes) for t in tasks},
-        "tuned": {t: task_prompt(t, guide) for t in tasks},
-    }
+    ladder = Ladder.build(cfg, prepared, guide)
     model, tokenizer = load_tuned(Path(trained.base_path), trained.adapter_dir)
     bf16 = use_bf16(cfg.train.precision)
     start = time.perf_counter()
-    outputs: dict[str, dict[str, str]] = {s: {} for s in SYSTEMS}
+    outputs: dict[str, dict[str, str]] = {s: {} for s in systems}
+    prompts: dict[str, dict[str, str]] = {s: {} for s in systems}
+    timings: dict[str, dict[str, float]] = {}
     for task in tasks:
         task_items = [e for e in items if e["task"] == task]
         decoding = getattr(cfg.evaluate, task)
-        for system in SYSTEMS:
-            chats = [[{"role": "system", "content": prompts[system][task]}, *e["messages"][1:-1]] for e in task_items]
-            with (model.disable_adapter() if system == "base" else nullcontext()):
+        for system in systems:
+            chats = ladder.chats(system, task, task_items)
+            prompts[system][task] = ladder.system_prompt(system, task)
+            t0 = time.perf_counter()
+            with (nullcontext() if system in TUNED else model.disable_adapter()):
                 answers = generate(model, tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
                                    label=f"{task}: {system}")
+            timings.setdefault(system, {})[task] = round(time.perf_counter() - t0, 1)
             outputs[system].update({e["id"]: a for e, a in zip(task_items, answers)})
-    seconds = time.perf_counter() - start
+    generate_seconds = time.perf_counter() - start
 
     out = cfg.stage_dir("evaluate")
     out.mkdir(parents=True, exist_ok=True)
-    rows = _score(items, outputs, prepared, guide)
+    rows = score_items(cfg, prepared, guide, items, outputs)
     examples_path = out / "examples.jsonl"
     with examples_path.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    from savile.governance.gates import check_gates
+    from savile.governance.run import overfitting
+    from savile.governance.run import run as run_governance
+
+    # The loss curves are already measured, so the overfitting gate holds even without the probes.
+    governance = (run_governance(cfg, prepared, trained, model, tokenizer, guide, rows) if cfg.governance.enabled
+                  else {"overfitting": overfitting(trained)})
+    gates = check_gates(cfg.gates, governance)
     record = EvalResult(
-        examples_path=examples_path, systems=SYSTEMS, metrics=_statistics(rows, tasks, cfg),
-        decoding={t: getattr(cfg.evaluate, t).model_dump() for t in tasks}, prompts=prompts,
-        seconds=round(seconds, 1), config=cfg.resolved(),
+        examples_path=examples_path, systems={s: DESCRIPTIONS[s] for s in systems},
+        metrics=statistics(rows, tasks, systems, cfg), decoding={t: getattr(cfg.evaluate, t).model_dump() for t in tasks},
+        prompts=prompts, seconds=round(time.perf_counter() - start, 1), generate_seconds=round(generate_seconds, 1),
+        generate_timings=timings,
+        governance=governance, gates=gates, config=cfg.resolved(),
     )
     record.save(out)
     return record
 
 
-def _score(items: list[dict], outputs: dict[str, dict[str, str]], prepared: PreparedData, guide) -> list[dict]:
-    rows = []
-    for e in items:
-        for system in SYSTEMS:
-            text = outputs[system][e["id"]]
-            if e["task"] == "describe":
-                vocab = {k: v for k, v in prepared.vocabulary.items() if k in e["meta"]["attributes"]}
-                scores = describe_scores(text, e["meta"]["attributes"], vocab, guide.banned_terms,
-                                         guide.length.min_words, guide.length.max_words)
-            elif e["task"] == "support":
-                scores = support_scores(text, e["meta"]["facts"])
-            else:
-                scores = extract_scores(text, e["meta"]["gold"])
-            rows.append({"task": e["task"], "id": e["id"], "system": system, "output": text,
-                         "reference": e["messages"][-1]["content"], "prompt": e["messages"][-2]["content"],
-                         "scores": scores})
-    return rows
-
-
-def _statistics(rows: list[dict], tasks: list[str], cfg: Config) -> dict[str, list[dict]]:
+def statistics(rows: list[dict], tasks: list[str], systems: list[str], cfg: Config) -> dict[str, dict]:
+    """Per task: system means, every rung against base, and the tuned-vs-best-untuned verdict."""
     ev = cfg.evaluate
-    table: dict[str, list[dict]] = {}
+    table: dict[str, dict] = {}
     for task in tasks:
-        by_system = {s: [r for r in rows if r["task"] == task and r["system"] == s] for s in SYSTEMS}
-        table[task] = []
-        for metric, higher, binary in METRICS[task]:
-            base = [r["scores"][metric] for r in by_system["base"]]
-            tuned = [r["scores"][metric] for r in by_system["tuned"]]
-            delta = paired_bootstrap(metric, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
-                                     confidence=ev.confidence, seed=ev.seed)
-            entry = delta.to_dict() | {"improved": delta.improved()}
-            if binary:
-                entry["mcnemar_p"] = mcnemar_exact(metric, base, tuned).p_value
-            table[task].append(entry)
+        by_system = {s: sorted((r for r in rows if r["task"] == task and r["system"] == s), key=lambda r: r["id"])
+                     for s in systems}
+        if not any(by_system.values()):
+            continue
+        main = MAIN_METRIC[task]
+        means = {s: {m: dict(zip(("mean", "ci_low", "ci_high", "n"), mean_ci(
+            [r["scores"][m] for r in by_system[s]], ev.bootstrap_resamples, ev.confidence, ev.seed)))
+            for m, _, _ in METRICS[task]} for s in systems}
+
+        def compare(ref: str, cand: str) -> list[dict]:
+            entries = []
+            for metric, higher, binary in METRICS[task]:
+                a = [r["scores"][metric] for r in by_system[ref]]
+                b = [r["scores"][metric] for r in by_system[cand]]
+                delta = paired_bootstrap(metric, a, b, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
+                                         confidence=ev.confidence, seed=ev.seed)
+                entry = delta.to_dict() | {"improved": delta.improved(), "worse": _worse(delta), "binary": binary}
+                entry["p"] = (mcnemar_exact(metric, a, b).p_value if binary
+                              else sign_flip_p(a, b, ev.bootstrap_resamples, ev.seed))
+                entry["test"] = "McNemar (exact)" if binary else "sign-flip permutation"
+                entries.append(entry)
+            for entry, adjusted in zip(entries, holm([e["p"] for e in entries])):
+                entry["p_holm"] = adjusted
+            return entries
+
+        untuned = [s for s in systems if s not in TUNED]
+        tuned = [s for s in systems if s in TUNED]
+        ranked = sorted(systems, key=lambda s: -_finite(means[s][main]["mean"]))
+        entry: dict = {"main": main, "n_items": len(by_system[systems[0]]), "means": means, "best": ranked[0],
+                       "ladder": {s: compare("base", s) for s in systems if s != "base" and "base" in systems}}
+        if untuned and tuned:
+            best_untuned = max(untuned, key=lambda s: _finite(means[s][main]["mean"]))
+            best_tuned = max(tuned, key=lambda s: _finite(means[s][main]["mean"]))
+            versus = compare(best_untuned, best_tuned)
+            main_delta = next(e for e in versus if e["metric"] == main)
+            entry |= {"best_untuned": best_untuned, "best_tuned": best_tuned, "versus": versus,
+                      "justified": bool(main_delta["improved"])}
+        if task == "extract":
+            from savile.evaluate.fields import field_table
+
+            entry["fields"] = {s: field_table([r["scores"] for r in by_system[s]]) for s in systems}
+        table[task] = entry
     return table
+
+
+def _finite(x: float) -> float:
+    return x if x is not None and math.isfinite(x) else -math.inf
+
+
+def _worse(delta) -> bool:
+    return bool(delta.ci_high < 0 if delta.higher_is_better else delta.ci_low > 0)

@@ -1,0 +1,118 @@
+"""The baseline ladder: what each compared system is shown for one held-out item.
+
+    ladder = Ladder.build(cfg, prepared, guide)
+    chats = ladder.chats("few_shot", "describe", items)
+
+- `base`: the base model, brand guide spelled out in the system prompt (prompt engineering);
+- `few_shot`: the same, plus the k training examples of the task most similar to the item,
+  as earlier turns of the chat;
+- `rag`: the same as base, plus the k passages most similar to the item's request, retrieved
+  from the training-split catalogue (product sheet and house copy) and the policies;
+- `tuned`: the adapted model with the short prompt it was trained with;
+- `tuned_rag`: tuned, plus the same retrieved passages.
+
+Held-out items are never in what is retrieved: the catalogue passages come from the training
+split only, so no system can copy the reference answer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from savile.config import Config
+from savile.data.guide import BrandGuide
+from savile.data.prompts import guide_prompt, task_prompt
+from savile.records import PreparedData
+
+__all__ = ["DESCRIPTIONS", "TUNED", "Ladder"]
+
+DESCRIPTIONS = {
+    "base": "base model, brand guide in the system prompt (prompt engineering)",
+    "few_shot": "base model, brand guide, plus the most similar training examples as earlier turns",
+    "rag": "base model, brand guide, plus retrieved catalogue and policy passages",
+    "tuned": "base model + adapter, the short task prompt it was trained with",
+    "tuned_rag": "base model + adapter, short task prompt, plus retrieved passages",
+}
+TUNED = ("tuned", "tuned_rag")
+# Enough training examples per task to find close neighbours, few enough to embed in seconds.
+_SHOT_POOL = 1000
+
+
+@dataclass
+class Ladder:
+    cfg: Config
+    guide: BrandGuide
+    shots: dict  # task -> (Index over training requests, the training examples)
+    passages: object | None  # Index over catalogue and policy passages
+
+    @classmethod
+    def build(cls, cfg: Config, prepared: PreparedData, guide: BrandGuide) -> Ladder:
+        from savile.retrieve import Embedder, Index
+        from savile.train.data import read_examples
+
+        systems = set(cfg.evaluate.systems)
+        if not systems & {"few_shot", "rag", "tuned_rag"}:
+            return cls(cfg, guide, {}, None)
+        embedder = Embedder()
+        train = read_examples(prepared.train_path)
+        shots = {}
+        if "few_shot" in systems:
+            rng = random.Random(cfg.evaluate.seed)
+            for task in cfg.prepare.tasks:
+                pool = [e for e in train if e["task"] == task]
+                pool = pool if len(pool) <= _SHOT_POOL else rng.sample(pool, _SHOT_POOL)
+                if pool:
+                    shots[task] = (Index(embedder, [_request(e) for e in pool]), pool)
+        passages = None
+        if systems & {"rag", "tuned_rag"}:
+            passages = Index(embedder, corpus(train, guide, cfg))
+        return cls(cfg, guide, shots, passages)
+
+    def system_prompt(self, system: str, task: str) -> str:
+        if system in TUNED:
+            return task_prompt(task, self.guide)
+        return guide_prompt(task, self.guide, self.cfg.catalogue.attributes)
+
+    def chats(self, system: str, task: str, items: list[dict]) -> list[list[dict]]:
+        """One chat per item, ending with the user turn the system must answer."""
+        prompt = self.system_prompt(system, task)
+        turns = [e["messages"][1:-1] for e in items]
+        if system == "few_shot":
+            index, pool = self.shots.get(task, (None, []))
+            found = index.search([_request(e) for e in items], self.cfg.evaluate.few_shot_k) if index else [[]] * len(items)
+            return [[{"role": "system", "content": prompt}, *[m for j in hits for m in pool[j]["messages"][-2:]], *t]
+                    for hits, t in zip(found, turns)]
+        if system in ("rag", "tuned_rag"):
+            found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k)
+            return [[{"role": "system", "content": prompt + _context([self.passages.passages[j] for j in hits])}, *t]
+                    for hits, t in zip(found, turns)]
+        return [[{"role": "system", "content": prompt}, *t] for t in turns]
+
+
+def _request(example: dict) -> str:
+    """The item's last user turn: what retrieval is asked about."""
+    return example["messages"][-2]["content"]
+
+
+def _context(passages: list[str]) -> str:
+    body = "\n".join(f"[{i}] {p}" for i, p in enumerate(passages, 1))
+    return f"\n\nReference passages (retrieved; use them where they apply):\n{body}"
+
+
+def corpus(train: list[dict], guide: BrandGuide, cfg: Config) -> list[str]:
+    """Passages to retrieve from: each policy, the policy document's paragraphs, and every
+    training-split product as its sheet plus the house copy."""
+    out = [f"{p.title}: {p.statement}" for p in guide.policies]
+    if cfg.sources.policies is not None and cfg.path(cfg.sources.policies).exists():
+        text = cfg.path(cfg.sources.policies).read_text(encoding="utf-8")
+        for para in re.split(r"\n\s*\n", text):
+            para = " ".join(line.strip().lstrip("#").strip() for line in para.splitlines()).strip()
+            if len(para.split()) >= 8:
+                out.append(para)
+    for e in train:
+        if e["task"] == "describe":
+            sheet = "; ".join(line for line in _request(e).splitlines()[1:] if line.strip())
+            out.append(f"{sheet}. Copy: {e['messages'][-1]['content']}")
+    return out
