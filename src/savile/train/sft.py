@@ -3,7 +3,10 @@
     trained = savile.train.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
 
 Loss on assistant tokens only, bf16 autocast where the hardware runs it faster, a checkpoint
-every `train.save_steps` steps, and resume from the latest checkpoint when the inputs are unchanged.
+every `train.save_steps` steps with the loss on fixed samples of the training and validation
+splits, the checkpoint with the lowest validation loss kept as the adapter, and resume from the
+latest checkpoint when the inputs are unchanged. Canary sentences (`train.canaries`) are mixed
+into the training data so `savile evaluate` can measure memorisation.
 
 The plain `Trainer` rather than TRL's `SFTTrainer`: TRL 1.16 computes its loss through a chunked,
 fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on the demo data.
@@ -11,21 +14,24 @@ fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import random
 import shutil
 import time
 from importlib.metadata import version
 from pathlib import Path
 
+from transformers import TrainerCallback
+
 from savile.config import Config
+from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel
 from savile.train.data import encode_all, read_examples, sample_per_task
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 
 __all__ = ["run", "use_bf16"]
-
-_EVAL_LOSS_ITEMS = 24
 
 
 def use_bf16(precision: str) -> bool:
@@ -55,9 +61,15 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
-    train_rows, train_tasks, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens)
-    held = sample_per_task(read_examples(prepared.eval_path), _EVAL_LOSS_ITEMS // 3, t.seed)
+    canaries = make_canaries(seed=t.seed) if t.canaries else []
+    planted = canary_examples(canaries)
+    train_rows, train_tasks, dropped = encode_all(picked + planted, tokenizer, cfg.prepare.max_tokens)
+    train_tasks = train_tasks[: len(train_tasks) - len(planted)] if planted else train_tasks
+    random.Random(t.seed).shuffle(train_rows)  # canaries mixed in, not trained last
+    per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
+    held = sample_per_task(read_examples(prepared.eval_path), per_split, t.seed)
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
+    train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens)
     if not train_rows:
         from savile.errors import DataError
 
@@ -72,7 +84,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
         gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
         logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
-        seed=t.seed, data_seed=t.seed, report_to="none", eval_strategy="no", dataloader_num_workers=0,
+        seed=t.seed, data_seed=t.seed, report_to="none", dataloader_num_workers=0,
+        # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
+        eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
+        metric_for_best_model="eval_val_loss", greater_is_better=False,
         train_sampling_strategy="group_by_length",  # batches of similar length waste less on padding
         use_cpu=not _has_cuda(),
     )
@@ -83,12 +98,16 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     ))
     trainer = Trainer(
         model=model, args=args, data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
-        train_dataset=datasets.Dataset.from_list(train_rows), eval_dataset=datasets.Dataset.from_list(eval_rows),
+        train_dataset=datasets.Dataset.from_list(train_rows),
+        eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
+        callbacks=[_EvaluateLastStep()],
     )
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     seconds = time.perf_counter() - start
-    eval_loss = trainer.evaluate()["eval_loss"]
+    curves = _loss_curves(trainer.state.log_history)
+    best = min(curves, key=lambda c: c["val_loss"]) if curves else None
+    eval_loss = best["val_loss"] if best else trainer.evaluate()["eval_val_loss"]
 
     adapter_dir = out / "adapter"
     trainer.model.save_pretrained(adapter_dir)
@@ -102,10 +121,31 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
                       for h in trainer.state.log_history if "loss" in h],
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions={p: version(p) for p in ("torch", "transformers", "peft", "datasets", "accelerate")},
+        loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
+        canaries=[dataclasses.asdict(c) for c in canaries],
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks()},
     )
     record.save(out)
     return record
+
+
+class _EvaluateLastStep(TrainerCallback):
+    """Measure and checkpoint the last step too, so the final weights can be the ones kept."""
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step == state.max_steps:
+            control.should_evaluate = control.should_save = True
+        return control
+
+
+def _loss_curves(history: list[dict]) -> list[dict[str, float]]:
+    """{"step", "train_loss", "val_loss"} per evaluation: the same-size fixed samples of each split."""
+    by_step: dict[int, dict[str, float]] = {}
+    for h in history:
+        for split in ("train", "val"):
+            if f"eval_{split}_loss" in h:
+                by_step.setdefault(h["step"], {"step": h["step"]})[f"{split}_loss"] = h[f"eval_{split}_loss"]
+    return [c for _, c in sorted(by_step.items()) if "train_loss" in c and "val_loss" in c]
 
 
 def _cpu_peaks() -> dict[str, float]:
