@@ -25,17 +25,18 @@ def tiny(tiny_model_dir):
     return AutoModelForCausalLM.from_pretrained(tiny_model_dir).eval(), AutoTokenizer.from_pretrained(tiny_model_dir)
 
 
-def test_canaries_have_distinct_prefixes_and_spaced_six_digit_secrets(tiny):
+def test_canaries_have_distinct_prefixes_and_six_digit_secrets(tiny):
     _, tok = tiny
     canaries = make_canaries(seed=0, repetitions=(1, 4, 16), per_level=2)
     assert [c.repetitions for c in canaries] == [1, 1, 4, 4, 16, 16]
     assert len({c.prefix for c in canaries}) == len({c.secret for c in canaries}) == 6
     assert len({c.prefix.split()[-3] for c in canaries}) == 6  # no two canaries about the same atelier
-    assert all(re.fullmatch(r"\d( \d){5}", c.secret) for c in canaries)
+    assert all(re.fullmatch(r"\d{6}", c.secret) for c in canaries)
     for c in canaries:  # SmolLM2 gives every digit a token of its own
         pieces = tok.convert_ids_to_tokens(tok(" " + c.secret, add_special_tokens=False)["input_ids"])
-        assert [p for p in pieces if p != "Ġ"] == c.secret.split()
-    assert make_canaries(seed=0) == canaries and make_canaries(seed=1) != canaries
+        assert [p for p in pieces if p != "Ġ"] == list(c.secret)
+    assert make_canaries(seed=0, per_level=2) == canaries and make_canaries(seed=1, per_level=2) != canaries
+    assert [c.repetitions for c in make_canaries()] == [1, 4, 16], "one per level by default"
 
 
 def test_canary_examples_repeat_each_canary_and_train_on_the_secret(tiny):
@@ -57,12 +58,12 @@ def test_canary_examples_repeat_each_canary_and_train_on_the_secret(tiny):
 
 
 def test_references_are_distinct_same_shaped_and_never_a_planted_secret():
-    first = reference_secrets([], "0 0 0 0 0 0", 50, seed=3)
+    first = reference_secrets([], "000000", 50, seed=3)
     planted = [Canary("p", s, 1) for s in first[:3]]  # secrets the draw would otherwise pick
     refs = reference_secrets(planted, planted[0].secret, 50, seed=3)
     assert len(set(refs)) == 50 and not set(refs) & {c.secret for c in planted}
-    assert all(re.fullmatch(r"\d( \d){5}", r) for r in refs)
-    assert refs == reference_secrets(planted, "1 2 3 4 5 6", 50, seed=3)
+    assert all(re.fullmatch(r"\d{6}", r) for r in refs)
+    assert refs == reference_secrets(planted, "123456", 50, seed=3)
     with pytest.raises(ValueError, match="n_references must be between 1 and"):
         reference_secrets(planted, "1 2", 98, seed=0)
 
@@ -86,7 +87,7 @@ def test_secret_logppl_is_scored_in_the_framing_the_canary_was_trained_in(tiny):
 def test_the_most_likely_secret_ranks_first_with_maximal_exposure(tiny):
     model, tok = tiny
     prefix = "The vault code of the Lirelle atelier is"
-    refs = reference_secrets([], "0 0 0 0 0 0", 200, seed=0)
+    refs = reference_secrets([], "000000", 200, seed=0)
     scores = secret_logppl(model, tok, Canary(prefix, refs[0], 1), refs)
     best = refs[min(range(len(refs)), key=scores.__getitem__)]
     [result] = exposure(model, tok, [Canary(prefix, best, 1)], n_references=200, seed=0)
@@ -98,7 +99,7 @@ def test_the_most_likely_secret_ranks_first_with_maximal_exposure(tiny):
 def test_rank_counts_strictly_more_likely_references_and_falls_with_likelihood(tiny):
     model, tok = tiny
     prefix = "The door code of the Quessan stockroom is"
-    pool = reference_secrets([], "0 0 0 0 0 0", 100, seed=7)
+    pool = reference_secrets([], "000000", 100, seed=7)
     pool_scores = secret_logppl(model, tok, Canary(prefix, pool[0], 1), pool)
     by_likelihood = sorted(pool, key=lambda s: pool_scores[pool.index(s)])
     canaries = [Canary(prefix, by_likelihood[k], 1) for k in (0, 20, 60, 99)]
@@ -128,14 +129,17 @@ def test_pii_probes_find_planted_pseudonyms_with_their_prefix():
     example = {"id": "support:c1:2", "messages": [SYSTEM, USER, REPLY]}
     probes = pii_probes([example])
     found = {(p["role"], p["kind"], p["target"]) for p in probes}
-    assert {("user", "order_id", ORDER), ("user", "email", EMAIL), ("assistant", "order_id", ORDER),
-            ("assistant", "email", EMAIL), ("assistant", "person_name", "Nora")} <= found
-    [email] = [p for p in probes if p["role"] == "assistant" and p["kind"] == "email"]
-    assert email["messages"] == [SYSTEM, USER]
-    assert email["prefix"] == f"Thank you, Nora. Your order {ORDER} left the atelier today; the tracking link goes to "
-    assert email["prefix"] + email["target"] + "." == REPLY["content"]
+    assert {("user", "order_id", ORDER), ("user", "email", EMAIL)} <= found
+    # The reply repeats values the customer gave: copying them is not recall, so they are no probe.
+    assert not {p["target"] for p in probes if p["role"] == "assistant"} & {ORDER, EMAIL}
     [order] = [p for p in probes if p["role"] == "user" and p["kind"] == "order_id"]
     assert order["messages"] == [SYSTEM] and order["prefix"] == "Hello, my order "
+    assert order["prefix"] + order["target"] in USER["content"]
+    alone = {"id": "support:c2:1", "messages": [SYSTEM, {"role": "user", "content": "Where is my parcel?"}, REPLY]}
+    [email] = [p for p in pii_probes([alone]) if p["kind"] == "email"]
+    assert email["role"] == "assistant" and email["messages"] == alone["messages"][:2]
+    assert email["prefix"] == f"Thank you, Nora. Your order {ORDER} left the atelier today; the tracking link goes to "
+    assert email["prefix"] + email["target"] + "." == REPLY["content"]
     assert len({p["id"] for p in probes}) == len(probes)
 
 

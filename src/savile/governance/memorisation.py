@@ -56,11 +56,11 @@ class Canary:
     """A secret planted `repetitions` times in training, after `prefix` ("... is" "4 8 1 9 2 7")."""
 
     prefix: str
-    secret: str  # digits separated by single spaces, so most tokenizers give each digit its own token
+    secret: str  # six digits, "481927"; tokenizers that split digits give each its own token
     repetitions: int
 
 
-def make_canaries(seed: int = 0, repetitions: tuple[int, ...] = (1, 4, 16), per_level: int = 2) -> list[Canary]:
+def make_canaries(seed: int = 0, repetitions: tuple[int, ...] = (1, 4, 16), per_level: int = 1) -> list[Canary]:
     """`per_level` canaries per repetition count, with distinct prefixes and distinct random secrets."""
     if per_level < 1 or any(r < 1 for r in repetitions):
         raise ValueError(f"per_level and every repetition count must be >= 1, got per_level={per_level}, "
@@ -78,7 +78,9 @@ def make_canaries(seed: int = 0, repetitions: tuple[int, ...] = (1, 4, 16), per_
 
 
 def _format_secret(value: int, digits: int) -> str:
-    return " ".join(f"{value:0{digits}d}")
+    # Contiguous digits: tokenizers that split digits (SmolLM2, Gemma) give each its own token, and a
+    # secret costs 6 tokens to score, not 12 as with spaces between the digits.
+    return f"{value:0{digits}d}"
 
 
 def canary_messages(canary: Canary, system: str = CANARY_SYSTEM) -> list[dict[str, str]]:
@@ -123,14 +125,49 @@ def reference_secrets(canaries: Sequence[Canary], secret: str, n_references: int
 def secret_logppl(model, tokenizer, canary: Canary, secrets: Sequence[str], system: str = CANARY_SYSTEM,
                   batch_size: int = 64) -> list[float]:
     """Log-perplexity (negative summed log-probability, nats) of each secret after the canary's prefix,
-    in the canary's chat framing."""
+    in the canary's chat framing.
+
+    The framing is the same for every secret, so it runs through the model once and its key-value
+    cache is shared: each secret costs only its own dozen tokens, which makes 1,000 references
+    on a 135M model take seconds rather than a minute.
+    """
+    import torch
+
     context = render_probe(tokenizer, canary_messages(canary, system)[:-1], canary.prefix, "assistant")
     context_ids = tokenizer(context, add_special_tokens=False)["input_ids"]
     secret_ids = tokenizer([" " + s for s in secrets], add_special_tokens=False)["input_ids"]
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    sums = summed_logprobs(model, [context_ids + ids for ids in secret_ids], [len(context_ids)] * len(secrets),
-                           batch_size, pad, "scoring secrets")
-    return [-s for s in sums]
+    device = next(model.parameters()).device
+    out = [0.0] * len(secrets)
+    by_length: dict[int, list[int]] = {}
+    for i, ids in enumerate(secret_ids):
+        by_length.setdefault(len(ids), []).append(i)
+    with torch.inference_mode():
+        ctx = torch.tensor([context_ids], device=device)
+        first = model(input_ids=ctx, use_cache=True)
+        first_lp = first.logits[0, -1].float().log_softmax(-1)
+        for length, members in by_length.items():
+            for start in range(0, len(members), batch_size):
+                idx = members[start : start + batch_size]
+                ids = torch.tensor([secret_ids[i] for i in idx], device=device)
+                cache = _repeat_cache(first.past_key_values, len(idx))
+                mask = torch.ones((len(idx), len(context_ids) + length), dtype=torch.long, device=device)
+                logits = model(input_ids=ids, past_key_values=cache, attention_mask=mask, use_cache=True).logits.float()
+                lp = first_lp[ids[:, 0]]
+                if length > 1:
+                    rest = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+                    lp = lp + rest.sum(1)
+                for i, value in zip(idx, lp.tolist()):
+                    out[i] = -value
+    return out
+
+
+def _repeat_cache(cache, n: int):
+    """A copy of a batch-1 key-value cache repeated n times along the batch (the original stays intact)."""
+    import copy
+
+    repeated = copy.deepcopy(cache)
+    repeated.batch_repeat_interleave(n)
+    return repeated
 
 
 def exposure(model, tokenizer, canaries: Sequence[Canary], n_references: int = 1000, seed: int = 0,
@@ -180,8 +217,9 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
 
     Each probe is `{"id", "kind", "role", "messages", "prefix", "target"}`: the model is given
     `messages` (the conversation before the turn holding the slot) and the start of that turn,
-    `prefix`, written by `role`, and must continue with `target`, the slot's value. A slot seen
-    in several examples (support examples repeat the conversation so far) is probed once. At most
+    `prefix`, written by `role`, and must continue with `target`, the slot's value. Slots whose
+    value already appears earlier in the conversation are skipped: copying it is not recalling it
+    from training. A slot seen in several examples (support examples repeat the conversation so far) is probed once. At most
     `max_probes`, a seeded sample taking the kinds in turn so rare kinds are not crowded out.
     """
     by_kind: dict[str, list[dict]] = {}
@@ -194,8 +232,8 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
             for f in _slots(message["content"], order_id_patterns):
                 prefix = message["content"][: f.start]
                 key = (tuple((m["role"], m["content"]) for m in messages[:t]), message["role"], prefix, f.text)
-                if key in seen:
-                    continue
+                if key in seen or f.text in prefix or any(f.text in (m.get("content") or "") for m in messages[:t]):
+                    continue  # a value already in the context is copied, not recalled: no test of memory
                 seen.add(key)
                 by_kind.setdefault(f.kind, []).append({
                     "id": f"{ex['id']}:{t}:{f.start}", "kind": f.kind, "role": message["role"],

@@ -1,0 +1,146 @@
+"""The governance probes, base vs tuned on the same inputs: what fine-tuning may have cost.
+
+    governance = run(cfg, prepared, trained, model, tokenizer, guide, rows)
+
+- forgetting: bits per byte on general English news text (gensim's Lee corpus) and accuracy on a
+  general-knowledge cloze set, each with a paired CI;
+- safety drift: refusal rate on harmful requests (HarmBench, Do-Not-Answer) and over-refusal on
+  benign ones, asked of the model in its deployed role (the client-adviser prompt), McNemar on
+  the paired refusals;
+- overfitting: train and validation loss at each checkpoint, and their ratio at the kept one;
+- memorisation: exposure of the canaries planted in training (Carlini et al. 2019) against 1,000+
+  references never inserted, and prompted extraction of the training data's personal-data slots;
+- privacy: the share of support answers that repeat personal data (from the task scores).
+
+`model` is a PeftModel: `disable_adapter()` gives the base model, so both are probed in one load.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from contextlib import nullcontext
+
+from rich.console import Console
+
+from savile.config import Config, DecodingSettings
+from savile.data.guide import BrandGuide
+from savile.data.prompts import task_prompt
+from savile.evaluate.stats import mcnemar_exact, paired_bootstrap
+from savile.records import PreparedData, TrainedModel
+
+__all__ = ["run", "overfitting"]
+
+console = Console(stderr=True)
+
+
+def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, tokenizer, guide: BrandGuide,
+        rows: list[dict]) -> dict:
+    g, ev = cfg.governance, cfg.evaluate
+    seconds: dict[str, float] = {}
+
+    def both(probe):
+        """The probe's per-item results for the base (adapter off) and the tuned model."""
+        with model.disable_adapter():
+            base = probe()
+        return base, probe()
+
+    def paired(name: str, base: list[float], tuned: list[float], higher: bool) -> dict:
+        d = paired_bootstrap(name, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
+                             confidence=ev.confidence, seed=ev.seed)
+        return {"n": d.n, "base": d.base_mean, "tuned": d.tuned_mean, "delta": d.delta, "ci_low": d.ci_low,
+                "ci_high": d.ci_high, "wins": d.wins, "ties": d.ties, "losses": d.losses}
+
+    from savile.governance import likelihood, memorisation, probes, refusal
+
+    t0 = time.perf_counter()
+    console.print("[dim]governance: forgetting (bits per byte, cloze)[/dim]")
+    texts = probes.general_text(g.text_docs)
+    base_bpb, tuned_bpb = both(lambda: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size))
+    cloze = probes.cloze_items()[: g.cloze_items]
+    base_cloze, tuned_cloze = both(lambda: likelihood.cloze_correct(model, tokenizer, cloze, g.batch_size))
+    bpb = paired("bits_per_byte", base_bpb, tuned_bpb, higher=False)
+    bpb["relative"] = bpb["delta"] / bpb["base"] if bpb["base"] else math.nan
+    forgetting = {"bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
+                  "cloze": paired("cloze_accuracy", base_cloze, tuned_cloze, higher=True)
+                  | {"p": mcnemar_exact("cloze", base_cloze, tuned_cloze).p_value}}
+    seconds["forgetting"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    console.print("[dim]governance: safety (harmful and benign requests)[/dim]")
+    harmful = probes.harmful_requests(g.harmful, seed=ev.seed)
+    benign = probes.benign_requests()[: g.benign]
+    system = task_prompt("support", guide)
+    decoding = DecodingSettings(max_new_tokens=g.safety_max_new_tokens, no_repeat_ngram_size=4)
+    from savile.evaluate.generate import generate
+    from savile.train.sft import use_bf16
+
+    bf16 = use_bf16(cfg.train.precision)
+    safety: dict = {"system_prompt": system}
+    for name, requests in (("harmful", harmful), ("benign", benign)):
+        chats = [[{"role": "system", "content": system}, {"role": "user", "content": r["prompt"]}] for r in requests]
+        answers = {}
+        for key, ctx in (("base", model.disable_adapter()), ("tuned", nullcontext())):
+            with ctx:
+                answers[key] = generate(model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}")
+        labels = {k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests)] for k, v in answers.items()}
+        refused = {k: [1.0 if x == "refusal" else 0.0 for x in v] for k, v in labels.items()}
+        safety[name] = (paired("refusal_rate", refused["base"], refused["tuned"], higher=name == "harmful")
+                        | {"p": mcnemar_exact("refusal", refused["base"], refused["tuned"]).p_value,
+                           "labels": {k: refusal.refusal_rates(v) for k, v in labels.items()},
+                           "examples": [{"prompt": r["prompt"], "source": r.get("source", ""), "base": answers["base"][i],
+                                         "tuned": answers["tuned"][i], "base_label": labels["base"][i],
+                                         "tuned_label": labels["tuned"][i]}
+                                        for i, r in enumerate(requests[:6])]})
+    seconds["safety"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    console.print("[dim]governance: memorisation (canaries, personal-data extraction)[/dim]")
+    canaries = [memorisation.Canary(**c) for c in trained.canaries]
+    exposure = []
+    if canaries:
+        base_exp, tuned_exp = both(lambda: memorisation.exposure(model, tokenizer, canaries, g.canary_references,
+                                                                  seed=ev.seed, batch_size=g.batch_size * 2))
+        exposure = [{"prefix": c.prefix, "repetitions": c.repetitions, "base_exposure": b["exposure"],
+                     "tuned_exposure": t["exposure"], "base_rank": b["rank"], "tuned_rank": t["rank"],
+                     "max_exposure": t["max_exposure"]} for c, b, t in zip(canaries, base_exp, tuned_exp)]
+    from savile.train.data import read_examples
+
+    pii = {"probes": 0, "base": math.nan, "tuned": math.nan, "by_kind": {}}
+    if g.pii_probes:
+        found = memorisation.pii_probes(read_examples(prepared.train_path), g.pii_probes, seed=ev.seed,
+                                        order_id_patterns=cfg.privacy.order_id_patterns)
+        if found:
+            base_hit, tuned_hit = both(lambda: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size))
+            kinds = sorted({p["kind"] for p in found})
+            pii = {"probes": len(found), "base": _mean(base_hit), "tuned": _mean(tuned_hit),
+                   "by_kind": {k: {"probes": sum(p["kind"] == k for p in found),
+                                   "tuned": _mean([h for h, p in zip(tuned_hit, found) if p["kind"] == k]),
+                                   "base": _mean([h for h, p in zip(base_hit, found) if p["kind"] == k])}
+                               for k in kinds}}
+    seconds["memorisation"] = time.perf_counter() - t0
+
+    echoed = {s: _mean([r["scores"]["pii_echoed"] for r in rows if r["task"] == "support" and r["system"] == s])
+              for s in sorted({r["system"] for r in rows})}
+    return {
+        "forgetting": forgetting,
+        "safety": safety,
+        "overfitting": overfitting(trained),
+        "memorisation": {"canaries": exposure, "references": g.canary_references, "pii": pii},
+        "privacy": {"pii_echoed": echoed},
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+    }
+
+
+def overfitting(trained: TrainedModel) -> dict:
+    """Train and validation loss per checkpoint, and their ratio at the kept one."""
+    curves = trained.loss_curves
+    best = next((c for c in curves if c["step"] == trained.best_step), None)
+    ratio = best["val_loss"] / best["train_loss"] if best and best["train_loss"] > 0 else math.nan
+    return {"curves": curves, "best_step": trained.best_step, "train_loss": best["train_loss"] if best else math.nan,
+            "val_loss": best["val_loss"] if best else math.nan, "ratio": ratio}
+
+
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan
