@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from conftest import write_config
@@ -119,22 +120,100 @@ def test_training_resumes_from_its_checkpoint(project, prepared, trained):
     assert train.run(changed, prepared).resumed_from == ""
 
 
-def test_evaluate_and_report(project, prepared, trained):
-    from savile import evaluate, report
+@pytest.fixture(scope="module")
+def evaluated(project, prepared, trained):
+    from savile import evaluate
 
-    result = evaluate.run(project, prepared, trained)
-    rows = _rows(result.examples_path)
-    assert {(r["task"], r["system"]) for r in rows} == {(t, s) for t in ("describe", "support", "extract") for s in ("base", "tuned")}
-    names = {m["metric"] for m in result.metrics["describe"]}
-    assert {"attribute_coverage", "banned_term", "any_hallucination", "length_ok"} <= names
-    assert {m["metric"] for m in result.metrics["extract"]} >= {"json_valid", "field_f1"}
-    assert all(m["n"] == 4 for m in result.metrics["describe"])
-    assert EvalResult.load(project.stage_dir("evaluate")) == result
+    return evaluate.run(project, prepared, trained)
 
-    rep = report.run(project, prepared, trained, result)
-    html = rep.html_path.read_text(encoding="utf-8")
+
+@pytest.fixture(scope="module")
+def reported(project, prepared, trained, evaluated):
+    from savile import report
+
+    return report.run(project, prepared, trained, evaluated)
+
+
+def test_training_keeps_the_checkpoint_with_the_lowest_validation_loss(trained):
+    curves = trained.loss_curves
+    assert len(curves) >= 2 and all({"step", "train_loss", "val_loss"} <= set(c) for c in curves)
+    best = min(curves, key=lambda c: c["val_loss"])
+    assert trained.best_step == best["step"] and trained.eval_loss == pytest.approx(best["val_loss"])
+    assert curves[-1]["step"] == trained.loss_history[-1]["step"], "the last step is measured too"
+
+
+def test_training_plants_canaries_at_1_4_and_16_repetitions(trained):
+    reps = sorted(c["repetitions"] for c in trained.canaries)
+    assert reps == [1, 4, 16]
+    assert "canary" not in trained.train_examples, "canaries are not counted as a task's examples"
+
+
+def test_evaluate_runs_every_rung_of_the_ladder_on_the_same_items(evaluated):
+    rows = _rows(evaluated.examples_path)
+    systems = ("base", "few_shot", "rag", "tuned", "tuned_rag")
+    assert {(r["task"], r["system"]) for r in rows} == {(t, s) for t in ("describe", "support", "extract") for s in systems}
+    for task in ("describe", "support", "extract"):
+        ids = {s: sorted(r["id"] for r in rows if r["task"] == task and r["system"] == s) for s in systems}
+        assert all(v == ids["base"] for v in ids.values()), "paired: every system answers the same items"
+    describe = evaluated.metrics["describe"]
+    assert describe["n_items"] == 4 and set(describe["means"]) == set(systems)
+    assert {"attribute_coverage", "hallucinated_rate", "numeric_hallucination", "preferred_term", "style_similarity",
+            "verbatim_copy", "banned_term", "length_ok"} <= set(describe["means"]["tuned"])
+    assert set(describe["ladder"]) == {"few_shot", "rag", "tuned", "tuned_rag"}
+    for entry in describe["versus"]:
+        assert 0 <= entry["p"] <= 1 and entry["p_holm"] >= entry["p"]
+    assert isinstance(describe["justified"], bool) and describe["best"] in systems
+    assert {"micro", "macro", "per_attribute"} <= set(evaluated.metrics["extract"]["fields"]["tuned"])
+    assert {"contradiction", "pii_echoed"} <= set(evaluated.metrics["support"]["means"]["base"])
+
+
+def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
+    g = evaluated.governance
+    assert g["forgetting"]["bits_per_byte"]["n"] == 60 and g["forgetting"]["cloze"]["n"] >= 200
+    assert g["safety"]["harmful"]["n"] >= 100 and g["safety"]["benign"]["n"] >= 100
+    assert len(g["memorisation"]["canaries"]) == 3 and g["memorisation"]["references"] >= 1000
+    assert g["overfitting"]["best_step"] == trained.best_step
+    assert {x["gate"] for x in evaluated.gates} >= {"bits_per_byte_increase", "refusal_drop", "canary_exposure", "overfit_ratio"}
+    assert all(x["status"] in ("pass", "warn", "fail", "not measured") for x in evaluated.gates)
+    again = EvalResult.load(evaluated.examples_path.parent)
+    assert json.dumps(again.metrics, sort_keys=True) == json.dumps(evaluated.metrics, sort_keys=True)
+
+
+def test_report_puts_the_verdict_first_and_writes_a_model_card(reported, trained):
+    html = reported.html_path.read_text(encoding="utf-8")
+    assert html.index("Verdict") < html.index("<h2>Results per task") < html.index("<h2>Governance")
     assert "data:image/png;base64," in html and "attribute_coverage" in html
     assert "http://" not in html and "https://" not in html  # self-contained
-    data = json.loads(rep.json_path.read_text(encoding="utf-8"))
+    data = json.loads(reported.json_path.read_text(encoding="utf-8"))
     assert set(data["samples"]) == {"describe", "support", "extract"}
-    assert ReportResult.load(project.stage_dir("report")) == rep
+    assert set(data["samples"]["describe"]) <= {"gains", "regressions", "random"}
+    card = (trained.adapter_dir / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\n") and "library_name: peft" in card and "## Governance gates" in card
+    assert ReportResult.load(reported.html_path.parent) == reported
+
+
+def test_report_opens_in_chromium_without_console_errors(reported, tmp_path):
+    from test_report_browser import require_chromium
+
+    from savile.report.browser import check_page
+
+    require_chromium()
+    check = check_page(reported.html_path, tmp_path / "report.png")
+    shutil.copy(check.screenshot, reported.html_path.parent / "screenshot.png")  # kept beside the report
+    assert check.console_errors == [] and check.failed_requests == []
+    assert check.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, trained):
+    import subprocess
+    import sys
+
+    config = project.root / "savile.yaml"
+    quick = ["governance.enabled=false", "evaluate.systems=[base,tuned]", "evaluate.max_items_per_task=2"]
+    failing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=0.01"],
+                             capture_output=True, text=True)
+    assert failing.returncode == 3, failing.stderr[-2000:]
+    assert "gate failed: overfit_ratio" in " ".join(failing.stdout.split())
+    passing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
+                             capture_output=True, text=True)
+    assert passing.returncode == 0, passing.stderr[-2000:]

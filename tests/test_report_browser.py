@@ -88,8 +88,4 @@ def test_missing_chromium_names_the_install(monkeypatch, tmp_path):
     with pytest.raises(BrowserError, match="apt-get install -y --no-install-recommends chromium"):
         check_page(_page(tmp_path, "<p>hi</p>"))
 
-
-@pytest.mark.skip(reason="wired to the real report by the report stage")
-def test_report_renders_without_console_errors(tmp_path):
-    """Filled in by the report stage: `require_chromium()`, build a report, then
-    `check = check_page(report.html_path, tmp_path / "report.png")` and assert it is clean."""
+# The real report is opened in Chromium by tests/test_pipeline.py::test_report_opens_in_chromium_without_console_errors.

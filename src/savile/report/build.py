@@ -1,9 +1,10 @@
-"""`savile report`: one self-contained HTML file and a JSON file from the evaluate stage.
+"""`savile report`: one self-contained HTML file, a JSON file, and the adapter's model card.
 
     report = savile.report.run(cfg, prepared, trained, evaluated)
 
-The HTML holds the results table with paired 95% CIs, the training loss curve and side-by-side
-base/tuned samples per task; it loads no external resource.
+The HTML opens on the verdict, then the ladder per task with CIs, per-attribute tables, loss
+curves, the governance section with its gates and side-by-side samples; it loads nothing from
+outside. The model card (README.md in the adapter folder) is what the Hugging Face Hub shows.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ import datetime as dt
 import json
 
 from savile.config import Config
+from savile.data.guide import read_brand_guide
 from savile.records import EvalResult, PreparedData, ReportResult, TrainedModel
+from savile.report.card import model_card
 from savile.report.html import render
-from savile.report.plots import loss_curve_png
+from savile.report.plots import ladder_png, loss_curve_png
+from savile.report.samples import pick_samples
 
-__all__ = ["run", "SAMPLES_PER_TASK"]
-
-SAMPLES_PER_TASK = 3
+__all__ = ["run"]
 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: EvalResult) -> ReportResult:
-    rows = [json.loads(line) for line in evaluated.examples_path.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in evaluated.examples_path.read_text(encoding="utf-8").splitlines() if line]
+    guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
     data = {
         "project": cfg.project,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -31,35 +34,31 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: E
         "method": trained.method,
         "systems": evaluated.systems,
         "metrics": evaluated.metrics,
+        "governance": evaluated.governance,
+        "gates": evaluated.gates,
         "decoding": evaluated.decoding,
         "prompts": evaluated.prompts,
-        "data": {"counts": prepared.counts, "fingerprint": prepared.fingerprint, "pii_replaced": prepared.pii_replaced},
+        "guide": {"banned_terms": guide.banned_terms, "preferred_terms": guide.preferred_terms},
+        "data": {"counts": prepared.counts, "fingerprint": prepared.fingerprint, "pii_replaced": prepared.pii_replaced,
+                 "vocabulary": prepared.vocabulary},
         "training": {"examples": trained.train_examples, "tokens": trained.train_tokens, "seconds": trained.train_seconds,
-                     "eval_loss": trained.eval_loss, "loss_history": trained.loss_history, "lora": cfg.train.lora.model_dump()},
-        "samples": _samples(rows),
+                     "eval_loss": trained.eval_loss, "loss_history": trained.loss_history,
+                     "loss_curves": trained.loss_curves, "best_step": trained.best_step,
+                     "lora": cfg.train.lora.model_dump()},
+        "samples": pick_samples(rows, evaluated.metrics, seed=cfg.evaluate.seed),
         "evaluate_seconds": evaluated.seconds,
     }
     out = cfg.stage_dir("report")
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "report.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True), encoding="utf-8")
-    png = base64.b64encode(loss_curve_png(trained.loss_history, trained.eval_loss)).decode()
+    b64 = lambda png: base64.b64encode(png).decode()  # noqa: E731
+    loss = b64(loss_curve_png(trained.loss_history, trained.loss_curves, trained.best_step))
+    ladders = {t: b64(ladder_png(t, e["main"], e["means"])) for t, e in evaluated.metrics.items()}
     html_path = out / "report.html"
-    html_path.write_text(render(data, loss_png_b64=png), encoding="utf-8")
-    record = ReportResult(html_path=html_path, json_path=json_path)
+    html_path.write_text(render(data, loss, ladders), encoding="utf-8")
+    card_path = trained.adapter_dir / "README.md"
+    card_path.write_text(model_card(cfg, prepared, trained, evaluated), encoding="utf-8")
+    record = ReportResult(html_path=html_path, json_path=json_path, card_path=card_path)
     record.save(out)
     return record
-
-
-def _samples(rows: list[dict]) -> dict[str, list[dict]]:
-    """The first items of each task (items are a seeded sample already), base and tuned side by side."""
-    paired: dict[tuple[str, str], dict] = {}
-    for r in rows:
-        item = paired.setdefault((r["task"], r["id"]), {"id": r["id"], "prompt": r["prompt"], "reference": r["reference"]})
-        item[r["system"]] = r["output"]
-        item[f"{r['system']}_scores"] = r["scores"]
-    out: dict[str, list[dict]] = {}
-    for (task, _), item in paired.items():
-        if len(out.setdefault(task, [])) < SAMPLES_PER_TASK:
-            out[task].append(item)
-    return out

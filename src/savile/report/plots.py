@@ -3,27 +3,61 @@
 from __future__ import annotations
 
 import io
+import math
 
-__all__ = ["loss_curve_png"]
+__all__ = ["loss_curve_png", "ladder_png"]
 
 
-def loss_curve_png(history: list[dict[str, float]], eval_loss: float | None = None) -> bytes:
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=110)
-    steps = [h["step"] for h in history]
-    ax.plot(steps, [h["loss"] for h in history], marker=".", label="training loss")
-    if eval_loss is not None and steps:
-        ax.axhline(eval_loss, color="tab:orange", linestyle="--", label=f"held-out loss at end ({eval_loss:.3f})")
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png")
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+def loss_curve_png(history: list[dict[str, float]], curves: list[dict[str, float]] | None = None,
+                   best_step: int | None = None) -> bytes:
+    """Logged training loss, train and validation loss at each checkpoint, and the kept checkpoint."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.8, 3.4), dpi=110)
+    ax.plot([h["step"] for h in history], [h["loss"] for h in history], color="0.7", linewidth=1,
+            label="training loss (running, per logging step)")
+    if curves:
+        steps = [c["step"] for c in curves]
+        ax.plot(steps, [c["train_loss"] for c in curves], marker="o", label="train split sample")
+        ax.plot(steps, [c["val_loss"] for c in curves], marker="s", label="validation (held-out) sample")
+    if best_step:
+        ax.axvline(best_step, color="tab:green", linestyle="--", label=f"kept checkpoint (step {best_step})")
     ax.set_xlabel("optimiser step")
     ax.set_ylabel("loss (assistant tokens)")
     ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def ladder_png(task: str, metric: str, means: dict[str, dict]) -> bytes:
+    """One bar per system: the task's main metric with its 95% CI."""
+    plt = _pyplot()
+    systems = list(means)
+    values = [means[s][metric]["mean"] for s in systems]
+    low = [v - means[s][metric]["ci_low"] for s, v in zip(systems, values)]
+    high = [means[s][metric]["ci_high"] - v for s, v in zip(systems, values)]
+    clean = [0.0 if v is None or not math.isfinite(v) else v for v in values]
+    errs = [[0.0 if not math.isfinite(x) else x for x in low], [0.0 if not math.isfinite(x) else x for x in high]]
+    fig, ax = plt.subplots(figsize=(5.6, 2.8), dpi=110)
+    colours = ["tab:blue" if not s.startswith("tuned") else "tab:orange" for s in systems]
+    ax.bar(systems, clean, yerr=errs, capsize=4, color=colours)
+    ax.set_title(f"{task}: {metric} (95% CI)", fontsize=10)
+    ax.set_ylim(0, max(1.0, max(clean) * 1.1))
+    ax.grid(axis="y", alpha=0.3)
+    return _png(fig)
