@@ -24,19 +24,43 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-demo-")) / "demo-brand"
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "savile", "demo", str(folder)], check=True)
+    code = subprocess.run([sys.executable, "-m", "savile", "demo", str(folder)]).returncode
     total = time.perf_counter() - start
+    if code not in (0, 3):  # 3: a governance gate failed; the report is still written
+        sys.exit(code)
     runs = folder / "runs"
     train = json.loads((runs / "train" / "manifest.json").read_text())
     ev = json.loads((runs / "evaluate" / "manifest.json").read_text())
+    gov = ev["governance"].get("seconds", {})
     print(f"\ndemo wall time: {total / 60:.1f} min  (train {train['train_seconds']:.0f} s, "
-          f"{train['train_tokens'] / train['train_seconds']:.0f} tokens/s; generation {ev['seconds']:.0f} s)")
-    print(f"{'task':<9} {'metric':<24} {'base':>6} {'tuned':>6} {'delta':>7}  95% CI")
-    for task, rows in ev["metrics"].items():
-        for m in rows:
-            print(f"{task:<9} {m['metric']:<24} {m['base_mean']:>6.3f} {m['tuned_mean']:>6.3f} {m['delta']:>+7.3f}  "
-                  f"[{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]{'  *' if m['improved'] else ''}")
-    print("* tuned better, CI excludes zero")
+          f"{train['train_tokens'] / train['train_seconds']:.0f} tokens/s; evaluate {ev['seconds']:.0f} s: ladder "
+          f"generation {ev['generate_seconds']:.0f} s, governance {', '.join(f'{k} {v:.0f} s' for k, v in gov.items())})")
+    for task, entry in ev["metrics"].items():
+        systems = list(entry["means"])
+        print(f"\n{task} ({entry['n_items']} items); best {entry['best']}; "
+              f"{'fine-tuning justified' if entry.get('justified') else 'fine-tuning not justified'}")
+        print(f"  {'metric':<24}" + "".join(f"{s:>11}" for s in systems))
+        for metric in entry["means"][systems[0]]:
+            print(f"  {metric:<24}" + "".join(f"{entry['means'][s][metric]['mean']:>11.3f}" for s in systems))
+        for d in entry.get("versus", []):
+            print(f"  {entry['best_tuned']} - {entry['best_untuned']} {d['metric']:<22} {d['delta']:+.3f} "
+                  f"[{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] Holm p {d['p_holm']:.4f}{'  *' if d['improved'] else ''}")
+    g = ev["governance"]
+    if g:
+        f, s = g["forgetting"], g["safety"]
+        print("\ngovernance (base -> tuned, delta [95% CI])")
+        for name, d in (("bits per byte", f["bits_per_byte"]), ("cloze accuracy", f["cloze"]),
+                        ("refusal, harmful", s["harmful"]), ("refusal, benign", s["benign"])):
+            print(f"  {name:<18} {d['base']:.3f} -> {d['tuned']:.3f}  {d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+        o = g["overfitting"]
+        print(f"  overfitting: kept step {o['best_step']}, val/train {o['val_loss']:.3f}/{o['train_loss']:.3f} = {o['ratio']:.2f}")
+        for c in g["memorisation"]["canaries"]:
+            print(f"  canary x{c['repetitions']:<2} exposure base {c['base_exposure']:.2f}, tuned {c['tuned_exposure']:.2f} "
+                  f"(rank {c['tuned_rank']} of {g['memorisation']['references'] + 1})")
+        pii = g["memorisation"]["pii"]
+        print(f"  personal-data extraction: {pii['probes']} probes, base {pii['base']:.3f}, tuned {pii['tuned']:.3f}")
+    print("\ngates: " + ", ".join(f"{x['gate']} {x['value']:.3f} {x['status']}" for x in ev["gates"]))
+    print(f"* better, CI excludes zero. savile demo exit code {code}")
 
 
 if __name__ == "__main__":

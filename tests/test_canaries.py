@@ -90,7 +90,8 @@ def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatc
     logs = []
     for verb in ("prepare", "train", "evaluate", "report"):
         proc = subprocess.run([sys.executable, "-m", "savile", verb, str(config)], capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr[-2000:]
+        # evaluate exits 3 when a governance gate fails (a tiny random model may fail one); it still writes everything
+        assert proc.returncode in ((0, 3) if verb == "evaluate" else (0,)), proc.stderr[-2000:]
         logs.append(proc.stdout + proc.stderr)
 
     runs = folder / "runs"

@@ -55,7 +55,7 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
 
 @app.command()
 def train(config: ConfigArg, overrides: Overrides = None) -> None:
-    """Fine-tune the base model on the prepared data (LoRA through TRL and PEFT)."""
+    """Fine-tune the base model on the prepared data (LoRA through PEFT and the transformers Trainer)."""
     cfg = _config(config, overrides)
     from savile import train as stage
     from savile.records import PreparedData
@@ -66,14 +66,30 @@ def train(config: ConfigArg, overrides: Overrides = None) -> None:
 
 @app.command()
 def evaluate(config: ConfigArg, overrides: Overrides = None) -> None:
-    """Score base and tuned models on the held-out items, with paired confidence intervals."""
+    """Score the baseline ladder and the tuned model on held-out items, run the governance probes and gates.
+
+    Exits with code 3 when a gate fails, so it can stand in a brand's CI.
+    """
+    if _evaluate(config, overrides):
+        from savile.governance.gates import EXIT_GATE_FAILED
+
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+def _evaluate(config: Path, overrides: list[str] | None) -> bool:
+    """Run the evaluate stage and print its summary; True when a gate failed."""
     cfg = _config(config, overrides)
     from savile import evaluate as stage
     from savile.records import PreparedData, TrainedModel
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")))
     _print_metrics(result.metrics)
+    _print_gates(result.gates)
     console.print(f"per-example scores: {result.examples_path}")
+    failed = [g["gate"] for g in result.gates if g["status"] == "fail"]
+    if failed:
+        console.print(f"[red]gate failed:[/red] {', '.join(failed)} (thresholds under `gates:` in the config)")
+    return bool(failed)
 
 
 @app.command()
@@ -100,12 +116,18 @@ def demo(
     started = time.perf_counter()
     config = write_project(folder, seed=seed)
     console.print(f"demo brand files and config: {config}")
-    for verb in (prepare, train, evaluate, report):
-        console.rule(f"savile {verb.__name__} {config}")
+    failed = False
+    for verb in (prepare, train, _evaluate, report):
+        name = verb.__name__.lstrip("_")
+        console.rule(f"savile {name} {config}")
         t0 = time.perf_counter()
-        verb(config, overrides)
-        console.print(f"[dim]{verb.__name__}: {time.perf_counter() - t0:.0f} s[/dim]")
+        failed |= bool(verb(config, overrides))  # a failed gate still gets its report
+        console.print(f"[dim]{name}: {time.perf_counter() - t0:.0f} s[/dim]")
     console.print(f"demo finished in {(time.perf_counter() - started) / 60:.1f} min")
+    if failed:
+        from savile.governance.gates import EXIT_GATE_FAILED
+
+        raise typer.Exit(EXIT_GATE_FAILED)
 
 
 @app.command()
@@ -146,22 +168,45 @@ def cost(
     console.print(f"json: {json_file}\nplot: {png_file}")
 
 
-def _print_metrics(metrics: dict[str, list[dict]]) -> None:
+def _print_metrics(metrics: dict[str, dict]) -> None:
     from rich.table import Table
 
-    table = Table("task", "metric", "base", "tuned", "delta [95% CI]", "clear gain")
-    for task, rows in metrics.items():
-        for m in rows:
-            table.add_row(task, m["metric"], f"{m['base_mean']:.3f}", f"{m['tuned_mean']:.3f}",
-                          f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]", "yes" if m["improved"] else "no")
+    for task, entry in metrics.items():
+        main = entry["main"]
+        table = Table("system", *[m for m in next(iter(entry["means"].values()))], title=f"{task} ({entry['n_items']} items)")
+        for system, means in entry["means"].items():
+            table.add_row(system + (" *" if system == entry["best"] else ""), *[_num(v["mean"]) for v in means.values()])
+        console.print(table)
+        if "versus" in entry:
+            d = next(e for e in entry["versus"] if e["metric"] == main)
+            verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
+            console.print(f"{task}: {verdict}: {entry['best_tuned']} vs {entry['best_untuned']} on {main} "
+                          f"{d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+
+
+def _print_gates(gates: list[dict]) -> None:
+    from rich.table import Table
+
+    colour = {"pass": "green", "warn": "yellow", "fail": "red"}
+    table = Table("gate", "value", "warn at", "fail at", "status", title="governance gates")
+    for g in gates:
+        status = g["status"]
+        table.add_row(g["gate"], _num(g["value"]), str(g["warn"]), str(g["fail"]),
+                      f"[{colour.get(status, 'dim')}]{status}[/]")
     console.print(table)
+
+
+def _num(x) -> str:
+    import math
+
+    return "n/a" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.3f}"
 
 
 def main() -> None:
     from savile.errors import SavileError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode click returns typer.Exit's code
     except SavileError as exc:
         if _state["debug"]:
             raise
@@ -179,3 +224,5 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -14,8 +14,12 @@ __all__ = ["write_project", "DEMO_SETTINGS"]
 
 # Sized so the whole demo runs in well under 15 minutes on 2 CPU cores (README, "Walk-through").
 DEMO_SETTINGS = {
-    "train": {"max_examples_per_task": 160, "epochs": 1, "batch_size": 8, "learning_rate": 4e-4},
-    "evaluate": {"max_items_per_task": 32, "batch_size": 32},
+    "train": {"max_examples_per_task": 112, "epochs": 1, "batch_size": 8, "learning_rate": 4e-4, "save_steps": 16,
+              "loss_items": 12},
+    # Answer budgets near the longest reference of each task (support 133 tokens, JSON 55).
+    "evaluate": {"max_items_per_task": 16, "batch_size": 16, "few_shot_k": 2, "rag_k": 2,
+                 "support": {"max_new_tokens": 112}, "extract": {"max_new_tokens": 64}},
+    "governance": {"text_docs": 20, "safety_max_new_tokens": 16, "pii_probes": 20},
 }
 
 
