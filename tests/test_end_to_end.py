@@ -12,7 +12,8 @@ from conftest import write_config
 def test_demo_slice_end_to_end_on_smollm2(tmp_path, demo_sources, smollm2_dir):
     config = write_config(
         tmp_path, demo_sources,
-        train={"max_examples_per_task": 8, "batch_size": 8, "save_steps": 2, "logging_steps": 1},
+        train={"max_examples_per_task": 8, "batch_size": 8, "save_steps": 2, "logging_steps": 1, "loss_items": 6,
+               "canaries": False},
         evaluate={"max_items_per_task": 3, "batch_size": 3, "bootstrap_resamples": 500,
                   "describe": {"max_new_tokens": 40}, "support": {"max_new_tokens": 40}, "extract": {"max_new_tokens": 40}},
         # The probes take minutes on the real model; tests/test_pipeline.py runs them on a tiny one,
