@@ -62,3 +62,15 @@ def test_few_shot_and_rag_prompts_carry_retrieved_training_data_never_the_item(t
     assert "Reference passages" in rag[0]["content"] and "held-out copy" not in str(rag)
     tuned = ladder.chats("tuned", "describe", [item])[0]
     assert tuned[0]["content"] == "You write product descriptions for Maison Test." and len(tuned) == 2
+
+
+def test_style_similarity_is_one_for_the_reference_itself_and_zero_for_no_answer():
+    from savile.evaluate.score import _style_similarity
+
+    reference = "Cut from Box Lirelle calfskin in Rouge Grenat, finished by hand in France."
+    item = {"id": "describe:1", "task": "describe", "messages": [{"role": "assistant", "content": reference}]}
+    scores = _style_similarity([item], {"same": {"describe:1": reference}, "empty": {"describe:1": ""},
+                                        "other": {"describe:1": "Our servers restart every night at two."}})
+    assert scores[("same", "describe:1")] > 0.999
+    assert scores[("empty", "describe:1")] == 0.0
+    assert scores[("other", "describe:1")] < 0.5
