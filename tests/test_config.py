@@ -23,14 +23,14 @@ def _write(tmp_path: Path, data: dict) -> Path:
 
 def test_defaults_fill_everything_and_paths_resolve_against_the_config(tmp_path):
     cfg = load_config(_write(tmp_path, MINIMAL))
-    assert cfg.train.lora.rank == 16 and cfg.model.base == "smollm2-135m-instruct"
+    assert cfg.technique.lora.rank == 16 and cfg.model.base == "smollm2-135m-instruct"
     assert cfg.path(cfg.sources.catalogue) == tmp_path.resolve() / "c.csv"
     assert cfg.stage_dir("train") == tmp_path.resolve() / "runs" / "train"
 
 
 def test_dotted_overrides_are_parsed_as_yaml_and_validated(tmp_path):
-    cfg = load_config(_write(tmp_path, MINIMAL), ["train.epochs=2", "train.lora.rank=8", "prepare.tasks=[describe]"])
-    assert cfg.train.epochs == 2.0 and cfg.train.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
+    cfg = load_config(_write(tmp_path, MINIMAL), ["train.epochs=2", "technique.lora.rank=8", "prepare.tasks=[describe]"])
+    assert cfg.train.epochs == 2.0 and cfg.technique.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
 
 
 def test_every_problem_is_reported_with_its_path_and_value(tmp_path):

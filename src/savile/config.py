@@ -20,8 +20,9 @@ from savile.errors import ConfigError
 
 __all__ = [
     "Config", "Sources", "CatalogueSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
-    "LoraSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
-    "GateSettings", "load_config", "TASKS", "SYSTEMS",
+    "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
+    "GateSettings", "CompareSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "PROMPTING_METHODS",
 ]
 
 TASKS = ("describe", "support", "extract")
@@ -29,6 +30,15 @@ Task = Literal["describe", "support", "extract"]
 # The baseline ladder of the differential report, cheapest first.
 SYSTEMS = ("base", "few_shot", "rag", "tuned", "tuned_rag")
 System = Literal["base", "few_shot", "rag", "tuned", "tuned_rag"]
+# Adaptation techniques (`technique.method`): three that only prompt the base model, five that train.
+METHODS = ("prompt", "few-shot", "rag", "lora", "qlora", "dora", "full", "lora+rag")
+Method = Literal["prompt", "few-shot", "rag", "lora", "qlora", "dora", "full", "lora+rag"]
+PROMPTING_METHODS = ("prompt", "few-shot", "rag")
+TRAINED_METHODS = ("lora", "qlora", "dora", "full", "lora+rag")
+# Peak learning rate per method when train.learning_rate is null. Low-rank updates scaled by
+# alpha / rank = 2 take the usual 2e-4 (Hu et al. 2021; Dettmers et al. 2023 for QLoRA; DoRA's
+# authors keep LoRA's rate); updating every weight needs a rate ten times smaller.
+DEFAULT_LEARNING_RATES = {"lora": 2e-4, "qlora": 2e-4, "dora": 2e-4, "lora+rag": 2e-4, "full": 2e-5}
 
 
 class _Section(BaseModel):
@@ -98,18 +108,35 @@ class ModelSettings(_Section):
 
 
 class LoraSettings(_Section):
-    rank: int = Field(16, gt=0, description="Rank r of the update B @ A.")
-    alpha: int = Field(32, gt=0, description="The update is scaled by alpha / rank.")
+    rank: int = Field(16, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
+    alpha: int | None = Field(None, gt=0, description="The update is scaled by alpha / rank; null is 2 x rank, so the scale and the default learning rate suit any rank.")
     # 0 by default: on CPU the dropout mask over every adapted input cost a third of the step time.
     dropout: float = Field(0.0, ge=0, lt=1, description="Dropout on the LoRA input.")
     target_modules: str | list[str] = Field("all-linear", description="Modules that get adapters; 'all-linear' is every linear layer but the head.")
 
+    @property
+    def scale_alpha(self) -> int:
+        return self.alpha if self.alpha is not None else 2 * self.rank
+
+
+class QloraSettings(_Section):
+    quant_type: Literal["nf4", "fp4"] = Field("nf4", description="4-bit data type of the frozen base weights (bitsandbytes); NF4 as in Dettmers et al. 2023.")
+    double_quant: bool = Field(True, description="Quantise the quantisation constants too (about 0.4 bits per weight saved).")
+
+
+class TechniqueSettings(_Section):
+    method: Method = Field("lora", description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k retrieved catalogue and policy passages), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (the LoRA model with retrieval at inference). The first three train nothing.")
+    lora: LoraSettings = Field(default_factory=LoraSettings, description="Low-rank adapter settings.")
+    qlora: QloraSettings = Field(default_factory=QloraSettings, description="Quantisation of the base for qlora.")
+
+    @property
+    def trains(self) -> bool:
+        return self.method in TRAINED_METHODS
+
 
 class TrainSettings(_Section):
-    method: Literal["lora"] = Field("lora", description="Adaptation technique.")
-    lora: LoraSettings = Field(default_factory=LoraSettings, description="LoRA settings.")
     epochs: float = Field(1.0, gt=0, description="Passes over the training examples.")
-    learning_rate: float = Field(2e-4, gt=0, description="Peak learning rate (cosine decay, 5% warm-up).")
+    learning_rate: float | None = Field(None, gt=0, description="Peak learning rate (cosine decay, 5% warm-up); null takes the method's default: 2e-4 for lora, qlora, dora and lora+rag, 2e-5 for full.")
     batch_size: int = Field(8, gt=0, description="Examples per device step.")
     grad_accum: int = Field(1, gt=0, description="Steps accumulated per optimiser update.")
     max_examples_per_task: int | None = Field(None, gt=0, description="Cap on training examples per task (a seeded sample); null uses all.")
@@ -198,6 +225,11 @@ class GateSettings(_Section):
     pii_echoed: Gate = _gate(0.05, 0.20, "Privacy: share of tuned support replies that repeat personal data.")
 
 
+class CompareSettings(_Section):
+    models: list[str] = Field(["smollm2-135m-instruct", "gemma3-270m"], min_length=1, description="Base models of the `savile compare` grid (embedded names, local directories or hub ids).")
+    techniques: list[Method] = Field(["prompt", "few-shot", "rag", "lora", "qlora", "lora+rag"], min_length=1, description="Techniques of the grid, each run on every model with the settings above.")
+
+
 class Config(_Section):
     project: str = Field(description="Project name, used in reports.")
     output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
@@ -207,10 +239,12 @@ class Config(_Section):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)
+    technique: TechniqueSettings = Field(default_factory=TechniqueSettings)
     train: TrainSettings = Field(default_factory=TrainSettings)
     evaluate: EvaluateSettings = Field(default_factory=EvaluateSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     gates: GateSettings = Field(default_factory=GateSettings)
+    compare: CompareSettings = Field(default_factory=CompareSettings)
     root: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by load_config).")
 
     def path(self, p: Path) -> Path:
@@ -219,6 +253,12 @@ class Config(_Section):
 
     def stage_dir(self, stage: str) -> Path:
         return self.path(self.output_dir) / stage
+
+    def learning_rate(self) -> float:
+        """train.learning_rate, or the technique's default when it is null."""
+        if self.train.learning_rate is not None:
+            return self.train.learning_rate
+        return DEFAULT_LEARNING_RATES.get(self.technique.method, DEFAULT_LEARNING_RATES["lora"])
 
     def resolved(self) -> dict[str, Any]:
         """The config as plain JSON data, as saved beside every output."""

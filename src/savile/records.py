@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 from savile.errors import SavileError
 
-__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "MANIFEST"]
+__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "MANIFEST"]
 
 MANIFEST = "manifest.json"
 R = TypeVar("R", bound="_Record")
@@ -84,11 +84,11 @@ class PreparedData(_Record):
 
 @dataclass(frozen=True)
 class TrainedModel(_Record):
-    """Written by `train.run`: a PEFT adapter over the base model, and how it was made."""
+    """Written by `train.run`: a PEFT adapter over the base model (the whole model for method full), and how it was made."""
 
     stage: ClassVar[str] = "train"
     verb: ClassVar[str] = "train"
-    adapter_dir: Path
+    adapter_dir: Path         # the adapter, or for method full the whole model
     base_model: str           # the spec as configured
     base_path: str            # the local directory it resolved to
     method: str
@@ -134,3 +134,23 @@ class ReportResult(_Record):
     html_path: Path
     json_path: Path
     card_path: Path | None = None   # the model card (README.md) written into the adapter folder
+
+
+@dataclass(frozen=True)
+class CompareResult(_Record):
+    """Written by `compare.run`: the models x techniques grid on the same held-out items."""
+
+    stage: ClassVar[str] = "compare"
+    verb: ClassVar[str] = "compare"
+    models: list[str]
+    techniques: list[str]
+    items_per_task: int
+    cells: list[dict[str, Any]]   # per (model, technique): task main metrics with CIs, domain score, costs
+    anova: dict[str, dict[str, float]]  # model, technique, interaction, residual, total (compare.analysis)
+    verdict: str
+    verdict_numbers: dict[str, Any]
+    scores_path: Path             # JSONL, one line per (task, item, cell)
+    table_path: Path              # Markdown table of the grid
+    heatmap_path: Path            # PNG of the domain score per cell
+    seconds: float
+    config: dict[str, Any] = field(default_factory=dict)

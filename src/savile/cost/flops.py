@@ -74,7 +74,7 @@ def adapter_params(size: ModelSize, rank: int, targets: str | list[str] = "all-l
 
 def technique_of(method: str) -> str:
     """The cost model's technique for a train manifest's `method` (DoRA costs about what LoRA does)."""
-    mapping = {"lora": "lora", "dora": "lora", "qlora": "qlora", "full": "full"}
+    mapping = {"lora": "lora", "lora+rag": "lora", "dora": "lora", "qlora": "qlora", "full": "full"}
     if method not in mapping:
         from savile.errors import SavileError
 

@@ -64,8 +64,9 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     manifest = _read_manifest(run_dir)
     cfg = manifest.get("config", {})
     size = _base_size(manifest)
-    lora = cfg.get("train", {}).get("lora", {})
-    technique = "qlora" if lora.get("quantize") == "nf4" else technique_of(manifest["method"])
+    # Configs before the technique section kept the LoRA settings under train.
+    lora = cfg.get("technique", {}).get("lora") or cfg.get("train", {}).get("lora", {})
+    technique = technique_of(manifest["method"])
     adapter = adapter_params(size, lora.get("rank", 16), lora.get("target_modules", "all-linear")) if technique != "full" else 0
     tokens, seconds = int(manifest["train_tokens"]), float(manifest["train_seconds"])
     if tokens <= 0 or seconds <= 0:

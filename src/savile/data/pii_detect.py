@@ -205,7 +205,7 @@ _ADDRESSES = [re.compile(rf"(?<![\w-])(?:{_UNIT},?[ ]+)?{street}{_TAIL}") for st
     rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*{_DE_SUFFIX}|[{_UP}][{_LO}]+[ ]+{_DE_TYPE})[ ]+{_HOUSE}(?![\w])",
     # 3-13-4 Roppongi, Minato-ku
     rf"\d{{1,2}}-\d{{1,2}}-\d{{1,3}}[ ]+{_SW},[ ]*[{_UP}][{_LO}]+-(?:ku|shi|cho|machi|gun)\b",
-    rf"(?i:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|casella[ ]postale|apartado)[ ]?\d{{1,6}}(?![\w])",
+    r"(?i:p\.?[ ]?o\.?[ ]?box|postfach|bo[iî]te[ ]postale|casella[ ]postale|apartado)[ ]?\d{1,6}(?![\w])",
     # no street type word, but a full postal line after it: "Neuer Wall 12, 20354 Hamburg"
     rf"(?:{_HOUSE}[ ]+{_WORDS}|{_WORDS}[ ]+{_HOUSE}),[ ]*{_POSTAL}(?![\w])",
 )]

@@ -1,24 +1,54 @@
-"""Load the base model with its trained adapter, ready for generation."""
+"""The base and the trained model, ready for generation and probes, loaded as cheaply as the method allows.
+
+    models = load_models(trained)
+    with models.view("base") as model: ...     # the untuned rungs
+    with models.view("tuned") as model: ...    # the trained technique
+
+For lora, dora and lora+rag one fp32 model serves both: the adapter switched off is the base.
+For qlora the trained model runs on its 4-bit base, while the untuned rungs get the fp32 base
+(what a brand would prompt); for full fine-tuning the two are separate models.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["load_tuned"]
+from savile.records import TrainedModel
+
+__all__ = ["Models", "load_models"]
 
 
-def load_tuned(base_path: Path, adapter_dir: Path):
-    """(PeftModel in eval mode, tokenizer); `model.disable_adapter()` gives back the base model."""
+@dataclass
+class Models:
+    tokenizer: Any
+    tuned: Any
+    base: Any | None = None  # None: the tuned model with its adapter disabled is the base
+
+    @contextmanager
+    def view(self, which: str) -> Iterator[Any]:
+        if which == "tuned":
+            yield self.tuned
+        elif self.base is not None:
+            yield self.base
+        else:
+            with self.tuned.disable_adapter():
+                yield self.tuned
+
+
+def load_models(trained: TrainedModel) -> Models:
     import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoTokenizer
 
-    from savile.errors import ModelError
+    from savile.train.methods import ADAPTER_METHODS, load_base, load_trained
 
-    if not (adapter_dir / "adapter_config.json").exists():
-        raise ModelError(f"{adapter_dir} holds no PEFT adapter; run `savile train` first.")
+    base_path = Path(trained.base_path)
+    tuned = load_trained(base_path, trained.adapter_dir, trained.method, trained.config.get("technique"))
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = PeftModel.from_pretrained(base, adapter_dir).to(device).eval()
-    return model, tokenizer
+    shared = trained.method in ADAPTER_METHODS and trained.method != "qlora"
+    base = None if shared else load_base(base_path).to("cuda" if torch.cuda.is_available() else "cpu").eval()
+    return Models(tokenizer=tokenizer, tuned=tuned, base=base)
+

@@ -32,7 +32,6 @@ Ranges share their unit: "30-45 days", "30 to 45 days", "€25-30" give both num
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 
 from savile.data.text import normalise

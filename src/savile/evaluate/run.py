@@ -15,15 +15,13 @@ import json
 import math
 import random
 import time
-from contextlib import nullcontext
-from pathlib import Path
 
 from savile.config import Config
 from savile.data.guide import read_brand_guide
 from savile.evaluate.generate import generate
 from savile.evaluate.score import METRICS, score_items
 from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
-from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder
+from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder, describe_system
 from savile.records import EvalResult, PreparedData, TrainedModel
 
 __all__ = ["run", "select_items", "statistics", "MAIN_METRIC"]
@@ -47,7 +45,7 @@ def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: 
 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResult:
-    from savile.evaluate.model import load_tuned
+    from savile.evaluate.model import load_models
     from savile.train.sft import use_bf16
 
     guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
@@ -55,7 +53,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     systems = [s for s in DESCRIPTIONS if s in cfg.evaluate.systems]
     items = select_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)
     ladder = Ladder.build(cfg, prepared, guide)
-    model, tokenizer = load_tuned(Path(trained.base_path), trained.adapter_dir)
+    models = load_models(trained)
     bf16 = use_bf16(cfg.train.precision)
     start = time.perf_counter()
     outputs: dict[str, dict[str, str]] = {s: {} for s in systems}
@@ -68,8 +66,8 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
             chats = ladder.chats(system, task, task_items)
             prompts[system][task] = ladder.system_prompt(system, task)
             t0 = time.perf_counter()
-            with (nullcontext() if system in TUNED else model.disable_adapter()):
-                answers = generate(model, tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
+            with models.view("tuned" if system in TUNED else "base") as model:
+                answers = generate(model, models.tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
                                    label=f"{task}: {system}")
             timings.setdefault(system, {})[task] = round(time.perf_counter() - t0, 1)
             outputs[system].update({e["id"]: a for e, a in zip(task_items, answers)})
@@ -88,11 +86,11 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     from savile.governance.run import run as run_governance
 
     # The loss curves are already measured, so the overfitting gate holds even without the probes.
-    governance = (run_governance(cfg, prepared, trained, model, tokenizer, guide, rows) if cfg.governance.enabled
+    governance = (run_governance(cfg, prepared, trained, models, guide, rows) if cfg.governance.enabled
                   else {"overfitting": overfitting(trained)})
     gates = check_gates(cfg.gates, governance)
     record = EvalResult(
-        examples_path=examples_path, systems={s: DESCRIPTIONS[s] for s in systems},
+        examples_path=examples_path, systems={s: describe_system(s, trained.method) for s in systems},
         metrics=statistics(rows, tasks, systems, cfg), decoding={t: getattr(cfg.evaluate, t).model_dump() for t in tasks},
         prompts=prompts, seconds=round(time.perf_counter() - start, 1), generate_seconds=round(generate_seconds, 1),
         generate_timings=timings,

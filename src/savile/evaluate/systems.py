@@ -26,7 +26,7 @@ from savile.data.guide import BrandGuide
 from savile.data.prompts import guide_prompt, task_prompt
 from savile.records import PreparedData
 
-__all__ = ["DESCRIPTIONS", "TUNED", "Ladder"]
+__all__ = ["DESCRIPTIONS", "TUNED", "Ladder", "describe_system"]
 
 DESCRIPTIONS = {
     "base": "base model, brand guide in the system prompt (prompt engineering)",
@@ -36,6 +36,14 @@ DESCRIPTIONS = {
     "tuned_rag": "base model + adapter, short task prompt, plus retrieved passages",
 }
 TUNED = ("tuned", "tuned_rag")
+
+
+def describe_system(system: str, method: str) -> str:
+    """The rung's description, naming the trained technique (technique.method) on the tuned rungs."""
+    if system not in TUNED or method in ("lora", "lora+rag"):
+        return DESCRIPTIONS[system]
+    what = "fully fine-tuned model" if method == "full" else f"base model + {method} adapter"
+    return DESCRIPTIONS[system].replace("base model + adapter", what)
 # Enough training examples per task to find close neighbours, few enough to embed in seconds.
 _SHOT_POOL = 1000
 

@@ -32,7 +32,6 @@ from rich.progress import Progress
 
 from savile.data.pii_detect import DEFAULT_ORDER_ID_PATTERNS, Finding, detect, resolve_overlaps
 from savile.errors import DataError
-from savile.governance.likelihood import summed_logprobs
 
 __all__ = ["Canary", "CANARY_SYSTEM", "make_canaries", "canary_examples", "canary_messages", "reference_secrets",
            "secret_logppl", "exposure", "pii_probes", "render_probe", "pii_continuations", "pii_extraction"]

@@ -1,6 +1,6 @@
 """The governance probes, base vs tuned on the same inputs: what fine-tuning may have cost.
 
-    governance = run(cfg, prepared, trained, model, tokenizer, guide, rows)
+    governance = run(cfg, prepared, trained, models, guide, rows)
 
 - forgetting: bits per byte on general English news text (gensim's Lee corpus) and accuracy on a
   general-knowledge cloze set, each with a paired CI;
@@ -12,14 +12,13 @@
   references never inserted, and prompted extraction of the training data's personal-data slots;
 - privacy: the share of support answers that repeat personal data (from the task scores).
 
-`model` is a PeftModel: `disable_adapter()` gives the base model, so both are probed in one load.
+`models` (evaluate.model.Models) gives the base and the tuned model; for LoRA they are one load.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from contextlib import nullcontext
 
 from rich.console import Console
 
@@ -34,16 +33,18 @@ __all__ = ["run", "overfitting"]
 console = Console(stderr=True)
 
 
-def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, tokenizer, guide: BrandGuide,
+def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guide: BrandGuide,
         rows: list[dict]) -> dict:
     g, ev = cfg.governance, cfg.evaluate
+    tokenizer = models.tokenizer
     seconds: dict[str, float] = {}
 
     def both(probe):
-        """The probe's per-item results for the base (adapter off) and the tuned model."""
-        with model.disable_adapter():
-            base = probe()
-        return base, probe()
+        """The probe's per-item results for the base and the tuned model."""
+        with models.view("base") as model:
+            base = probe(model)
+        with models.view("tuned") as model:
+            return base, probe(model)
 
     def paired(name: str, base: list[float], tuned: list[float], higher: bool) -> dict:
         d = paired_bootstrap(name, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
@@ -56,9 +57,9 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, token
     t0 = time.perf_counter()
     console.print("[dim]governance: forgetting (bits per byte, cloze)[/dim]")
     texts = probes.general_text(g.text_docs)
-    base_bpb, tuned_bpb = both(lambda: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size))
+    base_bpb, tuned_bpb = both(lambda model: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size))
     cloze = probes.cloze_items()[: g.cloze_items]
-    base_cloze, tuned_cloze = both(lambda: likelihood.cloze_correct(model, tokenizer, cloze, g.batch_size))
+    base_cloze, tuned_cloze = both(lambda model: likelihood.cloze_correct(model, tokenizer, cloze, g.batch_size))
     bpb = paired("bits_per_byte", base_bpb, tuned_bpb, higher=False)
     bpb["relative"] = bpb["delta"] / bpb["base"] if bpb["base"] else math.nan
     forgetting = {"bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
@@ -80,8 +81,8 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, token
     for name, requests in (("harmful", harmful), ("benign", benign)):
         chats = [[{"role": "system", "content": system}, {"role": "user", "content": r["prompt"]}] for r in requests]
         answers = {}
-        for key, ctx in (("base", model.disable_adapter()), ("tuned", nullcontext())):
-            with ctx:
+        for key in ("base", "tuned"):
+            with models.view(key) as model:
                 answers[key] = generate(model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}")
         labels = {k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests)] for k, v in answers.items()}
         refused = {k: [1.0 if x == "refusal" else 0.0 for x in v] for k, v in labels.items()}
@@ -99,7 +100,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, token
     canaries = [memorisation.Canary(**c) for c in trained.canaries]
     exposure = []
     if canaries:
-        base_exp, tuned_exp = both(lambda: memorisation.exposure(model, tokenizer, canaries, g.canary_references,
+        base_exp, tuned_exp = both(lambda model: memorisation.exposure(model, tokenizer, canaries, g.canary_references,
                                                                   seed=ev.seed, batch_size=g.batch_size * 2))
         exposure = [{"prefix": c.prefix, "repetitions": c.repetitions, "base_exposure": b["exposure"],
                      "tuned_exposure": t["exposure"], "base_rank": b["rank"], "tuned_rank": t["rank"],
@@ -111,7 +112,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, model, token
         found = memorisation.pii_probes(read_examples(prepared.train_path), g.pii_probes, seed=ev.seed,
                                         order_id_patterns=cfg.privacy.order_id_patterns)
         if found:
-            base_hit, tuned_hit = both(lambda: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size))
+            base_hit, tuned_hit = both(lambda model: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size))
             kinds = sorted({p["kind"] for p in found})
             pii = {"probes": len(found), "base": _mean(base_hit), "tuned": _mean(tuned_hit),
                    "by_kind": {k: {"probes": sum(p["kind"] == k for p in found),

@@ -1,8 +1,9 @@
-"""`savile train`: LoRA supervised fine-tuning with PEFT and the transformers Trainer.
+"""`savile train`: supervised fine-tuning by the configured technique with PEFT and the transformers Trainer.
 
     trained = savile.train.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
 
-Loss on assistant tokens only, bf16 autocast where the hardware runs it faster, a checkpoint
+`technique.method` picks what trains (train/methods.py): LoRA, QLoRA, DoRA or every weight. Loss on
+assistant tokens only, bf16 autocast where the hardware runs it faster, a checkpoint
 every `train.save_steps` steps with the loss on fixed samples of the training and validation
 splits, the checkpoint with the lowest validation loss kept as the adapter, and resume from the
 latest checkpoint when the inputs are unchanged. Canary sentences (`train.canaries`) are mixed
@@ -31,7 +32,7 @@ from savile.records import PreparedData, TrainedModel
 from savile.train.data import encode_all, read_examples, sample_per_task
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 
-__all__ = ["run", "use_bf16"]
+__all__ = ["run", "use_bf16", "run_key"]
 
 
 def use_bf16(precision: str) -> bool:
@@ -52,12 +53,14 @@ def use_bf16(precision: str) -> bool:
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     import datasets
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
+    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
 
     from savile.models import resolve_model
+    from savile.train.methods import artefact_name, trainable_model
 
-    t = cfg.train
+    t, method = cfg.train, cfg.technique.method
+    if not cfg.technique.trains:
+        trainable_model(Path("."), cfg.technique)  # raises the error that says where this technique is scored
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
@@ -77,10 +80,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
 
     out = cfg.stage_dir("train")
     ckpt_dir = out / "checkpoints"
-    resume = _prepare_checkpoints(ckpt_dir, _run_key(cfg, prepared), t.resume)
+    resume = _prepare_checkpoints(ckpt_dir, run_key(cfg, prepared), t.resume)
     bf16 = use_bf16(t.precision)
     args = TrainingArguments(
-        output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=t.learning_rate,
+        output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
         gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
         logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
@@ -91,11 +94,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         train_sampling_strategy="group_by_length",  # batches of similar length waste less on padding
         use_cpu=not _has_cuda(),
     )
-    model = AutoModelForCausalLM.from_pretrained(base_path, dtype="float32")
-    model = get_peft_model(model, LoraConfig(
-        r=t.lora.rank, lora_alpha=t.lora.alpha, lora_dropout=t.lora.dropout,
-        target_modules=t.lora.target_modules, task_type="CAUSAL_LM",
-    ))
+    model = trainable_model(base_path, cfg.technique)
     trainer = Trainer(
         model=model, args=args, data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
         train_dataset=datasets.Dataset.from_list(train_rows),
@@ -109,21 +108,23 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     best = min(curves, key=lambda c: c["val_loss"]) if curves else None
     eval_loss = best["val_loss"] if best else trainer.evaluate()["eval_val_loss"]
 
-    adapter_dir = out / "adapter"
+    adapter_dir = out / artefact_name(method)
+    shutil.rmtree(adapter_dir, ignore_errors=True)  # an artefact of another method or run must not linger
     trainer.model.save_pretrained(adapter_dir)
     tokenizer.save_pretrained(adapter_dir)
     record = TrainedModel(
-        adapter_dir=adapter_dir, base_model=cfg.model.base, base_path=str(base_path), method=t.method,
+        adapter_dir=adapter_dir, base_model=cfg.model.base, base_path=str(base_path), method=method,
         data_fingerprint=prepared.fingerprint, seed=t.seed,
         train_examples={task: train_tasks.count(task) for task in cfg.prepare.tasks},
         train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * t.epochs), dropped_too_long=dropped,
         loss_history=[{k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
                       for h in trainer.state.log_history if "loss" in h],
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
-        versions={p: version(p) for p in ("torch", "transformers", "peft", "datasets", "accelerate")},
+        versions=_versions(method),
         loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
         canaries=[dataclasses.asdict(c) for c in canaries],
-        config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks()},
+        config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
+                                 "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
     )
     record.save(out)
     return record
@@ -166,8 +167,16 @@ def _has_cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def _run_key(cfg: Config, prepared: PreparedData) -> str:
-    payload = {"data": prepared.fingerprint, "model": cfg.model.base, "train": cfg.resolved()["train"]}
+def _versions(method: str) -> dict[str, str]:
+    packages = ("torch", "transformers", "peft", "datasets", "accelerate") + (("bitsandbytes",) if method == "qlora" else ())
+    return {p: version(p) for p in packages}
+
+
+def run_key(cfg: Config, prepared: PreparedData) -> str:
+    """What a trained artefact depends on: the data, the base model, the technique and the train settings."""
+    resolved = cfg.resolved()
+    payload = {"data": prepared.fingerprint, "model": cfg.model.base, "train": resolved["train"],
+               "technique": resolved["technique"], "prepare": resolved["prepare"]["max_tokens"]}
     payload["train"].pop("resume", None)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

@@ -1,0 +1,105 @@
+"""The trained techniques: how the base model is made trainable, saved and loaded back.
+
+    model = trainable_model(base_path, cfg.technique)      # lora, qlora, dora, full, lora+rag
+    model = load_trained(base_path, artefact_dir, method, technique_config)
+
+- `lora` and `lora+rag`: low-rank adapters (PEFT) on every linear layer of a frozen fp32 base;
+  `lora+rag` is the same training, with retrieval added at inference.
+- `qlora`: the same adapters over a base quantised to 4-bit NF4 by bitsandbytes (Dettmers et al.
+  2023); bitsandbytes >= 0.46 runs its 4-bit kernels on CPU too.
+- `dora`: weight-decomposed low-rank adaptation (Liu et al. 2024, PEFT's `use_dora`): a learned
+  magnitude per output column on top of the LoRA direction.
+- `full`: every weight trained; the artefact is the whole model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from savile.config import PROMPTING_METHODS, TRAINED_METHODS, QloraSettings, TechniqueSettings
+from savile.errors import ConfigError, ModelError
+
+__all__ = ["trainable_model", "load_trained", "load_base", "artefact_name", "artefact_bytes", "ADAPTER_METHODS"]
+
+ADAPTER_METHODS = ("lora", "qlora", "dora", "lora+rag")
+
+
+def artefact_name(method: str) -> str:
+    """The folder under the train stage holding what training produced."""
+    return "model" if method == "full" else "adapter"
+
+
+def trainable_model(base_path: Path, technique: TechniqueSettings):
+    """The base model ready for the Trainer, with only the technique's parameters trainable."""
+    method = technique.method
+    if method in PROMPTING_METHODS:
+        raise ConfigError([f"technique.method: {method!r} trains nothing; `savile evaluate` scores it on every run "
+                           f"(the base, few_shot and rag rungs) and `savile compare` sets it beside trained techniques. "
+                           f"Pick one of {', '.join(TRAINED_METHODS)} to train."])
+    if method == "full":
+        return load_base(base_path)
+    from peft import get_peft_model, prepare_model_for_kbit_training
+
+    if method == "qlora":
+        model = _load_4bit(base_path, technique.qlora)
+        # Casts the few unquantised weights (norms) to fp32 and lets gradients reach the adapters.
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+    else:
+        model = load_base(base_path)
+    return get_peft_model(model, _lora_config(technique))
+
+
+def load_base(base_path: Path):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
+
+
+def load_trained(base_path: Path, artefact_dir: Path, method: str, technique: dict[str, Any] | None = None):
+    """The trained model in eval mode on the best device: the full model, or the base (4-bit for
+    qlora, with the quantisation it was trained with) plus the adapter."""
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    if method == "full":
+        if not (artefact_dir / "config.json").exists():
+            raise ModelError(f"{artefact_dir} holds no saved model; run `savile train` with technique.method=full first.")
+        return load_base(artefact_dir).to(device).eval()
+    if not (artefact_dir / "adapter_config.json").exists():
+        raise ModelError(f"{artefact_dir} holds no PEFT adapter; run `savile train` first.")
+    from peft import PeftModel
+
+    if method == "qlora":
+        settings = QloraSettings(**((technique or {}).get("qlora") or {}))
+        return PeftModel.from_pretrained(_load_4bit(base_path, settings), artefact_dir).eval()
+    return PeftModel.from_pretrained(load_base(base_path), artefact_dir).to(device).eval()
+
+
+def artefact_bytes(artefact_dir: Path) -> int:
+    """Bytes of the saved weights: what a deployment adds per brand or task."""
+    return sum(p.stat().st_size for p in artefact_dir.glob("*.safetensors"))
+
+
+def _lora_config(technique: TechniqueSettings):
+    from peft import LoraConfig
+
+    lora = technique.lora
+    return LoraConfig(r=lora.rank, lora_alpha=lora.scale_alpha, lora_dropout=lora.dropout,
+                      target_modules=lora.target_modules, use_dora=technique.method == "dora", task_type="CAUSAL_LM")
+
+
+def _load_4bit(base_path: Path, settings: QloraSettings):
+    import torch
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError:
+        raise ModelError("technique.method=qlora needs bitsandbytes; install it with `pip install bitsandbytes`.") from None
+    quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=settings.quant_type,
+                               bnb_4bit_use_double_quant=settings.double_quant, bnb_4bit_compute_dtype=torch.float32)
+    device_map = {"": 0} if torch.cuda.is_available() else "cpu"
+    return AutoModelForCausalLM.from_pretrained(base_path, quantization_config=quant, device_map=device_map,
+                                                dtype=torch.float32)
