@@ -105,6 +105,22 @@ def report(config: ConfigArg, overrides: Overrides = None) -> None:
 
 
 @app.command()
+def compare(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Run every model x technique under `compare:` on the same prepared data and held-out items.
+
+    Trained artefacts and answers whose inputs did not change are reused, so a rerun after an
+    interruption picks up where it stopped. Writes runs/compare/ (table.md, heatmap.png, manifest.json).
+    """
+    cfg = _config(config, overrides)
+    from savile import compare as stage
+    from savile.records import PreparedData
+
+    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
+    _print_compare(result)
+    console.print(f"table: {result.table_path}\nheat map: {result.heatmap_path}\nper-item scores: {result.scores_path}")
+
+
+@app.command()
 def demo(
     folder: Annotated[Path, typer.Argument(help="Project folder to create.")] = Path("demo-brand"),
     seed: Annotated[int, typer.Option(help="Seed of the generated brand files.")] = 7,
@@ -182,6 +198,19 @@ def _print_metrics(metrics: dict[str, dict]) -> None:
             verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
             console.print(f"{task}: {verdict}: {entry['best_tuned']} vs {entry['best_untuned']} on {main} "
                           f"{d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+
+
+def _print_compare(result) -> None:
+    from rich.table import Table
+
+    tasks = list(result.cells[0]["tasks"]) if result.cells else []
+    table = Table("model", "technique", "domain", *tasks, "train s", "MB", "s/answer",
+                  title=f"compare ({result.items_per_task} items per task)")
+    for c in result.cells:
+        table.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks],
+                      f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}", f"{c['seconds_per_answer']:.2f}")
+    console.print(table)
+    console.print(result.verdict)
 
 
 def _print_gates(gates: list[dict]) -> None:

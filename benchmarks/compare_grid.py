@@ -1,0 +1,51 @@
+"""Time `savile compare` on the demo brand and print its grid, variance decomposition and verdict.
+
+    .venv/bin/python benchmarks/compare_grid.py [--keep DIR]
+
+Writes the demo brand (the same files and settings as `savile demo`), prepares it, then runs the
+default grid: models {smollm2-135m-instruct, gemma3-270m} x techniques {prompt, few-shot, rag,
+lora, qlora, lora+rag}, all on the same 16 held-out items per task. Prints the wall time of
+prepare and of compare (training and generation per cell) and the table that
+runs/compare/table.md holds. The issue's target: the grid under 2.5 hours on 2 CPU cores.
+With --keep on a folder that already holds a run, finished work is reused (a resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="Run in this folder and keep it (default: a temporary one).")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-compare-")) / "demo-brand"
+    from savile.demo.project import write_project
+
+    config = folder / "savile.yaml"
+    if not config.exists():
+        write_project(folder)
+    start = time.perf_counter()
+    if not (folder / "runs" / "prepare" / "manifest.json").exists():
+        subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
+    prepared = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "savile", "compare", str(config)], check=True)
+    done = time.perf_counter()
+    result = json.loads((folder / "runs" / "compare" / "manifest.json").read_text())
+    print(f"\nwall time: {(done - start) / 60:.1f} min (prepare {prepared - start:.0f} s, compare {done - prepared:.0f} s)")
+    for c in result["cells"]:
+        gen = sum(c["generate_seconds"].values())
+        print(f"  {c['model']:<22} {c['technique']:<9} domain {c['domain']['mean']:.3f}  train {c['train_seconds']:>5.0f} s"
+              f"  generate {gen:>4.0f} s  ({c['seconds_per_answer']:.2f} s/answer)")
+    print()
+    print((folder / "runs" / "compare" / "table.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
