@@ -108,6 +108,18 @@ def test_rerun_reuses_artefacts_and_answers(grid, compared, monkeypatch):
     assert again.cells == compared.cells and again.verdict == compared.verdict
 
 
+def test_cli_prints_the_grid_and_the_verdict(grid, compared, monkeypatch, capsys):
+    import sys
+
+    from savile import cli
+
+    cfg, _ = grid
+    monkeypatch.setattr(sys, "argv", ["savile", "compare", str(cfg.root / "savile.yaml")])
+    cli.main()
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "of the domain score's variance" in printed and "heatmap.png" in printed
+
+
 def test_interrupted_answers_are_resumed(grid, compared, monkeypatch):
     """A cell whose answers were lost (interrupted before writing) is the only one regenerated."""
     from savile import compare

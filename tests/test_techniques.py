@@ -69,7 +69,7 @@ def test_dora_adds_a_magnitude_vector_per_adapted_layer(llama_dir):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, demo_sources, llama_dir):
-    """train.run with full and with lora on the same prepared data."""
+    """train.run with full, lora and qlora on the same prepared data."""
     from savile import train
     from savile.data import prepare
 
@@ -80,7 +80,7 @@ def runs(tmp_path_factory, demo_sources, llama_dir):
     cfg = load_config(path)
     prepared = prepare.run(cfg)
     out = {}
-    for method in ("full", "lora"):
+    for method in ("full", "lora", "qlora"):
         sub = load_config(path, [f"technique.method={method}", f"output_dir={folder / method}"])
         out[method] = train.run(sub, prepared)
     return out
@@ -130,6 +130,21 @@ def test_evaluate_loads_a_separate_base_for_full_fine_tuning(runs, llama_dir):
             torch.testing.assert_close(base(input_ids=x).logits, original)
         with models.view("tuned") as tuned:
             assert not torch.allclose(tuned(input_ids=x).logits, original)
+
+
+def test_qlora_runs_on_its_4bit_base_while_the_untuned_rungs_get_the_fp32_base(runs):
+    import bitsandbytes as bnb
+
+    from savile.evaluate.model import load_models
+    from savile.evaluate.systems import describe_system
+
+    assert runs["qlora"].versions["bitsandbytes"] and runs["qlora"].adapter_dir.name == "adapter"
+    models = load_models(runs["qlora"])
+    with models.view("tuned") as tuned:
+        assert any(isinstance(m, bnb.nn.Linear4bit) for m in tuned.modules())
+    with models.view("base") as base:
+        assert not any(isinstance(m, bnb.nn.Linear4bit) for m in base.modules())
+    assert "qlora adapter" in describe_system("tuned", "qlora")
 
 
 @pytest.mark.parametrize("method", ["prompt", "few-shot", "rag"])
