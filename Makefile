@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ $$(id -u) = 0 ] || echo sudo)
 
-.PHONY: setup browser demo test clean
+.PHONY: setup browser demo compare test clean
 
 setup: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ browser:
 
 demo: setup
 	$(BIN)/savile demo demo-brand
+
+# The models x techniques grid on the demo brand (README, "Technique against model"); reuses demo-brand's prepared data.
+compare: setup
+	$(BIN)/python benchmarks/compare_grid.py --keep demo-brand
 
 test: setup browser
 	$(BIN)/python -m pytest -q

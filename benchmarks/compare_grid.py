@@ -42,7 +42,8 @@ def main() -> None:
     for c in result["cells"]:
         gen = sum(c["generate_seconds"].values())
         print(f"  {c['model']:<22} {c['technique']:<9} domain {c['domain']['mean']:.3f}  train {c['train_seconds']:>5.0f} s"
-              f"  generate {gen:>4.0f} s  ({c['seconds_per_answer']:.2f} s/answer)")
+              f"  generate {gen:>4.0f} s  ({c['seconds_per_answer']:.2f} s/answer batched; "
+              f"one request {c['latency_seconds']:.2f} s for {c['latency_tokens']:.0f} tokens)")
     print()
     print((folder / "runs" / "compare" / "table.md").read_text())
 

@@ -204,11 +204,12 @@ def _print_compare(result) -> None:
     from rich.table import Table
 
     tasks = list(result.cells[0]["tasks"]) if result.cells else []
-    table = Table("model", "technique", "domain", *tasks, "train s", "MB", "s/answer",
+    table = Table("model", "technique", "domain", *tasks, "train s", "MB", "s/answer", "latency s",
                   title=f"compare ({result.items_per_task} items per task)")
     for c in result.cells:
         table.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks],
-                      f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}", f"{c['seconds_per_answer']:.2f}")
+                      f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}", f"{c['seconds_per_answer']:.2f}",
+                      _num(c.get("latency_seconds")))
     console.print(table)
     console.print(result.verdict)
 

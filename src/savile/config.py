@@ -228,6 +228,7 @@ class GateSettings(_Section):
 class CompareSettings(_Section):
     models: list[str] = Field(["smollm2-135m-instruct", "gemma3-270m"], min_length=1, description="Base models of the `savile compare` grid (embedded names, local directories or hub ids).")
     techniques: list[Method] = Field(["prompt", "few-shot", "rag", "lora", "qlora", "lora+rag"], min_length=1, description="Techniques of the grid, each run on every model with the settings above.")
+    latency_items: int = Field(4, ge=0, description="Requests of the first task each cell answers one at a time, after a warm-up, for its inference latency (median seconds per request); 0 skips it.")
 
 
 class Config(_Section):

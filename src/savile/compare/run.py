@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
 from pathlib import Path
@@ -105,7 +106,9 @@ def _model_cells(cfg: Config, prepared: PreparedData, ladder: Ladder, items: lis
         trained = _trained(cfg, prepared, model, method, folder / method) if method else None
         loader = _Loader(base_path, trained)
         for technique in members:
-            cell = _answer_cell(cfg, ladder, items, technique, loader, folder / _slug(technique), base_path, trained)
+            cell_dir = folder / _slug(technique)
+            cell = _answer_cell(cfg, ladder, items, technique, loader, cell_dir, base_path, trained)
+            cell |= _latency(cfg, ladder, items, technique, loader, cell_dir, base_path, trained)
             outputs[cell_label(model, technique)] = cell.pop("answers")
             cells[(model, technique)] = cell | {"params": params, **_training_costs(trained)}
         loader.release()
@@ -194,6 +197,40 @@ def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str,
         seconds[task] = secs
     return {"answers": answers, "generate_seconds": seconds,
             "seconds_per_answer": sum(seconds.values()) / max(1, len(items)), "system": system}
+
+
+def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loader: _Loader, folder: Path,
+             base_path: Path, trained: TrainedModel | None) -> dict:
+    """Median wall seconds of one request answered alone (batch 1, greedy, the task's decoding), after
+    a warm-up request: what a user of a deployed cell waits, unlike the batched seconds per answer."""
+    import statistics
+
+    from savile.evaluate.generate import generate
+    from savile.train.sft import use_bf16
+
+    n = cfg.compare.latency_items
+    if not n:
+        return {"latency_seconds": math.nan, "latency_tokens": math.nan}
+    bf16 = use_bf16(cfg.train.precision)
+    task = items[0]["task"]
+    chats = ladder.chats(SYSTEM_OF[technique], task, [e for e in items if e["task"] == task][:n])
+    decoding = getattr(cfg.evaluate, task)
+    key = _answers_key(chats, decoding.model_dump(), str(base_path), trained, bf16, 1)
+    cache = folder / "latency.json"
+    cached = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+    if cached.get("key") != key:
+        model, tokenizer = loader.get()
+        generate(model, tokenizer, chats[:1], decoding.model_copy(update={"max_new_tokens": 4}), 1, bf16, label="warm-up")
+        seconds, tokens = [], []
+        for i, chat in enumerate(chats):
+            t0 = time.perf_counter()
+            answer = generate(model, tokenizer, [chat], decoding, 1, bf16, label=f"{technique}: latency {i + 1}/{len(chats)}")[0]
+            seconds.append(time.perf_counter() - t0)
+            tokens.append(len(tokenizer(answer, add_special_tokens=False)["input_ids"]))
+        cached = {"key": key, "seconds": seconds, "tokens": tokens}
+        cache.write_text(json.dumps(cached), encoding="utf-8")
+    return {"latency_seconds": statistics.median(cached["seconds"]), "latency_tokens": statistics.median(cached["tokens"]),
+            "latency_task": task}
 
 
 def _answers_key(chats, decoding: dict, base_path: str, trained: TrainedModel | None, bf16: bool, batch: int) -> str:

@@ -114,7 +114,7 @@ def verdict(n: dict[str, Any], anova: dict[str, dict[str, float]]) -> str:
 
 def markdown_table(table: list[dict], tasks: list[str], anova: dict, sentence: str) -> str:
     head = (["model", "technique", "domain score"] + [f"{t} {MAIN_METRIC[t].replace('_', ' ')}" for t in tasks]
-            + ["train s", "tokens trained", "artefact MB", "s / answer"])
+            + ["train s", "tokens trained", "artefact MB", "s / answer (batched)", "latency s (one request)"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in table:
         d = c["domain"]
@@ -122,7 +122,8 @@ def markdown_table(table: list[dict], tasks: list[str], anova: dict, sentence: s
         row += [f"{c['tasks'][t]['mean']:.3f} [{c['tasks'][t]['ci_low']:.3f}, {c['tasks'][t]['ci_high']:.3f}]" for t in tasks]
         row += [f"{c['train_seconds']:.0f}" if c["train_seconds"] else "-",
                 f"{c['train_tokens']:,}" if c["train_tokens"] else "-",
-                f"{c['artefact_bytes'] / 1e6:.1f}" if c["artefact_bytes"] else "-", f"{c['seconds_per_answer']:.2f}"]
+                f"{c['artefact_bytes'] / 1e6:.1f}" if c["artefact_bytes"] else "-", f"{c['seconds_per_answer']:.2f}",
+                _num(c.get("latency_seconds"))]
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "| source of variance | sum of squares | df | share | F | p |", "|---|---|---|---|---|---|"]
     for k in ("model", "technique", "interaction", "residual"):

@@ -26,14 +26,19 @@ def _num(x) -> str:
 
 def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: EvalResult) -> str:
     base = _HUB_IDS.get(trained.base_model, trained.base_model)
-    front = {"base_model": base, "library_name": "peft", "pipeline_tag": "text-generation",
-             "tags": ["savile", trained.method, "peft", cfg.project]}
+    full = trained.method == "full"
+    library = "transformers" if full else "peft"
+    front = {"base_model": base, "library_name": library, "pipeline_tag": "text-generation",
+             "tags": ["savile", trained.method, library, cfg.project]}
+    what = f"fully fine-tuned {base}" if full else f"{trained.method} adapter for {base}"
+    loader = ("from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('path/to/this/folder')"
+              if full else "from peft import AutoPeftModelForCausalLM\n"
+              "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')")
     lines = [f"---\n{yaml.safe_dump(front, sort_keys=False).strip()}\n---", "",
-             f"# {cfg.project}: {trained.method} adapter for {base}", "",
+             f"# {cfg.project}: {what}", "",
              f"Trained with Savile on {cfg.project}'s own data for the tasks {', '.join(cfg.prepare.tasks)}. "
-             "Load it with PEFT on top of the base model:", "",
-             "```python", "from peft import AutoPeftModelForCausalLM",
-             "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')", "```", "",
+             + ("Load it with transformers:" if full else "Load it with PEFT on top of the base model:"), "",
+             "```python", loader, "```", "",
              "## Training data", "",
              f"- Data fingerprint (sha256 of the sources and prepare settings): `{prepared.fingerprint}`",
              f"- Examples trained on: {', '.join(f'{k} {v}' for k, v in trained.train_examples.items())}; "
@@ -44,7 +49,7 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
              f"- Kept checkpoint: step {trained.best_step} (lowest validation loss {_num(trained.eval_loss)}); "
              f"{trained.train_seconds:.0f} s.",
              f"- Versions: {', '.join(f'{k} {v}' for k, v in trained.versions.items())}.", "",
-             "```yaml", yaml.safe_dump({"model": cfg.resolved()["model"], "train": cfg.resolved()["train"]},
+             "```yaml", yaml.safe_dump({k: cfg.resolved()[k] for k in ("model", "technique", "train")},
                                        sort_keys=False).strip(), "```", "",
              "## Evaluation (held-out items, paired)", "",
              "| task | main metric | " + " | ".join(evaluated.systems) + " | verdict |",
