@@ -44,7 +44,8 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: E
         "training": {"examples": trained.train_examples, "tokens": trained.train_tokens, "seconds": trained.train_seconds,
                      "eval_loss": trained.eval_loss, "loss_history": trained.loss_history,
                      "loss_curves": trained.loss_curves, "best_step": trained.best_step,
-                     "method": trained.method, "lora": cfg.technique.lora.model_dump()},
+                     "method": trained.method,
+                     "lora": cfg.technique.lora.model_dump() | {"alpha": cfg.technique.lora.scale_alpha}},
         "samples": pick_samples(rows, evaluated.metrics, seed=cfg.evaluate.seed),
         "evaluate_seconds": evaluated.seconds,
     }

@@ -247,7 +247,8 @@ def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
         "<h2>Training</h2>",
         f"<p>{sum(tr['examples'].values())} examples ({', '.join(f'{k}: {v}' for k, v in tr['examples'].items())}), "
         f"{tr['tokens']:,} tokens, {tr['seconds']:.0f} s; validation loss at the kept checkpoint {_num(tr['eval_loss'])}. "
-        f"LoRA r={tr['lora']['rank']}, alpha={tr['lora']['alpha']}.</p>",
+        f"Technique {escape(tr.get('method', 'lora'))}"
+        + ("" if tr.get("method") == "full" else f": r={tr['lora']['rank']}, alpha={tr['lora']['alpha']}") + ".</p>",
         _governance(data, loss_png_b64),
         "<h2>Samples, side by side</h2><p class='note'><mark class='hal'>catalogue value not in the product</mark> "
         "<mark class='ban'>banned term</mark></p>",
