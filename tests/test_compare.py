@@ -176,4 +176,4 @@ def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
     assert n["delta"] == pytest.approx(0.5) and n["ci_low"] > 0
     assert result.anova["technique"]["share"] > 0.9 > result.anova["model"]["share"]
     assert result.verdict.startswith("The best technique on the smaller small (lora, domain score 0.800) beats")
-    assert "the technique explains more" in result.verdict
+    assert "the technique explains more of the domain score's variance than the model" in result.verdict

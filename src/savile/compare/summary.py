@@ -91,25 +91,26 @@ def verdict_numbers(table: list[dict], scores: dict, strata: list[str], n_resamp
 
 def verdict(n: dict[str, Any], anova: dict[str, dict[str, float]]) -> str:
     shares = {k: anova[k]["share"] for k in ("model", "technique", "interaction", "residual")}
-    variance = (f"technique explains {_pct(shares['technique'])} of the domain score's variance and the model "
-                f"{_pct(shares['model'])} (interaction {_pct(shares['interaction'])}, residual {_pct(shares['residual'])})")
+    rest = f"interaction {_pct(shares['interaction'])}, residual {_pct(shares['residual'])}"
     if n.get("models") == 1:
-        return f"One model only, so the model factor is not measured: {variance}."
+        return (f"One model only, so the model factor is not measured: technique explains "
+                f"{_pct(shares['technique'])} of the domain score's variance ({rest}).")
+    bigger, smaller = (("technique", "model") if _finite(shares["technique"]) >= _finite(shares["model"])
+                       else ("model", "technique"))
+    variance = (f"the {bigger} explains more of the domain score's variance than the {smaller}, "
+                f"{_pct(shares[bigger])} against {_pct(shares[smaller])} ({rest})")
     if not n.get("prompting", 1):
-        return (f"No prompting technique (prompt, few-shot, rag) ran on {n['large']}, so the claim is not tested; "
-                f"{variance}.")
+        return f"No prompting technique (prompt, few-shot, rag) ran on {n['large']}, so the claim is not tested; {variance}."
     if n["ci_low"] > 0:
         outcome = "beats"
     elif n["ci_high"] < 0:
         outcome = "falls short of"
     else:
         outcome = "is not distinguishable from"
-    bigger = "technique" if shares["technique"] > shares["model"] else "model"
     return (f"The best technique on the smaller {n['small']} ({n['small_technique']}, domain score "
             f"{n['small_score']:.3f}) {outcome} the best prompting technique on the larger {n['large']} "
             f"({n['large_technique']}, {n['large_score']:.3f}): {n['delta']:+.3f} "
-            f"[{int(n['confidence'] * 100)}% CI {n['ci_low']:+.3f}, {n['ci_high']:+.3f}]; the {bigger} explains more: "
-            f"{variance}.")
+            f"[{int(round(n['confidence'] * 100))}% CI {n['ci_low']:+.3f}, {n['ci_high']:+.3f}]; {variance}.")
 
 
 def markdown_table(table: list[dict], tasks: list[str], anova: dict, sentence: str) -> str:
