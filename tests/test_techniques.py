@@ -148,9 +148,14 @@ def test_qlora_runs_on_its_4bit_base_while_the_untuned_rungs_get_the_fp32_base(r
 
 
 @pytest.mark.parametrize("method", ["prompt", "few-shot", "rag"])
-def test_prompting_methods_train_nothing_and_say_where_they_are_scored(method, llama_dir):
+def test_prompting_methods_train_nothing_and_say_where_they_are_scored(method, llama_dir, tmp_path, demo_sources):
+    from savile import train
+
     with pytest.raises(ConfigError, match="trains nothing.*savile compare"):
         trainable_model(llama_dir, TechniqueSettings(method=method))
+    cfg = load_config(write_config(tmp_path, demo_sources), [f"technique.method={method}"])
+    with pytest.raises(ConfigError, match=f"technique.method: '{method}' trains nothing"):
+        train.run(cfg, None)  # stops before reading any data
 
 
 def test_unknown_method_is_a_config_error(tmp_path, demo_sources):

@@ -129,10 +129,6 @@ class TechniqueSettings(_Section):
     lora: LoraSettings = Field(default_factory=LoraSettings, description="Low-rank adapter settings.")
     qlora: QloraSettings = Field(default_factory=QloraSettings, description="Quantisation of the base for qlora.")
 
-    @property
-    def trains(self) -> bool:
-        return self.method in TRAINED_METHODS
-
 
 class TrainSettings(_Section):
     epochs: float = Field(1.0, gt=0, description="Passes over the training examples.")

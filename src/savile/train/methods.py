@@ -20,7 +20,7 @@ from typing import Any
 from savile.config import PROMPTING_METHODS, TRAINED_METHODS, QloraSettings, TechniqueSettings
 from savile.errors import ConfigError, ModelError
 
-__all__ = ["trainable_model", "load_trained", "load_base", "artefact_name", "artefact_bytes", "ADAPTER_METHODS"]
+__all__ = ["require_training", "trainable_model", "load_trained", "load_base", "artefact_name", "artefact_bytes", "ADAPTER_METHODS"]
 
 ADAPTER_METHODS = ("lora", "qlora", "dora", "lora+rag")
 
@@ -30,13 +30,18 @@ def artefact_name(method: str) -> str:
     return "model" if method == "full" else "adapter"
 
 
+def require_training(technique: TechniqueSettings) -> None:
+    """Stop with the line that says where a prompting technique is scored, since nothing trains it."""
+    if technique.method in PROMPTING_METHODS:
+        raise ConfigError([f"technique.method: {technique.method!r} trains nothing; `savile evaluate` scores it on "
+                           f"every run (the base, few_shot and rag rungs) and `savile compare` sets it beside trained "
+                           f"techniques. Pick one of {', '.join(TRAINED_METHODS)} to train."])
+
+
 def trainable_model(base_path: Path, technique: TechniqueSettings):
     """The base model ready for the Trainer, with only the technique's parameters trainable."""
     method = technique.method
-    if method in PROMPTING_METHODS:
-        raise ConfigError([f"technique.method: {method!r} trains nothing; `savile evaluate` scores it on every run "
-                           f"(the base, few_shot and rag rungs) and `savile compare` sets it beside trained techniques. "
-                           f"Pick one of {', '.join(TRAINED_METHODS)} to train."])
+    require_training(technique)
     if method == "full":
         return load_base(base_path)
     from peft import get_peft_model, prepare_model_for_kbit_training

@@ -56,11 +56,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
 
     from savile.models import resolve_model
-    from savile.train.methods import artefact_name, trainable_model
+    from savile.train.methods import artefact_name, require_training, trainable_model
 
     t, method = cfg.train, cfg.technique.method
-    if not cfg.technique.trains:
-        trainable_model(Path("."), cfg.technique)  # raises the error that says where this technique is scored
+    require_training(cfg.technique)
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
