@@ -25,9 +25,9 @@ from typing import Any
 
 from rich.console import Console
 
-from savile.config import PROMPTING_METHODS, SYSTEMS, Config
+from savile.config import SYSTEMS, Config
 from savile.data.guide import read_brand_guide
-from savile.evaluate.run import MAIN_METRIC, select_items
+from savile.evaluate.run import select_items
 from savile.evaluate.systems import Ladder
 from savile.records import CompareResult, PreparedData, TrainedModel
 
