@@ -14,7 +14,7 @@ difference of two systems' domain scores with a percentile confidence interval.
     >>> domain_score([1.0, 1.0, 0.0], ["a", "a", "b"])
     0.5
 
-Pure numpy/scipy; nothing here imports torch.
+Pure numpy/scipy (resampling from evaluate.stats); nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["two_way_anova", "stratified_paired_bootstrap", "domain_score"]
+from savile.evaluate.stats import bootstrap_means
 
-# Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
-# for large eval sets while staying vectorised.
-_MAX_CHUNK_ELEMENTS = 4_000_000
+__all__ = ["two_way_anova", "stratified_paired_bootstrap", "domain_score"]
 
 
 # --- two-way ANOVA ----------------------------------------------------------------------------
@@ -200,17 +198,6 @@ def domain_score(values: Sequence[float], strata: Sequence[str]) -> float:
     return _domain_mean(v, _strata_index(v, strata, "values"))
 
 
-def _resampled_means(deltas: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Mean of deltas over n_resamples resamples of its items, drawn with replacement."""
-    n = len(deltas)
-    rows = max(1, _MAX_CHUNK_ELEMENTS // n)
-    means = np.empty(n_resamples)
-    for start in range(0, n_resamples, rows):
-        stop = min(start + rows, n_resamples)
-        means[start:stop] = deltas[rng.integers(0, n, size=(stop - start, n))].mean(axis=1)
-    return means
-
-
 def stratified_paired_bootstrap(
     a: Sequence[float],
     b: Sequence[float],
@@ -250,7 +237,7 @@ def stratified_paired_bootstrap(
     n_strata = int(inverse.max()) + 1
     total = np.zeros(n_resamples)
     for k in range(n_strata):
-        total += _resampled_means(deltas[inverse == k], n_resamples, rng)
+        total += bootstrap_means(deltas[inverse == k], n_resamples, rng)
     alpha = 1 - confidence
     low, high = np.quantile(total / n_strata, [alpha / 2, 1 - alpha / 2])
     # A resampled domain score is a weighted mean of item deltas and cannot leave their range;

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["PairedDelta", "paired_bootstrap", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci"]
+__all__ = ["PairedDelta", "paired_bootstrap", "bootstrap_means", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci"]
 
 # Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
 # for large eval sets while staying vectorised.
@@ -65,8 +65,9 @@ def _finite_pairs(base: Sequence[float], tuned: Sequence[float]) -> tuple[np.nda
     return b[keep], t[keep]
 
 
-def _bootstrap_means(deltas: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
-    """Mean of deltas over n_resamples resamples of item indices, drawn with replacement."""
+def bootstrap_means(deltas: np.ndarray, n_resamples: int, seed: int | np.random.Generator) -> np.ndarray:
+    """Mean of deltas over n_resamples resamples of item indices, drawn with replacement; `seed` may
+    be a Generator, so several samples can draw from one stream."""
     rng = np.random.default_rng(seed)
     n = len(deltas)
     rows = max(1, _MAX_CHUNK_ELEMENTS // n)
@@ -107,7 +108,7 @@ def paired_bootstrap(
     # interval, ch. 13): resample items, not the two systems separately, so each item keeps its
     # pairing and the CI reflects only the per-item differences.
     deltas = t - b
-    means = _bootstrap_means(deltas, n_resamples, seed)
+    means = bootstrap_means(deltas, n_resamples, seed)
     alpha = 1 - confidence
     low, high = np.quantile(means, [alpha / 2, 1 - alpha / 2])
     # A resample mean cannot leave [min, max] of the deltas; clipping only removes float
@@ -212,7 +213,7 @@ def mean_ci(values: Sequence[float], n_resamples: int = 10_000, confidence: floa
     v = v[np.isfinite(v)]
     if len(v) == 0:
         return math.nan, math.nan, math.nan, 0
-    means = _bootstrap_means(v, n_resamples, seed)
+    means = bootstrap_means(v, n_resamples, seed)
     alpha = 1 - confidence
     low, high = np.clip(np.quantile(means, [alpha / 2, 1 - alpha / 2]), v.min(), v.max())
     return float(v.mean()), float(low), float(high), len(v)
