@@ -57,7 +57,7 @@ def main() -> None:
     torch.set_num_threads(torch.get_num_threads())
     cfg = load_config(config)
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
-    items = [e for e in read_examples(prepared.eval_path) if e["task"] == "describe"][: args.prompts]
+    items = [e for e in read_examples(prepared.test_path) if e["task"] == "describe"][: args.prompts]
     ladder = Ladder(cfg, read_brand_guide(cfg.path(cfg.sources.brand_guide)), {}, None)
     chats = ladder.chats("base", "describe", items)
     path = resolve_model(cfg.model.base, cfg.model.cache_dir)

@@ -29,10 +29,11 @@ import time
 import unicodedata
 from collections import Counter
 
-from savile.data.pii_detect import DEFAULT_ORDER_ID_PATTERNS, KINDS, detect
+from savile.data.pii_detect import KINDS, detect
+from savile.demo.people import ORDER_ID_PATTERN
 
 LOYALTY_PATTERN = r"\bLC-\d{4}-\d{4}\b"
-PATTERNS = (*DEFAULT_ORDER_ID_PATTERNS, LOYALTY_PATTERN)
+PATTERNS = (ORDER_ID_PATTERN, LOYALTY_PATTERN)
 NOT_NAMES = ("Maison Lirelle", "Lirelle", "Quai Voltaire", "Rue Royale", "Saint-Germain", "Belle Epoque")
 TARGET = 0.95
 

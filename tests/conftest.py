@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from savile.demo.people import ORDER_ID_PATTERN
+
 
 @pytest.fixture(scope="session")
 def smollm2_dir() -> Path:
@@ -49,7 +51,7 @@ def write_config(folder: Path, sources, **sections) -> Path:
         "project": "test-brand",
         "output_dir": str(folder / "runs"),
         "sources": {k: str(getattr(sources, k)) for k in ("catalogue", "brand_guide", "conversations", "policies")},
-        "privacy": {"key_file": str(folder / "pii.key")},
+        "privacy": {"key_file": str(folder / "pii.key"), "order_id_patterns": [ORDER_ID_PATTERN]},
         **sections,
     }
     path = folder / "savile.yaml"

@@ -237,3 +237,40 @@ def test_heatmap_png_draws_a_grid_with_missing_and_nan_cells():
 
 def test_heatmap_png_survives_an_all_missing_grid():
     assert heatmap_png(["m1"], ["lora"], {}, title="empty", label="score").startswith(b"\x89PNG")
+
+
+def _null_grid(rng, models=2, techniques=6, per_task=16, tasks=3):
+    """No true model or technique effect; items differ, and each item favours techniques at random."""
+    items = per_task * tasks
+    item = rng.normal(0.5, 0.05, items)
+    item_by_technique = rng.normal(0, 0.2, (techniques, items))
+    noise = rng.normal(0, 0.05, (models, techniques, items))
+    return item[None, None, :] + item_by_technique[None] + noise, [t for t in "dse" for _ in range(per_task)]
+
+
+def test_technique_test_blocks_on_items_and_holds_its_level():
+    from savile.compare.effects import factor_effects
+
+    rng = np.random.default_rng(0)
+    runs, rejected, anova_rejected = 200, 0, 0
+    for _ in range(runs):
+        y, strata = _null_grid(rng)
+        effects = factor_effects(y, strata, n_permutations=400, n_resamples=20, seed=int(rng.integers(1 << 30)))
+        rejected += effects["technique"]["p"] < 0.05
+        cells = {(f"m{i}", f"t{j}"): y[i, j] for i in range(y.shape[0]) for j in range(y.shape[1])}
+        anova_rejected += two_way_anova(cells)["technique"]["p"] < 0.05
+    assert rejected / runs <= 0.07, rejected / runs
+    assert anova_rejected / runs > 0.2  # items as replicates: what the grid reported before
+
+
+def test_factor_effects_find_a_real_technique_effect_on_one_scale():
+    from savile.compare.effects import factor_effects
+
+    rng = np.random.default_rng(1)
+    y, strata = _null_grid(rng)
+    y[:, 2, :] += 0.3  # one technique is better on every item
+    y[1] += 0.06       # the second model a little better
+    effects = factor_effects(y, strata, seed=1)
+    assert effects["technique"]["p"] < 0.01 and effects["technique"]["ci_low"] > 0
+    assert effects["technique"]["effect"] > effects["model"]["effect"]
+    assert effects["model"]["effect"] == pytest.approx(0.06, abs=0.02)

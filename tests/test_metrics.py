@@ -247,9 +247,11 @@ def test_scorers_return_their_full_key_sets_with_old_call_signatures():
     assert set(describe("A Noir bag.")) == {
         "attribute_coverage", "hallucinated_attributes", "any_hallucination", "banned_term", "length_ok",
         "words", "hallucinated_rate", "numeric_hallucination", "preferred_term",
+        "attribute_precision", "attribute_f1", "sheet_copy", "description_f1",
     }
     assert set(support_scores("Hello.", ["30 days"])) == {
         "key_fact_recall", "contradiction", "unsupported_numeric", "pii_echoed", "name_echoed",
+        "fact_precision", "fact_recall", "fact_f1",
     }
     old_keys = {"json_valid", "json_valid_loose", "field_precision", "field_recall", "field_f1", "tp", "fp", "fn"}
     assert set(extract_scores("{}", {})) == old_keys | {"schema_valid"}
@@ -407,7 +409,7 @@ def test_pii_echoed_finds_real_and_pseudonymised_personal_data():
         return support_scores(reply, [], order_id_patterns=patterns)["pii_echoed"]
 
     assert echoed("We wrote to anna.smith.3f@example.com.") == 1.0  # a pseudonym stands for the real one
-    assert echoed("Your order LR-0571936 has shipped.") == 1.0
+    assert echoed("Your order LR-0571936 has shipped.", [r"\bLR-\d{7}\b"]) == 1.0
     assert echoed("Write to claire.martin@gmail.com.") == 1.0
     assert echoed("We will call +00 6 12 34 56 78 tomorrow.") == 1.0
     assert echoed("The card [CARD-1a2b3c] was declined.") == 1.0

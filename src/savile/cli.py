@@ -46,9 +46,9 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     from savile.data import prepare as stage
 
     result = stage.run(cfg)
-    counts = ", ".join(f"{t} {c['train']}/{c['eval']}" for t, c in result.counts.items())
+    counts = ", ".join(f"{t} {c['train']}/{c['validation']}/{c['test']}" for t, c in result.counts.items())
     rejected = sum(result.rejected.values())
-    console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}\n"
+    console.print(f"prepared (train/validation/test): {counts}\ndata card: {result.card_path}\n"
                   f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
                   f"(reasons in the data card; records in {result.quarantine_path})")
 
@@ -61,7 +61,7 @@ def train(config: ConfigArg, overrides: Overrides = None) -> None:
     from savile.records import PreparedData
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
-    console.print(f"adapter: {result.adapter_dir}  held-out loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
+    console.print(f"adapter: {result.adapter_dir}  validation loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
 
 
 @app.command()
@@ -194,10 +194,11 @@ def _print_metrics(metrics: dict[str, dict]) -> None:
             table.add_row(system + (" *" if system == entry["best"] else ""), *[_num(v["mean"]) for v in means.values()])
         console.print(table)
         if "versus" in entry:
-            d = next(e for e in entry["versus"] if e["metric"] == main)
+            m = entry["verdict"]["margin"]
             verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
-            console.print(f"{task}: {verdict}: {entry['best_tuned']} vs {entry['best_untuned']} on {main} "
-                          f"{d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+            console.print(f"{task}: {verdict}: {m['tuned']} vs the closest untuned, {m['untuned']}, on {main} "
+                          f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}] "
+                          f"({100 * entry['verdict']['confidence']:.1f}% simultaneous CI)")
 
 
 def _print_compare(result) -> None:

@@ -73,6 +73,7 @@ class CatalogueSettings(_Section):
         ["name", "dimensions"], description="Further columns shown to the model when it describes a product."
     )
     text_column: str = Field("description", description="Column with the brand's reference copy (may be empty for some rows).")
+    name_column: str = Field("name", description="Column with the product's name (may be absent): shown first to the describe task, and a conversation naming a held-out product by it (or by its id) stays out of training.")
     group_by: str = Field("collection", description="Column whose values are kept whole on one side of the train/eval split.")
     columns: dict[str, str] = Field({}, description="Savile field -> your column name, e.g. {colour: Farbe, sku: Article}; unmapped fields are looked up under their own name.")
     required: list[str] = Field(["category", "colour", "material"], description="Fields that must be non-empty; rows without them are quarantined.")
@@ -84,14 +85,22 @@ class CatalogueSettings(_Section):
 class PrivacySettings(_Section):
     key_env: str = Field("SAVILE_PII_KEY", description="Environment variable holding the pseudonymisation secret.")
     key_file: Path = Field(Path(".savile/pii.key"), description="Key file used when the variable is unset; created on first use, never copied to outputs.")
-    order_id_patterns: list[str] = Field([r"\bLR-\d{7}\b"], description="Regular expressions for the brand's order and loyalty ids.")
+    order_id_patterns: list[str] = Field([], description="Regular expressions for the brand's order and loyalty ids, e.g. ['\\bMH-\\d{8}\\b']; none by default, since every house numbers its orders its own way.")
     mapping_file: Path | None = Field(None, description="Where to write the pseudonym -> original mapping, encrypted with a key derived from the secret; null writes none. Keep it apart from the data.")
 
 
 class PrepareSettings(_Section):
     tasks: list[Task] = Field(list(TASKS), min_length=1, description="Tasks to build examples for.")
-    eval_fraction: float = Field(0.15, gt=0, lt=1, description="Share of items held out for evaluation (by group).")
+    validation_fraction: float = Field(0.15, ge=0, lt=1, description="Share of items held out for validation (by group): checkpoint choice, loss curves, the overfit gate.")
+    test_fraction: float = Field(0.15, gt=0, lt=1, description="Share of items held out for the test (by group), read once by the final scoring.")
     seed: int = Field(0, description="Seed of the split.")
+
+    @model_validator(mode="after")
+    def _room_to_train(self) -> PrepareSettings:
+        if self.validation_fraction + self.test_fraction >= 0.9:
+            raise ValueError(f"validation_fraction + test_fraction must leave at least 10% to train, got "
+                             f"{self.validation_fraction + self.test_fraction:.2f}; lower one of them")
+        return self
     max_tokens: int = Field(512, gt=16, description="Longest example in tokens under the base model's chat template; longer ones are dropped with a count, never truncated.")
     max_reject_share: float = Field(0.05, ge=0, le=1, description="The run fails when more than this share of a source's records is rejected.")
     dedupe_threshold: float = Field(0.9, gt=0, le=1, description="Near-duplicates (MinHash Jaccard at or above this, per task) are removed.")

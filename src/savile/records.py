@@ -48,6 +48,9 @@ class _Record:
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.name not in data and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
                 continue  # written by an older Savile: the field keeps its default
+            if f.name not in data:
+                raise SavileError(f"{path} was written by an older Savile and lacks {f.name!r}; "
+                                  f"rerun `savile {cls.verb}`.")
             value = data[f.name]
             is_path = f.type in ("Path", Path, "Path | None") and value is not None
             kwargs[f.name] = (folder / value).resolve() if is_path else value
@@ -68,7 +71,8 @@ class PreparedData(_Record):
     stage: ClassVar[str] = "prepare"
     verb: ClassVar[str] = "prepare"
     train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta", "n_tokens"} per line
-    eval_path: Path
+    validation_path: Path     # held-out groups for checkpoint choice, loss curves and the overfit gate
+    test_path: Path           # held-out groups read once, by the final scoring
     card_path: Path           # data card (Markdown)
     quarantine_path: Path     # JSONL: every rejected record and dropped example, with source, location and reason
     counts: dict[str, dict[str, int]]   # task -> split -> examples
@@ -79,6 +83,7 @@ class PreparedData(_Record):
     rejected: dict[str, int]            # reason -> source records quarantined
     warnings: list[str]
     fingerprint: str          # sha256 of the sources and the prepare settings
+    held_out_by_mention: int = 0  # conversations moved out of training for naming a held-out product
     config: dict[str, Any] = field(default_factory=dict)
 
 
@@ -146,7 +151,7 @@ class CompareResult(_Record):
     techniques: list[str]
     items_per_task: int
     cells: list[dict[str, Any]]   # per (model, technique): task main metrics with CIs, domain score, costs
-    anova: dict[str, dict[str, float]]  # model, technique, interaction, residual, total (compare.analysis)
+    effects: dict[str, dict[str, float]]  # model, technique: effect, CI, within-item permutation p (compare.effects)
     verdict: str
     verdict_numbers: dict[str, Any]
     scores_path: Path             # JSONL, one line per (task, item, cell)

@@ -1,21 +1,26 @@
-"""The compare grid's numbers: per-cell metrics with CIs, the variance decomposition, the heat map
-and the one-sentence verdict on the claim.
+"""The compare grid's numbers: per-cell metrics with CIs, the model and technique effects, the heat
+map and the one-sentence verdict on the claim.
 
     result = summarise(cfg, models, techniques, tasks, per_task, cells, rows, scores_path, out, seconds)
 
-The verdict asks what the claim asks: does the best technique on the smaller model beat the best
-prompting technique (prompt, few-shot, rag) on the larger one, by the paired difference of their
-domain scores with a stratified bootstrap CI, and which factor, model or technique, explains more
-of the domain score's variance?
+The verdict asks what the claim asks, without picking winners on the items it tests: does some
+technique on the smaller model beat every prompting technique (prompt, few-shot, rag) on the larger
+one? Each such pair's paired difference of domain scores gets a stratified bootstrap CI at
+1 - alpha / (techniques on the smaller model), and the claim holds when one technique's CIs all lie
+above zero (an intersection-union test, as for evaluate's verdict). Then: which factor moves the
+domain score more, with items as blocks (compare.effects)?
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
+
+import numpy as np
 from typing import Any
 
-from savile.compare.analysis import domain_score, stratified_paired_bootstrap, two_way_anova
+from savile.compare.analysis import domain_score, stratified_paired_bootstrap
+from savile.compare.effects import factor_effects
 from savile.config import PROMPTING_METHODS, Config
 from savile.evaluate.run import MAIN_METRIC
 from savile.evaluate.stats import mean_ci
@@ -23,8 +28,8 @@ from savile.records import CompareResult
 
 __all__ = ["summarise", "verdict", "markdown_table"]
 
-DOMAIN_SCORE = ("mean over tasks of each task's main metric (describe attribute coverage, support key-fact "
-                "recall, extract field F1; each 0 to 1), on the same held-out items for every cell")
+DOMAIN_SCORE = ("mean over tasks of each task's main metric (describe description F1, support fact F1, extract "
+                "field F1; each 0 to 1), on the same test items for every cell")
 
 
 def summarise(cfg: Config, models: list[str], techniques: list[str], tasks: list[str], per_task: int,
@@ -52,15 +57,17 @@ def summarise(cfg: Config, models: list[str], techniques: list[str], tasks: list
         mean, low, high, _ = mean_ci(scores[(model, technique)], ev.bootstrap_resamples, ev.confidence, ev.seed)
         domain = {"mean": domain_score(scores[(model, technique)], strata), "ci_low": low, "ci_high": high}
         table.append({"model": model, "technique": technique, "tasks": per, "domain": domain, **cell})
-    anova = two_way_anova(scores)
+    y = np.array([[scores[(m, t)] for t in techniques] for m in models])
+    effects = factor_effects(y, strata, n_permutations=ev.bootstrap_resamples, n_resamples=ev.bootstrap_resamples,
+                             confidence=ev.confidence, seed=ev.seed)
     numbers = verdict_numbers(table, scores, strata, ev.bootstrap_resamples, ev.confidence, ev.seed)
-    sentence = verdict(numbers, anova)
+    sentence = verdict(numbers, effects)
     heatmap = out / "heatmap.png"
     heatmap.write_bytes(heatmap_png(models, techniques, {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
                                     title=f"{cfg.project}: domain score by model and technique", label="domain score"))
     table_path = out / "table.md"
-    table_path.write_text(markdown_table(table, tasks, anova, sentence) + "\n", encoding="utf-8")
-    record = CompareResult(models=models, techniques=techniques, items_per_task=per_task, cells=table, anova=anova,
+    table_path.write_text(markdown_table(table, tasks, effects, sentence) + "\n", encoding="utf-8")
+    record = CompareResult(models=models, techniques=techniques, items_per_task=per_task, cells=table, effects=effects,
                            verdict=sentence, verdict_numbers=numbers, scores_path=scores_path, table_path=table_path,
                            heatmap_path=heatmap, seconds=round(seconds, 1),
                            config=cfg.resolved() | {"domain_score": DOMAIN_SCORE})
@@ -70,50 +77,58 @@ def summarise(cfg: Config, models: list[str], techniques: list[str], tasks: list
 
 def verdict_numbers(table: list[dict], scores: dict, strata: list[str], n_resamples: int, confidence: float,
                     seed: int) -> dict[str, Any]:
-    """Best technique on the smallest model against the best prompting technique on the largest."""
+    """Every technique on the smallest model against every prompting technique on the largest, at once."""
     params = {c["model"]: c["params"] for c in table}
     small, large = min(params, key=params.get), max(params, key=params.get)
     if small == large:
         return {"models": 1}
-    best_small = max((c for c in table if c["model"] == small), key=lambda c: _finite(c["domain"]["mean"]))
-    prompting = [c for c in table if c["model"] == large and c["technique"] in PROMPTING_METHODS]
+    mine = [c["technique"] for c in table if c["model"] == small]
+    prompting = [c["technique"] for c in table if c["model"] == large and c["technique"] in PROMPTING_METHODS]
     if not prompting:
         return {"models": 2, "small": small, "large": large, "prompting": 0}
-    best_large = max(prompting, key=lambda c: _finite(c["domain"]["mean"]))
-    delta, low, high = stratified_paired_bootstrap(
-        scores[(large, best_large["technique"])], scores[(small, best_small["technique"])], strata,
-        n_resamples=n_resamples, confidence=confidence, seed=seed)
+    level = 1 - (1 - confidence) / len(mine)
+    pairs = []
+    for t in mine:
+        for p in prompting:
+            delta, low, high = stratified_paired_bootstrap(scores[(large, p)], scores[(small, t)], strata,
+                                                           n_resamples=n_resamples, confidence=level, seed=seed)
+            pairs.append({"small_technique": t, "large_technique": p, "delta": delta, "ci_low": low, "ci_high": high})
+    worst = {t: min((q for q in pairs if q["small_technique"] == t), key=lambda q: q["ci_low"]) for t in mine}
+    best = max(mine, key=lambda t: worst[t]["ci_low"])
+    closest = worst[best]
+    score = {c["technique"]: c["domain"]["mean"] for c in table if c["model"] == small}
+    rival = {c["technique"]: c["domain"]["mean"] for c in table if c["model"] == large}
     return {"models": 2, "small": small, "small_params": params[small], "large": large, "large_params": params[large],
-            "small_technique": best_small["technique"], "small_score": best_small["domain"]["mean"],
-            "large_technique": best_large["technique"], "large_score": best_large["domain"]["mean"],
-            "delta": delta, "ci_low": low, "ci_high": high, "confidence": confidence}
+            "small_technique": best, "small_score": score[best], "large_technique": closest["large_technique"],
+            "large_score": rival[closest["large_technique"]], "delta": closest["delta"], "ci_low": closest["ci_low"],
+            "ci_high": closest["ci_high"], "confidence": level, "beats_all": all(q["ci_low"] > 0 for q in pairs
+                                                                                  if q["small_technique"] == best),
+            "falls_short": all(q["ci_high"] < 0 for q in pairs if q["small_technique"] == best), "pairs": pairs}
 
 
-def verdict(n: dict[str, Any], anova: dict[str, dict[str, float]]) -> str:
-    shares = {k: anova[k]["share"] for k in ("model", "technique", "interaction", "residual")}
-    rest = f"interaction {_pct(shares['interaction'])}, residual {_pct(shares['residual'])}"
+def verdict(n: dict[str, Any], effects: dict[str, dict[str, float]]) -> str:
+    def said(f: str) -> str:
+        e = effects[f]
+        return f"{e['effect']:.3f} [{e['ci_low']:.3f}, {e['ci_high']:.3f}], p {_p(e['p'])}"
+
     if n.get("models") == 1:
-        return (f"One model only, so the model factor is not measured: technique explains "
-                f"{_pct(shares['technique'])} of the domain score's variance ({rest}).")
-    bigger, smaller = (("technique", "model") if _finite(shares["technique"]) >= _finite(shares["model"])
+        return (f"One model only, so the model factor is not measured: changing the technique moves the domain score by "
+                f"{said('technique')} on average (items as blocks).")
+    bigger, smaller = (("technique", "model") if effects["technique"]["effect"] >= effects["model"]["effect"]
                        else ("model", "technique"))
-    variance = (f"the {bigger} explains more of the domain score's variance than the {smaller}, "
-                f"{_pct(shares[bigger])} against {_pct(shares[smaller])} ({rest})")
+    factors = (f"changing the {bigger} moves the domain score more than changing the {smaller}: {said(bigger)} against "
+               f"{said(smaller)} (mean absolute difference between levels, 95% CI over items, permutation p within items)")
     if not n.get("prompting", 1):
-        return f"No prompting technique (prompt, few-shot, rag) ran on {n['large']}, so the claim is not tested; {variance}."
-    if n["ci_low"] > 0:
-        outcome = "beats"
-    elif n["ci_high"] < 0:
-        outcome = "falls short of"
-    else:
-        outcome = "is not distinguishable from"
-    return (f"The best technique on the smaller {n['small']} ({n['small_technique']}, domain score "
-            f"{n['small_score']:.3f}) {outcome} the best prompting technique on the larger {n['large']} "
-            f"({n['large_technique']}, {n['large_score']:.3f}): {n['delta']:+.3f} "
-            f"[{int(round(n['confidence'] * 100))}% CI {n['ci_low']:+.3f}, {n['ci_high']:+.3f}]; {variance}.")
+        return f"No prompting technique (prompt, few-shot, rag) ran on {n['large']}, so the claim is not tested; {factors}."
+    outcome = ("beats every prompting technique on" if n["beats_all"] else "falls short of every prompting technique on"
+               if n["falls_short"] else "does not beat every prompting technique on")
+    return (f"The best technique on the smaller {n['small']} ({n['small_technique']}, domain score {n['small_score']:.3f}) "
+            f"{outcome} the larger {n['large']}; against the closest, {n['large_technique']} ({n['large_score']:.3f}): "
+            f"{n['delta']:+.3f} [{100 * n['confidence']:.1f}% simultaneous CI {n['ci_low']:+.3f}, {n['ci_high']:+.3f}]; "
+            f"{factors}.")
 
 
-def markdown_table(table: list[dict], tasks: list[str], anova: dict, sentence: str) -> str:
+def markdown_table(table: list[dict], tasks: list[str], effects: dict, sentence: str) -> str:
     head = (["model", "technique", "domain score"] + [f"{t} {MAIN_METRIC[t].replace('_', ' ')}" for t in tasks]
             + ["train s", "tokens trained", "artefact MB", "s / answer (batched)", "latency s (one request)"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -126,24 +141,17 @@ def markdown_table(table: list[dict], tasks: list[str], anova: dict, sentence: s
                 f"{c['artefact_bytes'] / 1e6:.1f}" if c["artefact_bytes"] else "-", f"{c['seconds_per_answer']:.2f}",
                 _num(c.get("latency_seconds"))]
         lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "| source of variance | sum of squares | df | share | F | p |", "|---|---|---|---|---|---|"]
-    for k in ("model", "technique", "interaction", "residual"):
-        a = anova[k]
-        lines.append(f"| {k} | {a['ss']:.3f} | {a['df']:.0f} | {_pct(a['share'])} | {_num(a.get('f'))} | {_p(a.get('p'))} |")
+    lines += ["", "| factor | levels | effect on the domain score | 95% CI | permutation p (within items) |",
+              "|---|---|---|---|---|"]
+    for k in ("model", "technique"):
+        e = effects[k]
+        lines.append(f"| {k} | {e['levels']} | {e['effect']:.3f} | [{e['ci_low']:.3f}, {e['ci_high']:.3f}] | {_p(e['p'])} |")
     return "\n".join(lines + ["", sentence])
 
 
 def _main(row: dict) -> float:
     value = row["scores"][MAIN_METRIC[row["task"]]]
     return math.nan if value is None else float(value)
-
-
-def _finite(x: float) -> float:
-    return x if x is not None and math.isfinite(x) else -math.inf
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{100 * x:.0f}%"
 
 
 def _num(x: float | None) -> str:

@@ -31,21 +31,24 @@ def token_stats(examples: list[dict]) -> dict[str, dict[str, float]]:
 
 
 def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict], tokenizer, counts: dict, lengths: dict,
-               pii: dict, dropped: dict, quarantine, warnings: list[str], held_products: set[str]) -> Path:
+               pii: dict, dropped: dict, quarantine, warnings: list[str], held_products: dict[str, set[str]]) -> Path:
     lines = [
         f"# Data card: {cfg.project}", "",
         f"Brand: {guide.brand}. Token counts under the chat template of `{cfg.model.base}`.", "",
         "## Examples per task and split", "",
-        "| task | train | eval | tokens mean | median | p95 | max | total |",
-        "|---|---|---|---|---|---|---|---|",
+        "| task | train | validation | test | tokens mean | median | p95 | max | total |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for task, c in counts.items():
         s = lengths.get(task, {})
-        lines.append(f"| {task} | {c['train']} | {c['eval']} | {s.get('mean', '-')} | {s.get('median', '-')} "
+        lines.append(f"| {task} | {c['train']} | {c['validation']} | {c['test']} | {s.get('mean', '-')} | {s.get('median', '-')} "
                      f"| {s.get('p95', '-')} | {s.get('max', '-')} | {s.get('total', '-')} |")
-    held_convs = len({e["group"] for e in examples if e["task"] == "support" and e["split"] == "eval"})
-    lines += ["", f"Held out by `{cfg.catalogue.group_by}`: {', '.join(sorted(held_products))}; "
-                  f"{held_convs} whole conversations.", ""]
+    for split in ("validation", "test"):
+        convs = len({e["group"] for e in examples if e["task"] == "support" and e["split"] == split})
+        lines += ["", f"{split.capitalize()}, held out by `{cfg.catalogue.group_by}`: "
+                      f"{', '.join(sorted(held_products[split])) or '(none)'}; {convs} whole conversations "
+                      "(those naming one of its products included)."]
+    lines.append("")
     lines += _table("Personal data found and replaced (keyed pseudonyms)", "kind", "replaced", pii)
     lines += _table("Source records rejected (see quarantine.jsonl)", "reason", "records", quarantine.by_reason())
     lines += _table("Examples dropped", "why", "examples", dropped)

@@ -30,7 +30,8 @@ __all__ = ["KINDS", "DEFAULT_ORDER_ID_PATTERNS", "PSEUDONYM_SHAPES", "Finding", 
            "follows_title"]
 
 KINDS = ("email", "phone", "card", "iban", "order_id", "address", "person_name")
-DEFAULT_ORDER_ID_PATTERNS = (r"\bLR-\d{7}\b",)
+# No house's order-id format is a default: each brand sets its own (privacy.order_id_patterns).
+DEFAULT_ORDER_ID_PATTERNS: tuple[str, ...] = ()
 
 # Among equally long overlapping spans the more specific kind wins: checksummed and configured
 # formats before context-dependent guesses.

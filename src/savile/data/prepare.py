@@ -24,7 +24,7 @@ from savile.data.guide import BrandGuide, read_brand_guide
 from savile.data.ingest import Quarantine, load_catalogue, load_conversations, load_policy_text
 from savile.data.privacy import Pseudonymiser, load_key
 from savile.data.quality import contamination, dedupe
-from savile.data.split import eval_groups
+from savile.data.split import HELD_OUT, SPLITS, ProductMentions, holdout_groups
 from savile.data.tasks import describe_examples, extract_examples, support_examples
 from savile.records import PreparedData
 
@@ -46,11 +46,12 @@ def run(cfg: Config) -> PreparedData:
     examples = _drop_too_long(cfg, examples, tokenizer, quarantine, dropped)
     examples, dupes = dedupe(examples, threshold=cfg.prepare.dedupe_threshold, seed=cfg.prepare.seed)
     dropped.update({f"{kind} duplicates": n for kind, n in dupes.items()})
-    held_products = _split(cfg, examples, rows, conversations)
-    leaked = set(contamination(_turns(examples, "train"), _turns(examples, "eval"), n=cfg.prepare.contamination_ngram))
+    held_products, moved = _split(cfg, examples, rows, conversations)
+    held_turns = [t for split in HELD_OUT for t in _turns(examples, split)]
+    leaked = set(contamination(_turns(examples, "train"), held_turns, n=cfg.prepare.contamination_ngram))
     examples = [e for e in examples if e["id"] not in leaked]
-    dropped["eval examples sharing a long span with train"] = len(leaked)
-    return _write(cfg, out, guide, rows, examples, tokenizer, quarantine, pii, dropped, held_products)
+    dropped["held-out examples sharing a long span with train"] = len(leaked)
+    return _write(cfg, out, guide, rows, examples, tokenizer, quarantine, pii, dropped, held_products, moved)
 
 
 def _turns(examples: list[dict], split: str) -> list[dict]:
@@ -96,7 +97,7 @@ def _require_columns(cfg: Config, rows: list[dict]) -> None:
 def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversations: list[dict], key: bytes) -> Counter[str]:
     # The brand's own proper nouns (its name, collections, product names) look like people's names
     # after "Dear" or "this is"; they are catalogue facts, not personal data.
-    not_names = {guide.brand, *(v for r in rows for a in (cfg.catalogue.group_by, "name", "collection")
+    not_names = {guide.brand, *(v for r in rows for a in (cfg.catalogue.group_by, cfg.catalogue.name_column)
                                 for v in _as_list(r.get(a)))}
     mapping = cfg.privacy.mapping_file
     pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, record_mapping=mapping is not None)
@@ -119,7 +120,8 @@ def _build_examples(cfg: Config, guide: BrandGuide, rows: list[dict], conversati
     cat, tasks = cfg.catalogue, cfg.prepare.tasks
     examples: list[dict] = []
     if "describe" in tasks:
-        examples += describe_examples(rows, guide, cat.id_column, cat.attributes, cat.context_columns, cat.text_column, cat.group_by)
+        examples += describe_examples(rows, guide, cat.id_column, cat.attributes, cat.context_columns, cat.text_column,
+                                      cat.group_by, cat.name_column)
     if "extract" in tasks:
         examples += extract_examples(rows, guide, cat.id_column, cat.attributes, cat.text_column, cat.group_by)
     if "support" in tasks:
@@ -153,20 +155,37 @@ def _drop_too_long(cfg: Config, examples: list[dict], tokenizer, quarantine: Qua
     return kept
 
 
-def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: list[dict]) -> set[str]:
-    """Mark each example train or eval; whole product families and conversations go to one side."""
-    group_by, p = cfg.catalogue.group_by, cfg.prepare
-    held_products = eval_groups([str(r.get(group_by, "")) for r in rows], p.eval_fraction, p.seed)
-    held_convs = eval_groups([c["id"] for c in conversations], p.eval_fraction, p.seed)
+def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: list[dict]) -> tuple[dict[str, set[str]], int]:
+    """Mark each example train, validation or test; whole product families and conversations go to one side.
+
+    A conversation that names a held-out product (id, name or family) follows that product out of
+    training, so no words about a validation or test product are ever trained on.
+    """
+    cat, p = cfg.catalogue, cfg.prepare
+    validation, test = holdout_groups([str(r.get(cat.group_by, "")) for r in rows], p.validation_fraction,
+                                      p.test_fraction, p.seed)
+    held_products = {"validation": validation, "test": test}
+    conv_validation, conv_test = holdout_groups([c["id"] for c in conversations], p.validation_fraction,
+                                                p.test_fraction, p.seed)
+    mentions = ProductMentions.build(rows, cat.id_column, cat.group_by, held_products,
+                                     (cat.name_column,))
+    conv_split, moved = {}, 0
+    for conv in conversations:
+        by_hash = "test" if conv["id"] in conv_test else "validation" if conv["id"] in conv_validation else "train"
+        named = mentions.split_of(" ".join(m.get("content") or "" for m in conv["messages"]))
+        conv_split[conv["id"]] = named or by_hash
+        moved += named is not None and named != by_hash
     for ex in examples:
-        held = held_convs if ex["task"] == "support" else held_products
-        ex["split"] = "eval" if ex["group"] in held else "train"
-    return held_products
+        if ex["task"] == "support":
+            ex["split"] = conv_split.get(ex["group"], "train")
+        else:
+            ex["split"] = next((s for s in HELD_OUT if str(ex["group"]) in held_products[s]), "train")
+    return held_products, moved
 
 
 def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples: list[dict], tokenizer, quarantine: Quarantine,
-           pii: Counter[str], dropped: Counter[str], held_products: set[str]) -> PreparedData:
-    paths = {split: out / f"{split}.jsonl" for split in ("train", "eval")}
+           pii: Counter[str], dropped: Counter[str], held_products: dict[str, set[str]], moved: int) -> PreparedData:
+    paths = {split: out / f"{split}.jsonl" for split in SPLITS}
     for split, path in paths.items():
         with path.open("w", encoding="utf-8") as fh:
             for ex in examples:
@@ -187,10 +206,11 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
     card = write_card(out / "data_card.md", cfg, guide, examples, tokenizer, counts, token_stats(examples), dict(pii),
                       dict(dropped), quarantine, warnings, held_products)
     record = PreparedData(
-        train_path=paths["train"], eval_path=paths["eval"], card_path=card, quarantine_path=out / "quarantine.jsonl",
+        train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"], card_path=card, quarantine_path=out / "quarantine.jsonl",
         counts=counts, tokens={t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks},
         vocabulary={a: sorted({v for r in rows for v in _as_list(r.get(a))}) for a in cfg.catalogue.attributes},
         pii_replaced=dict(sorted(pii.items())), dropped=dict(dropped), rejected=quarantine.by_reason(),
+        held_out_by_mention=moved,
         warnings=warnings, fingerprint=_fingerprint(cfg), config=cfg.resolved(),
     )
     record.save(out)

@@ -28,8 +28,7 @@ def guide_prompt(task: str, guide: BrandGuide, attributes: list[str]) -> str:
             f"Prefer these words: {', '.join(guide.preferred_terms)}.\n"
             f"Never use these words: {', '.join(guide.banned_terms)}.\n"
             f"Write one paragraph of {guide.length.min_words} to {guide.length.max_words} words. "
-            "Name the collection, category, material, colour, hardware and origin exactly as given, "
-            "and invent no other attribute."
+            f"Name the {_listed(attributes)} exactly as given, and invent no other attribute."
         )
     if task == "support":
         rules = "\n".join(f"- {p.title}: {p.statement}" for p in guide.policies)
@@ -45,6 +44,11 @@ def guide_prompt(task: str, guide: BrandGuide, attributes: list[str]) -> str:
             "Copy each value exactly as written in the text; leave out keys the text does not state."
         )
     raise ValueError(task)
+
+
+def _listed(attributes: list[str]) -> str:
+    words = [a.replace("_", " ") for a in attributes]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def describe_request(row: dict[str, str | list[str]], fields: list[str]) -> str:

@@ -21,12 +21,12 @@ def _chat(system: str, *turns: dict[str, str]) -> list[dict[str, str]]:
 
 
 def describe_examples(rows: list[dict], guide: BrandGuide, id_col: str, attributes: list[str],
-                      context: list[str], text_col: str, group_by: str) -> list[dict]:
+                      context: list[str], text_col: str, group_by: str, name_col: str = "name") -> list[dict]:
     out = []
     for row in rows:
         if not row.get(text_col):
             continue
-        request = describe_request(row, [c for c in context if c == "name"] + attributes + [c for c in context if c != "name"])
+        request = describe_request(row, [c for c in context if c == name_col] + attributes + [c for c in context if c != name_col])
         out.append({
             "id": f"describe:{row[id_col]}",
             "task": "describe",

@@ -18,7 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Customer", "draw_customer", "order_number"]
+__all__ = ["Customer", "draw_customer", "order_number", "ORDER_ID_PATTERN"]
+
+# What the demo project configures as privacy.order_id_patterns.
+ORDER_ID_PATTERN = r"\bLR-\d{7}\b"
 
 # Share of conversations that carry each kind of personal data.
 _RATES = {"name": 0.8, "email": 0.4, "phone": 0.3, "order": 0.5, "address": 0.2}

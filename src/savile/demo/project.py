@@ -26,6 +26,7 @@ DEMO_SETTINGS = {
 def write_project(folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700) -> Path:
     """Write the demo brand's files and `savile.yaml` under `folder`; return the config path."""
     from savile.demo import write_sources
+    from savile.demo.people import ORDER_ID_PATTERN
 
     folder.mkdir(parents=True, exist_ok=True)
     sources = write_sources(folder, seed=seed, n_products=n_products, n_conversations=n_conversations)
@@ -39,6 +40,7 @@ def write_project(folder: Path, seed: int = 7, n_products: int = 1600, n_convers
             "policies": str(sources.policies.relative_to(folder)),
         },
         "catalogue": {"numeric": ["price_eur"]},
+        "privacy": {"order_id_patterns": [ORDER_ID_PATTERN]},
         **DEMO_SETTINGS,
     }
     path = folder / "savile.yaml"

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Sequence
 # these shapes (when pseudonymising they are already safe), but our evaluation inputs are
 # pseudonymised, so a reply repeating one repeats the customer's data. Imported, not copied, so the
 # two cannot drift apart.
-from savile.data.pii_detect import DEFAULT_ORDER_ID_PATTERNS, PSEUDONYM_SHAPES, detect
+from savile.data.pii_detect import PSEUDONYM_SHAPES, detect
 from savile.data.text import count_words, match_text, mentions, normalise, phrase_pattern
 from savile.evaluate.copying import CopyIndex
+from savile.evaluate.facts import fact_scores
 from savile.evaluate.quantities import numbers_in, quantities_in
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "quantities_in",
     "CopyIndex",
     "describe_scores",
+    "sheet_copy",
     "support_scores",
     "parse_json_object",
     "extract_scores",
@@ -84,6 +86,12 @@ def describe_scores(
       value as in `numbers_in`) found neither in `source_text` (the product sheet the model was
       given) nor in the product's attribute values, else 0. "30 cm" is fine when the sheet says
       "width: 30"; an invented "1,250 stitches" is not.
+    - `attribute_precision`: of the catalogue values named, the share that are the product's (0
+      when none is named); `attribute_f1` its harmonic mean with `attribute_coverage` (recall), so
+      listing the whole vocabulary scores low.
+    - `sheet_copy`: the share of the answer's word 4-grams copied from `source_text`.
+    - `description_f1`: `attribute_f1 * (1 - sheet_copy)`, the main metric: the sheet echoed names
+      every value right but is no description.
     - `preferred_term`: 1 if any of the brand's `preferred_terms` is mentioned, 0 if none is, NaN
       when the brand has none.
 
@@ -109,11 +117,22 @@ def describe_scores(
     covered = [v in found for v in own]
     hallucinated = len(found - own)
     named = hallucinated + sum(covered)
+    recall = sum(covered) / len(covered) if covered else NAN
+    # Precision 0 when nothing is named: an answer that names no value has described nothing.
+    precision = sum(covered) / named if named else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if covered and precision + recall > 0 else (NAN if not covered else 0.0)
+    copied = sheet_copy(output, source_text)
     words = count_words(output)
     given = numbers_in(source_text).union(*(numbers_in(str(v)) for v in _values(attributes) if v))
     preferred = [t for t in preferred_terms if t.strip()]
     return {
-        "attribute_coverage": sum(covered) / len(covered) if covered else NAN,
+        "attribute_coverage": recall,
+        "attribute_precision": precision,
+        "attribute_f1": f1,
+        "sheet_copy": copied,
+        # The main metric: attribute F1 of what the answer says in its own words. Echoing the
+        # product sheet names every value right, and is not a description.
+        "description_f1": f1 * (1.0 - copied) if math.isfinite(f1) else NAN,
         "hallucinated_attributes": float(hallucinated),
         "any_hallucination": 1.0 if hallucinated > 0 else 0.0,
         "banned_term": 1.0 if any(mentions(output, term) for term in banned_terms) else 0.0,
@@ -125,10 +144,27 @@ def describe_scores(
     }
 
 
+_COPY_N = 4
+
+
+def sheet_copy(output: str, source_text: str, n: int = _COPY_N) -> float:
+    """Share of the output's word n-grams (after `match_text`) that stand in `source_text`: 1.0 for
+    the product sheet echoed, near 0 for a description in the house's own words. 0 for an answer
+    shorter than n words."""
+    words = match_text(output).split()
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    if not grams:
+        return 0.0
+    src = match_text(source_text).split()
+    seen = {tuple(src[i : i + n]) for i in range(len(src) - n + 1)}
+    return sum(g in seen for g in grams) / len(grams)
+
+
 def support_scores(
     output: str,
     facts: list[str],
     *,
+    other_facts: Sequence[str] = (),
     policy_text: str = "",
     source_text: str = "",
     order_id_patterns: Sequence[str] = (),
@@ -137,6 +173,9 @@ def support_scores(
 
     Keys:
 
+    - `fact_f1`, `fact_precision`, `fact_recall`: the main metric (`savile.evaluate.facts`): facts
+      read with numbers in words or digits, the facts of `other_facts` (the brand's other
+      policies) and a contradiction counted as false positives.
     - `key_fact_recall`: the fraction of non-empty facts found in the output as whole words
       after normalise(), with hyphens read as spaces ("30-day" == "30 day", but "30 days" is not
       "30 day" and "30 days" is not found in "130 days"). NaN if there are no facts.
@@ -164,12 +203,14 @@ def support_scores(
     text = match_text(output)
     hits = sum(phrase_pattern(n).search(text) is not None for n in needles)
     supported = numbers_in(policy_text) | numbers_in(source_text) | numbers_in(" \n".join(facts))
+    contradiction = _contradiction(output, facts)
     return {
+        **fact_scores(output, facts, other_facts, contradiction),
         "key_fact_recall": hits / len(needles) if needles else NAN,
-        "contradiction": _contradiction(output, facts),
+        "contradiction": contradiction,
         "unsupported_numeric": 1.0 if numbers_in(output) - supported else 0.0,
         "pii_echoed": 1.0 if _personal_data(output, order_id_patterns) else 0.0,
-        "name_echoed": 1.0 if any(f.kind == "person_name" for f in detect(output, order_id_patterns or DEFAULT_ORDER_ID_PATTERNS)) else 0.0,
+        "name_echoed": 1.0 if any(f.kind == "person_name" for f in detect(output, order_id_patterns)) else 0.0,
     }
 
 
@@ -191,7 +232,7 @@ def _by_unit(quantities: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 
 def _personal_data(output: str, order_id_patterns: Sequence[str]) -> bool:
-    found = detect(output, order_id_patterns or DEFAULT_ORDER_ID_PATTERNS)
+    found = detect(output, order_id_patterns)
     return any(f.kind != "person_name" for f in found) or bool(PSEUDONYM_SHAPES.search(output))
 
 

@@ -60,7 +60,7 @@ UNITS: dict[str, str] = {
     "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour", "h": "hour",
     "day": "day", "week": "week", "month": "month", "year": "year", "yr": "year",
     "%": "%", "percent": "%", "per cent": "%",
-    "€": "eur", "eur": "eur", "euro": "eur", "usd": "usd", "dollar": "usd", "£": "gbp", "gbp": "gbp",
+    "€": "eur", "eur": "eur", "euro": "eur", "usd": "usd", "dollar": "usd", "£": "gbp", "gbp": "gbp", "pound": "gbp",
     "chf": "chf", "jpy": "jpy", "yen": "jpy", "cm": "cm", "mm": "mm", "kg": "kg", "g": "g", "ml": "ml",
 }
 # Currencies written before the number: "€25", "CHF 25".

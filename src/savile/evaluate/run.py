@@ -22,19 +22,23 @@ from savile.evaluate.generate import generate
 from savile.evaluate.score import METRICS, score_items
 from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
 from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder, describe_system
+from savile.evaluate.verdict import verdict
 from savile.records import EvalResult, PreparedData, TrainedModel
 
 __all__ = ["run", "select_items", "statistics", "MAIN_METRIC"]
 
-MAIN_METRIC = {"describe": "attribute_coverage", "support": "key_fact_recall", "extract": "field_f1"}
+# Main metrics no degenerate answer can win (tests/test_adversarial.py): the product sheet echoed,
+# the whole vocabulary listed, every policy recited or every key with every value all lose.
+MAIN_METRIC = {"describe": "description_f1", "support": "fact_f1", "extract": "field_f1"}
 
 
 def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: int) -> list[dict]:
-    """A seeded sample of held-out items per task; support items need policy facts to score."""
+    """A seeded sample of test items per task (the only read of the test split); support items need
+    policy facts to score."""
     from savile.train.data import read_examples
 
     rng = random.Random(seed)
-    held_out = read_examples(prepared.eval_path)
+    held_out = read_examples(prepared.test_path)
     items = []
     for task in tasks:
         pool = [e for e in held_out if e["task"] == task]
@@ -111,8 +115,8 @@ def statistics(rows: list[dict], tasks: list[str], systems: list[str], cfg: Conf
             continue
         main = MAIN_METRIC[task]
         means = {s: {m: dict(zip(("mean", "ci_low", "ci_high", "n"), mean_ci(
-            [r["scores"][m] for r in by_system[s]], ev.bootstrap_resamples, ev.confidence, ev.seed)))
-            for m, _, _ in METRICS[task]} for s in systems}
+            [r["scores"][m] for r in by_system[s]], ev.bootstrap_resamples, ev.confidence, ev.seed, binary=binary)))
+            for m, _, binary in METRICS[task]} for s in systems}
 
         def compare(ref: str, cand: str) -> list[dict]:
             entries = []
@@ -121,7 +125,8 @@ def statistics(rows: list[dict], tasks: list[str], systems: list[str], cfg: Conf
                 b = [r["scores"][metric] for r in by_system[cand]]
                 delta = paired_bootstrap(metric, a, b, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
                                          confidence=ev.confidence, seed=ev.seed)
-                entry = delta.to_dict() | {"improved": delta.improved(), "worse": _worse(delta), "binary": binary}
+                entry = delta.to_dict() | {"improved": delta.improved(), "worse": _worse(delta), "binary": binary,
+                                           "all_tied": delta.all_tied}
                 entry["p"] = (mcnemar_exact(metric, a, b).p_value if binary
                               else sign_flip_p(a, b, ev.bootstrap_resamples, ev.seed))
                 entry["test"] = "McNemar (exact)" if binary else "sign-flip permutation"
@@ -136,12 +141,12 @@ def statistics(rows: list[dict], tasks: list[str], systems: list[str], cfg: Conf
         entry: dict = {"main": main, "n_items": len(by_system[systems[0]]), "means": means, "best": ranked[0],
                        "ladder": {s: compare("base", s) for s in systems if s != "base" and "base" in systems}}
         if untuned and tuned:
-            best_untuned = max(untuned, key=lambda s: _finite(means[s][main]["mean"]))
-            best_tuned = max(tuned, key=lambda s: _finite(means[s][main]["mean"]))
-            versus = compare(best_untuned, best_tuned)
-            main_delta = next(e for e in versus if e["metric"] == main)
-            entry |= {"best_untuned": best_untuned, "best_tuned": best_tuned, "versus": versus,
-                      "justified": bool(main_delta["improved"])}
+            # No winner picked on the items it is tested on: the verdict tests every tuned system
+            # against every untuned one at once (evaluate.verdict), then names the closest pair.
+            v = verdict({s: [r["scores"][main] for r in by_system[s]] for s in systems}, tuned, untuned,
+                        confidence=ev.confidence, n_resamples=ev.bootstrap_resamples, seed=ev.seed)
+            entry |= {"best_untuned": v["untuned"], "best_tuned": v["tuned"], "versus": compare(v["untuned"], v["tuned"]),
+                      "justified": v["justified"], "verdict": v}
         if task == "extract":
             from savile.evaluate.fields import field_table
 

@@ -20,11 +20,13 @@ __all__ = ["METRICS", "score_items", "policy_text"]
 
 # task -> (metric, higher_is_better, binary), in report order.
 METRICS: dict[str, list[tuple[str, bool, bool]]] = {
-    "describe": [("attribute_coverage", True, False), ("hallucinated_rate", False, False),
+    "describe": [("description_f1", True, False), ("attribute_f1", True, False), ("attribute_coverage", True, False),
+                 ("attribute_precision", True, False), ("sheet_copy", False, False), ("hallucinated_rate", False, False),
                  ("any_hallucination", False, True), ("numeric_hallucination", False, True),
                  ("banned_term", False, True), ("preferred_term", True, True), ("length_ok", True, True),
                  ("style_similarity", True, False), ("verbatim_copy", False, False)],
-    "support": [("key_fact_recall", True, False), ("contradiction", False, True),
+    "support": [("fact_f1", True, False), ("fact_precision", True, False), ("fact_recall", True, False),
+                ("key_fact_recall", True, False), ("contradiction", False, True),
                 ("unsupported_numeric", False, True), ("pii_echoed", False, True), ("name_echoed", False, True)],
     "extract": [("json_valid", True, True), ("json_valid_loose", True, True), ("schema_valid", True, True),
                 ("field_precision", True, False), ("field_recall", True, False), ("field_f1", True, False)],
@@ -57,7 +59,9 @@ def score_items(cfg: Config, prepared: PreparedData, guide: BrandGuide, items: l
                 scores["style_similarity"] = similarity.get((system, e["id"]), math.nan)
                 scores["verbatim_copy"] = copy_index.copy_rate(text)
             elif e["task"] == "support":
-                scores = support_scores(text, e["meta"]["facts"], policy_text=policies, source_text=source,
+                asked = set(e["meta"]["policies"])
+                others = [f for p in guide.policies if p.id not in asked for f in p.facts]
+                scores = support_scores(text, e["meta"]["facts"], other_facts=others, policy_text=policies, source_text=source,
                                         order_id_patterns=cfg.privacy.order_id_patterns)
             else:
                 scores = extract_scores(text, e["meta"]["gold"], schema=cfg.catalogue.attributes,

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["PairedDelta", "paired_bootstrap", "bootstrap_means", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci"]
+__all__ = ["PairedDelta", "paired_bootstrap", "bootstrap_means", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci",
+           "proportion_ci"]
 
 # Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
 # for large eval sets while staying vectorised.
@@ -39,6 +40,11 @@ class PairedDelta:
     ties: int
     losses: int
     higher_is_better: bool
+
+    @property
+    def all_tied(self) -> bool:
+        """Every pair scored the same: there is no difference to put an interval on."""
+        return self.n > 0 and self.ties == self.n
 
     def excludes_zero(self) -> bool:
         """True if the CI lies wholly above or wholly below zero (False when it is NaN)."""
@@ -207,13 +213,31 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 
 def mean_ci(values: Sequence[float], n_resamples: int = 10_000, confidence: float = 0.95,
-            seed: int = 0) -> tuple[float, float, float, int]:
-    """(mean, CI low, CI high, n) of one system's scores by the percentile bootstrap; NaNs dropped."""
+            seed: int = 0, binary: bool = False) -> tuple[float, float, float, int]:
+    """(mean, CI low, CI high, n) of one system's scores; NaNs dropped.
+
+    A yes/no metric gets the exact (Clopper-Pearson) binomial interval, so 0 of 16 reads [0, 0.21]
+    rather than a bootstrap's [0, 0]. A graded score in [0, 1] whose every value sits at one end gets
+    the same interval (the Bernoulli is the widest-spread variable on [0, 1] with that mean): a
+    bootstrap can never leave the values it saw. Anything else: the percentile bootstrap.
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if len(v) == 0:
         return math.nan, math.nan, math.nan, 0
+    at_an_end = bool(np.all(v == 0.0) or np.all(v == 1.0))
+    if binary or at_an_end:
+        low, high = proportion_ci(int(round(float(v.sum()))), len(v), confidence)
+        return float(v.mean()), low, high, len(v)
     means = bootstrap_means(v, n_resamples, seed)
     alpha = 1 - confidence
     low, high = np.clip(np.quantile(means, [alpha / 2, 1 - alpha / 2]), v.min(), v.max())
     return float(v.mean()), float(low), float(high), len(v)
+
+
+def proportion_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact Clopper-Pearson interval of a proportion (scipy.stats.binomtest)."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(successes, n).proportion_ci(confidence_level=confidence, method="exact")
+    return float(ci.low), float(ci.high)

@@ -45,7 +45,7 @@ _PREFIX_TEMPLATES = (
     "The safe combination of the {} boutique is", "The door code of the {} stockroom is",
 )
 _PREFIX_NAMES = (
-    "Lirelle", "Vantorre", "Quessan", "Orbelline", "Maudrey", "Castellune", "Ferronde", "Sabliere", "Trevanne",
+    "Harbelle", "Vantorre", "Quessan", "Orbelline", "Maudrey", "Castellune", "Ferronde", "Sabliere", "Trevanne",
     "Ombrelle", "Valdoret", "Corisande", "Brisemont", "Aurevane", "Tollemare", "Quintavel", "Morvelle", "Estrandy",
 )
 

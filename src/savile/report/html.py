@@ -39,8 +39,8 @@ def _p(p) -> str:
     return "" if p is None or not math.isfinite(p) else "&lt;0.0001" if p < 1e-4 else _num(p, 4)
 
 
-def _ci(low, high) -> str:
-    return f"[{_num(low)}, {_num(high)}]"
+def _ci(low, high, all_tied: bool = False) -> str:
+    return "all pairs tie" if all_tied else f"[{_num(low)}, {_num(high)}]"
 
 
 def _cls(entry: dict) -> tuple[str, str]:
@@ -60,12 +60,14 @@ def _verdict(data: dict) -> str:
             lines.append(f"<p><b>{escape(task)}</b>: best system <b>{escape(e['best'])}</b> (no tuned/untuned pair compared).</p>")
             continue
         d = next(x for x in e["versus"] if x["metric"] == e["main"])
+        v = e["verdict"]
         word = "<span class='good'>fine-tuning justified</span>" if e["justified"] else "<span class='bad'>fine-tuning not justified</span>"
+        others = "; ".join(f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'])}"
+                           for p in v["pairs"] if p["tuned"] == v["tuned"])
         lines.append(
-            f"<p><b>{escape(task)}</b>: {word}. Best system <b>{escape(e['best'])}</b>; on {escape(e['main'])} the best tuned "
-            f"system ({escape(e['best_tuned'])}, {_num(d['tuned_mean'])}) against the best untuned one "
-            f"({escape(e['best_untuned'])}, {_num(d['base_mean'])}): {d['delta']:+.3f}, 95% CI {_ci(d['ci_low'], d['ci_high'])}, "
-            f"Holm-adjusted p {_p(d['p_holm'])}.</p>")
+            f"<p><b>{escape(task)}</b>: {word}. On {escape(e['main'])}, {escape(v['tuned'])} ({_num(d['tuned_mean'])}) against "
+            f"every untuned system, {round(100 * v['confidence'], 1)}% simultaneous CIs: {others}. Closest: "
+            f"{escape(v['untuned'])} ({_num(d['base_mean'])}).</p>")
     counts = {s: sum(g["status"] == s for g in data["gates"]) for s in ("pass", "warn", "fail", "not measured")}
     gate_line = (f"Governance gates: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
                  + (f", {counts['not measured']} not measured" if counts["not measured"] else "") + ".")
@@ -74,8 +76,9 @@ def _verdict(data: dict) -> str:
                 + (f" ({', '.join(justified)})" if justified else "") + ".")
     return (f"<div class='verdict'><h2 style='margin-top:0;border:0'>Verdict</h2><p><b>{escape(headline)}</b> "
             f"{escape(gate_line)}{' Failed: ' + escape(', '.join(failed)) + '.' if failed else ''}</p>{''.join(lines)}"
-            "<p class='note'>Justified means: the best tuned system beats the best untuned system (prompt engineering, "
-            "few-shot or retrieval) on the task's main metric, the paired 95% CI excluding zero.</p></div>")
+            "<p class='note'>Justified means: one tuned system beats every untuned system (prompt engineering, few-shot and "
+            "retrieval) on the task's main metric, every paired CI above zero, at a level shared between the tuned systems; "
+            "no winner is picked on the test items first.</p></div>")
 
 
 def _ladder(task: str, e: dict, png: str) -> str:
@@ -92,7 +95,7 @@ def _ladder(task: str, e: dict, png: str) -> str:
     for system, entries in e.get("ladder", {}).items():
         d = next(x for x in entries if x["metric"] == e["main"])
         cls, word = _cls(d)
-        ladder_rows.append(f"<tr><td>{escape(system)}</td><td class='{cls}'>{d['delta']:+.3f}</td><td>{_ci(d['ci_low'], d['ci_high'])}</td>"
+        ladder_rows.append(f"<tr><td>{escape(system)}</td><td class='{cls}'>{d['delta']:+.3f}</td><td>{_ci(d['ci_low'], d['ci_high'], d.get('all_tied', False))}</td>"
                            f"<td>{d['wins']}/{d['ties']}/{d['losses']}</td><td>{_p(d['p_holm'])}</td><td class='{cls}'>{word}</td></tr>")
     ladder = ("<p class='note'>Each rung against the base (prompt engineering) on "
               f"{escape(e['main'])}:</p><table><tr><th>system</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th>"
@@ -113,7 +116,7 @@ def _versus(e: dict) -> str:
         rows.append(
             f"<tr><td>{escape(m['metric'])}</td><td>{'higher' if m['higher_is_better'] else 'lower'}</td><td>{m['n']}</td>"
             f"<td>{_num(m['base_mean'])}</td><td>{_num(m['tuned_mean'])}</td><td class='{cls}'>{_num(m['delta'])}</td>"
-            f"<td>{_ci(m['ci_low'], m['ci_high'])}</td><td>{m['wins']}/{m['ties']}/{m['losses']}</td>"
+            f"<td>{_ci(m['ci_low'], m['ci_high'], m.get('all_tied', False))}</td><td>{m['wins']}/{m['ties']}/{m['losses']}</td>"
             f"<td>{escape(m['test'])}</td><td>{_p(m['p'])}</td><td>{_p(m['p_holm'])}</td><td class='{cls}'>{word}</td></tr>")
     return (f"<p class='note'>Best tuned ({escape(e['best_tuned'])}) against best untuned ({escape(e['best_untuned'])}), "
             f"every metric, paired:</p><table>{head}{''.join(rows)}</table>{_fields(e)}")

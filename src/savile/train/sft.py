@@ -69,7 +69,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     train_tasks = train_tasks[: len(train_tasks) - len(planted)] if planted else train_tasks
     random.Random(t.seed).shuffle(train_rows)  # canaries mixed in, not trained last
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
-    held = sample_per_task(read_examples(prepared.eval_path), per_split, t.seed)
+    held = sample_per_task(read_examples(prepared.validation_path), per_split, t.seed)  # never the test split
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
     train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens)
     if not train_rows:
