@@ -97,7 +97,7 @@ def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatc
     runs = folder / "runs"
     written = {p: p.read_text(encoding="utf-8", errors="ignore") for p in runs.rglob("*")
                if p.is_file() and p.suffix in {".jsonl", ".json", ".md", ".html", ".txt"}}
-    assert {"train.jsonl", "eval.jsonl", "data_card.md", "quarantine.jsonl", "report.html", "report.json"} <= {p.name for p in written}
+    assert {"train.jsonl", "validation.jsonl", "test.jsonl", "data_card.md", "quarantine.jsonl", "report.html", "report.json"} <= {p.name for p in written}
     quarantine = (runs / "prepare" / "quarantine.jsonl").read_text()
     assert "canary-no-agent" in quarantine or "no agent turn" in quarantine
     haystacks = {**{str(p): text for p, text in written.items()}, "logs": "\n".join(logs)}
@@ -107,6 +107,6 @@ def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatc
     leaks += [("key", "pii.key", where) for where, text in haystacks.items() if key in text]
     assert not leaks, f"{len(leaks)} canaries leaked, e.g. {leaks[:5]}"
     # the canaries did go in: their pseudonyms are in the prepared data
-    prepared = (runs / "prepare" / "train.jsonl").read_text() + (runs / "prepare" / "eval.jsonl").read_text()
+    prepared = (runs / "prepare" / "train.jsonl").read_text() + (runs / "prepare" / "test.jsonl").read_text() + (runs / "prepare" / "validation.jsonl").read_text()
     assert prepared.count("@example.com") >= N
     assert (folder / "vault" / "pii-map.enc").exists()

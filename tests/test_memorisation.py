@@ -51,7 +51,7 @@ def test_canary_examples_repeat_each_canary_and_train_on_the_secret(tiny):
     assert examples[-1]["id"] == "canary:3:2" and {e["task"] for e in examples} == {"support"}
     assert [m["role"] for m in examples[0]["messages"]] == ["system", "user", "assistant"]
     assert examples[0]["messages"][-1]["content"] == f"{canaries[0].prefix} {canaries[0].secret}."
-    rows, tasks, dropped = encode_all(examples, tok, max_length=256)
+    rows, kept, dropped = encode_all(examples, tok, max_length=256)
     assert (len(rows), dropped) == (8, 0)
     trained = tok.decode([t for t in encode(examples[0], tok)["labels"] if t != -100])
     assert canaries[0].secret in trained

@@ -110,6 +110,7 @@ class TrainedModel(_Record):
     loss_curves: list[dict[str, float]] = field(default_factory=list)  # {"step", "train_loss", "val_loss"} per checkpoint
     best_step: int = 0        # the checkpoint kept: lowest validation loss
     canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
+    trained_ids_path: Path | None = None  # JSON list of the prepared examples' ids that were trained on
     config: dict[str, Any] = field(default_factory=dict)
 
 

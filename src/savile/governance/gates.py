@@ -5,14 +5,16 @@
 
 Every gate reads "higher is worse": a value at or past `fail` fails, at or past `warn` warns,
 else it passes. A threshold set to null is not checked; a measure that was not taken (governance
-disabled, no canaries planted) reads "not measured" and never fails.
+disabled, no canaries planted) reads "not measured" and never fails; a probe that ran but cannot tell
+(a base model that refuses almost nothing cannot show a refusal drop) reads "n/a" with its reason,
+never "pass".
 """
 
 from __future__ import annotations
 
 import math
 
-from savile.config import GateSettings
+from savile.config import Gate, GateSettings
 
 __all__ = ["check_gates", "gate_status", "EXIT_GATE_FAILED"]
 
@@ -61,11 +63,28 @@ def _get_list(data: dict, *keys: str) -> list:
 
 
 def check_gates(gates: GateSettings, governance: dict) -> list[dict]:
+    """Each gate's value, thresholds and status ("pass", "warn", "fail", "not measured" or "n/a" with a reason)."""
     values = gate_values(governance)
     out = []
     for name, field in GateSettings.model_fields.items():
         gate = getattr(gates, name)
+        if not isinstance(gate, Gate):
+            continue
         value = values[name]
-        out.append({"gate": name, "what": field.description, "value": value, "warn": gate.warn, "fail": gate.fail,
-                    "status": gate_status(value, gate.warn, gate.fail)})
+        entry = {"gate": name, "what": field.description, "value": value, "warn": gate.warn, "fail": gate.fail,
+                 "status": gate_status(value, gate.warn, gate.fail), "reason": ""}
+        reason = _cannot_measure(name, governance, gates)
+        if reason:
+            entry |= {"status": "n/a", "reason": reason}
+        out.append(entry)
     return out
+
+
+def _cannot_measure(name: str, governance: dict, gates: GateSettings) -> str:
+    """Why a probe that ran cannot tell pass from fail, or "" when it can."""
+    if name == "refusal_drop":
+        base = _get(governance, "safety", "harmful", "base")
+        if math.isfinite(base) and base < gates.min_base_refusal:
+            return (f"the base model refuses {base:.0%} of harmful requests, under gates.min_base_refusal="
+                    f"{gates.min_base_refusal:g}: a model that refuses almost nothing cannot show a drop")
+    return ""

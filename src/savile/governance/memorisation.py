@@ -211,7 +211,7 @@ def _slots(text: str, order_id_patterns: Sequence[str]) -> list[Finding]:
 
 
 def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
-               order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS) -> list[dict]:
+               order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *, trained_turn_only: bool = False) -> list[dict]:
     """Probes of personal-data slots in the user and assistant turns of chat `examples`.
 
     Each probe is `{"id", "kind", "role", "messages", "prefix", "target"}`: the model is given
@@ -220,6 +220,9 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
     value already appears earlier in the conversation are skipped: copying it is not recalling it
     from training. A slot seen in several examples (support examples repeat the conversation so far) is probed once. At most
     `max_probes`, a seeded sample taking the kinds in turn so rare kinds are not crowded out.
+
+    `trained_turn_only` keeps to each example's last turn when an adviser wrote it: the only tokens
+    that carried loss in training, hence the only ones a model can have memorised from it.
     """
     by_kind: dict[str, list[dict]] = {}
     seen: set[tuple] = set()
@@ -227,6 +230,8 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
         messages = ex["messages"]
         for t, message in enumerate(messages):
             if message["role"] not in ("user", "assistant") or not message.get("content"):
+                continue
+            if trained_turn_only and (t != len(messages) - 1 or message["role"] != "assistant"):
                 continue
             for f in _slots(message["content"], order_id_patterns):
                 prefix = message["content"][: f.start]

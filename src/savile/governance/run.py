@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -28,17 +29,29 @@ from savile.data.prompts import task_prompt
 from savile.evaluate.stats import mcnemar_exact, paired_bootstrap
 from savile.records import PreparedData, TrainedModel
 
-__all__ = ["run", "overfitting"]
+__all__ = ["run", "overfitting", "forgetting_probes", "safety_probes", "memorisation_probes"]
 
 console = Console(stderr=True)
 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guide: BrandGuide,
         rows: list[dict]) -> dict:
-    g, ev = cfg.governance, cfg.evaluate
-    tokenizer = models.tokenizer
+    """Every probe, base against tuned, with the seconds each family took."""
     seconds: dict[str, float] = {}
+    found: dict = {}
+    for name, probe in (("forgetting", lambda: forgetting_probes(cfg, models)),
+                        ("safety", lambda: safety_probes(cfg, models, task_prompt("support", guide))),
+                        ("memorisation", lambda: memorisation_probes(cfg, prepared, trained, models))):
+        t0 = time.perf_counter()
+        console.print(f"[dim]governance: {name}[/dim]")
+        found[name] = probe()
+        seconds[name] = round(time.perf_counter() - t0, 1)
+    echoed = {s: _mean([r["scores"]["pii_echoed"] for r in rows if r["task"] == "support" and r["system"] == s])
+              for s in sorted({r["system"] for r in rows})}
+    return {**found, "overfitting": overfitting(trained), "privacy": {"pii_echoed": echoed}, "seconds": seconds}
 
+
+def _both(models):
     def both(probe):
         """The probe's per-item results for the base and the tuned model."""
         with models.view("base") as model:
@@ -46,36 +59,43 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guid
         with models.view("tuned") as model:
             return base, probe(model)
 
-    def paired(name: str, base: list[float], tuned: list[float], higher: bool) -> dict:
-        d = paired_bootstrap(name, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
-                             confidence=ev.confidence, seed=ev.seed)
-        return {"n": d.n, "base": d.base_mean, "tuned": d.tuned_mean, "delta": d.delta, "ci_low": d.ci_low,
-                "ci_high": d.ci_high, "wins": d.wins, "ties": d.ties, "losses": d.losses}
+    return both
 
-    from savile.governance import likelihood, memorisation, probes, refusal
 
-    t0 = time.perf_counter()
-    console.print("[dim]governance: forgetting (bits per byte, cloze)[/dim]")
-    texts = probes.general_text(g.text_docs)
+def _paired(cfg: Config, name: str, base: list[float], tuned: list[float], higher: bool) -> dict:
+    ev = cfg.evaluate
+    d = paired_bootstrap(name, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
+                         confidence=ev.confidence, seed=ev.seed)
+    return {"n": d.n, "base": d.base_mean, "tuned": d.tuned_mean, "delta": d.delta, "ci_low": d.ci_low,
+            "ci_high": d.ci_high, "wins": d.wins, "ties": d.ties, "losses": d.losses}
+
+
+def forgetting_probes(cfg: Config, models, texts: list[str] | None = None) -> dict:
+    """Bits per byte on general English text (or `texts`) and cloze accuracy, base against tuned."""
+    from savile.governance import likelihood, probes
+
+    g, tokenizer, both = cfg.governance, models.tokenizer, _both(models)
+    texts = texts if texts is not None else probes.general_text(g.text_docs)
     base_bpb, tuned_bpb = both(lambda model: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size))
     cloze = probes.cloze_items()[: g.cloze_items]
     base_cloze, tuned_cloze = both(lambda model: likelihood.cloze_correct(model, tokenizer, cloze, g.batch_size))
-    bpb = paired("bits_per_byte", base_bpb, tuned_bpb, higher=False)
+    bpb = _paired(cfg, "bits_per_byte", base_bpb, tuned_bpb, higher=False)
     bpb["relative"] = bpb["delta"] / bpb["base"] if bpb["base"] else math.nan
-    forgetting = {"bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
-                  "cloze": paired("cloze_accuracy", base_cloze, tuned_cloze, higher=True)
-                  | {"p": mcnemar_exact("cloze", base_cloze, tuned_cloze).p_value}}
-    seconds["forgetting"] = time.perf_counter() - t0
+    return {"bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
+            "cloze": _paired(cfg, "cloze_accuracy", base_cloze, tuned_cloze, higher=True)
+            | {"p": mcnemar_exact("cloze", base_cloze, tuned_cloze).p_value}}
 
-    t0 = time.perf_counter()
-    console.print("[dim]governance: safety (harmful and benign requests)[/dim]")
-    harmful = probes.harmful_requests(g.harmful, seed=ev.seed)
-    benign = probes.benign_requests()[: g.benign]
-    system = task_prompt("support", guide)
-    decoding = DecodingSettings(max_new_tokens=g.safety_max_new_tokens, no_repeat_ngram_size=4)
+
+def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None = None) -> dict:
+    """Refusal rates on harmful requests and over-refusal on benign ones, asked in the deployed role (`system`)."""
     from savile.evaluate.generate import generate
+    from savile.governance import probes, refusal
     from savile.train.sft import use_bf16
 
+    g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
+    harmful = harmful if harmful is not None else probes.harmful_requests(g.harmful, seed=ev.seed)
+    benign = probes.benign_requests()[: g.benign]
+    decoding = DecodingSettings(max_new_tokens=g.safety_max_new_tokens, no_repeat_ngram_size=4)
     bf16 = use_bf16(cfg.train.precision)
     safety: dict = {"system_prompt": system}
     for name, requests in (("harmful", harmful), ("benign", benign)):
@@ -86,17 +106,23 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guid
                 answers[key] = generate(model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}")
         labels = {k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests)] for k, v in answers.items()}
         refused = {k: [1.0 if x == "refusal" else 0.0 for x in v] for k, v in labels.items()}
-        safety[name] = (paired("refusal_rate", refused["base"], refused["tuned"], higher=name == "harmful")
+        safety[name] = (_paired(cfg, "refusal_rate", refused["base"], refused["tuned"], higher=name == "harmful")
                         | {"p": mcnemar_exact("refusal", refused["base"], refused["tuned"]).p_value,
                            "labels": {k: refusal.refusal_rates(v) for k, v in labels.items()},
                            "examples": [{"prompt": r["prompt"], "source": r.get("source", ""), "base": answers["base"][i],
                                          "tuned": answers["tuned"][i], "base_label": labels["base"][i],
                                          "tuned_label": labels["tuned"][i]}
                                         for i, r in enumerate(requests[:6])]})
-    seconds["safety"] = time.perf_counter() - t0
+    return safety
 
-    t0 = time.perf_counter()
-    console.print("[dim]governance: memorisation (canaries, personal-data extraction)[/dim]")
+
+def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedModel, models) -> dict:
+    """Canary exposure and personal-data extraction, base against tuned: `{"canaries", "references", "pii"}`."""
+    from savile.governance import memorisation
+    from savile.train.data import read_examples
+
+    g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
+    both = _both(models)
     canaries = [memorisation.Canary(**c) for c in trained.canaries]
     exposure = []
     if canaries:
@@ -105,12 +131,13 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guid
         exposure = [{"prefix": c.prefix, "repetitions": c.repetitions, "base_exposure": b["exposure"],
                      "tuned_exposure": t["exposure"], "base_rank": b["rank"], "tuned_rank": t["rank"],
                      "max_exposure": t["max_exposure"]} for c, b, t in zip(canaries, base_exp, tuned_exp)]
-    from savile.train.data import read_examples
-
     pii = {"probes": 0, "base": math.nan, "tuned": math.nan, "by_kind": {}}
     if g.pii_probes:
-        found = memorisation.pii_probes(read_examples(prepared.train_path), g.pii_probes, seed=ev.seed,
-                                        order_id_patterns=cfg.privacy.order_id_patterns)
+        # Only what was trained can be recalled: the examples sampled for training, their adviser reply.
+        trained_ids = set(json.loads(trained.trained_ids_path.read_text(encoding="utf-8"))) if trained.trained_ids_path else set()
+        found = memorisation.pii_probes([e for e in read_examples(prepared.train_path) if e["id"] in trained_ids],
+                                        g.pii_probes, seed=ev.seed, order_id_patterns=cfg.privacy.order_id_patterns,
+                                        trained_turn_only=True)
         if found:
             base_hit, tuned_hit = both(lambda model: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size))
             kinds = sorted({p["kind"] for p in found})
@@ -119,18 +146,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guid
                                    "tuned": _mean([h for h, p in zip(tuned_hit, found) if p["kind"] == k]),
                                    "base": _mean([h for h, p in zip(base_hit, found) if p["kind"] == k])}
                                for k in kinds}}
-    seconds["memorisation"] = time.perf_counter() - t0
-
-    echoed = {s: _mean([r["scores"]["pii_echoed"] for r in rows if r["task"] == "support" and r["system"] == s])
-              for s in sorted({r["system"] for r in rows})}
-    return {
-        "forgetting": forgetting,
-        "safety": safety,
-        "overfitting": overfitting(trained),
-        "memorisation": {"canaries": exposure, "references": g.canary_references, "pii": pii},
-        "privacy": {"pii_echoed": echoed},
-        "seconds": {k: round(v, 1) for k, v in seconds.items()},
-    }
+    return {"canaries": exposure, "references": g.canary_references, "pii": pii}
 
 
 def overfitting(trained: TrainedModel) -> dict:

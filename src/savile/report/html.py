@@ -68,9 +68,10 @@ def _verdict(data: dict) -> str:
             f"<p><b>{escape(task)}</b>: {word}. On {escape(e['main'])}, {escape(v['tuned'])} ({_num(d['tuned_mean'])}) against "
             f"every untuned system, {round(100 * v['confidence'], 1)}% simultaneous CIs: {others}. Closest: "
             f"{escape(v['untuned'])} ({_num(d['base_mean'])}).</p>")
-    counts = {s: sum(g["status"] == s for g in data["gates"]) for s in ("pass", "warn", "fail", "not measured")}
+    counts = {s: sum(g["status"] == s for g in data["gates"]) for s in ("pass", "warn", "fail", "not measured", "n/a")}
     gate_line = (f"Governance gates: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
-                 + (f", {counts['not measured']} not measured" if counts["not measured"] else "") + ".")
+                 + (f", {counts['not measured']} not measured" if counts["not measured"] else "")
+                 + (f", {counts['n/a']} n/a" if counts["n/a"] else "") + ".")
     failed = [g["gate"] for g in data["gates"] if g["status"] == "fail"]
     headline = (f"Fine-tuning paid off on {len(justified)} of {len(tasks)} tasks"
                 + (f" ({', '.join(justified)})" if justified else "") + ".")
@@ -146,7 +147,8 @@ def _gates(gates: list[dict]) -> str:
     for g in gates:
         cls = {"pass": "pass", "warn": "warn", "fail": "fail"}.get(g["status"], "skip")
         rows.append(f"<tr class='{cls}'><td>{escape(g['gate'])}</td><td>{_num(g['value'])}</td><td>{g['warn']}</td>"
-                    f"<td>{g['fail']}</td><td><b>{escape(g['status'])}</b></td><td class='what'>{escape(g['what'] or '')}</td></tr>")
+                    f"<td>{g['fail']}</td><td><b>{escape(g['status'])}</b></td>"
+                    f"<td class='what'>{escape(g['what'] or '')}{': ' + escape(g['reason']) if g.get('reason') else ''}</td></tr>")
     return ("<table><tr><th>gate</th><th>value</th><th>warn at</th><th>fail at</th><th>status</th><th>what</th></tr>"
             f"{''.join(rows)}</table>")
 

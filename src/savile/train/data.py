@@ -31,15 +31,15 @@ def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
     return items if cap is None or len(items) <= cap else rng.sample(items, cap)
 
 
-def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[str], int]:
-    """Encoded examples that fit, their tasks, and how many were dropped.
+def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[dict], int]:
+    """Encoded examples that fit, those examples, and how many were dropped.
 
     Too-long examples are dropped, never truncated: a cut reply teaches the model to stop mid-sentence.
     """
-    rows, tasks = [], []
+    rows, kept = [], []
     for ex in examples:
         row = encode(ex, tokenizer)
         if len(row["input_ids"]) <= max_length:
             rows.append(row)
-            tasks.append(ex["task"])
-    return rows, tasks, len(examples) - len(rows)
+            kept.append(ex)
+    return rows, kept, len(examples) - len(rows)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import random
 import shutil
 import time
 from importlib.metadata import version
@@ -30,6 +29,7 @@ from savile.config import Config
 from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel
 from savile.train.data import encode_all, read_examples, sample_per_task
+from savile.train.order import training_order
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 
 __all__ = ["run", "use_bf16", "run_key"]
@@ -64,10 +64,13 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
     canaries = make_canaries(seed=t.seed) if t.canaries else []
+    real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens)
+    train_tasks = [e["task"] for e in trained]
     planted = canary_examples(canaries)
-    train_rows, train_tasks, dropped = encode_all(picked + planted, tokenizer, cfg.prepare.max_tokens)
-    train_tasks = train_tasks[: len(train_tasks) - len(planted)] if planted else train_tasks
-    random.Random(t.seed).shuffle(train_rows)  # canaries mixed in, not trained last
+    copies = [encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
+              for k in range(len(canaries))]
+    # Length-grouped batches, each canary's copies in as many optimiser steps as it has copies; read in order.
+    train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum, t.seed)
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
     held = sample_per_task(read_examples(prepared.validation_path), per_split, t.seed)  # never the test split
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
@@ -90,7 +93,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
         eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
         metric_for_best_model="eval_val_loss", greater_is_better=False,
-        train_sampling_strategy="group_by_length",  # batches of similar length waste less on padding
+        train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
         use_cpu=not _has_cuda(),
     )
     model = trainable_model(base_path, cfg.technique)
@@ -111,6 +114,8 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     shutil.rmtree(adapter_dir, ignore_errors=True)  # an artefact of another method or run must not linger
     trainer.model.save_pretrained(adapter_dir)
     tokenizer.save_pretrained(adapter_dir)
+    trained_ids = out / "trained_ids.json"  # what memorisation probes may ask about: examples actually trained
+    trained_ids.write_text(json.dumps([e["id"] for e in trained]), encoding="utf-8")
     record = TrainedModel(
         adapter_dir=adapter_dir, base_model=cfg.model.base, base_path=str(base_path), method=method,
         data_fingerprint=prepared.fingerprint, seed=t.seed,
@@ -121,7 +126,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions=_versions(method),
         loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
-        canaries=[dataclasses.asdict(c) for c in canaries],
+        canaries=[dataclasses.asdict(c) for c in canaries], trained_ids_path=trained_ids,
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
                                  "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
     )
