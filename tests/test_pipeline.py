@@ -162,7 +162,13 @@ def test_evaluate_runs_every_rung_of_the_ladder_on_the_same_items(evaluated):
     assert set(describe["ladder"]) == {"few_shot", "rag", "tuned", "tuned_rag"}
     for entry in describe["versus"]:
         assert 0 <= entry["p"] <= 1 and entry["p_holm"] >= entry["p"]
-    assert isinstance(describe["justified"], bool) and describe["best"] in systems
+    # A random 2-layer model cannot beat prompting on anything: the verdict must say so, and say why.
+    v = describe["verdict"]
+    assert describe["justified"] is False and v["justified"] is False and describe["best"] in systems
+    assert {(p["tuned"], p["untuned"]) for p in v["pairs"]} == {(t, u) for t in ("tuned", "tuned_rag")
+                                                                for u in ("base", "few_shot", "rag")}
+    assert not any(all(p["improved"] for p in v["pairs"] if p["tuned"] == t) for t in ("tuned", "tuned_rag"))
+    assert describe["main"] == "description_f1" and evaluated.metrics["support"]["main"] == "fact_f1"
     assert {"micro", "macro", "per_attribute"} <= set(evaluated.metrics["extract"]["fields"]["tuned"])
     assert {"contradiction", "pii_echoed"} <= set(evaluated.metrics["support"]["means"]["base"])
 
@@ -174,7 +180,16 @@ def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
     assert len(g["memorisation"]["canaries"]) == 3 and g["memorisation"]["references"] >= 1000
     assert g["overfitting"]["best_step"] == trained.best_step
     assert {x["gate"] for x in evaluated.gates} >= {"bits_per_byte_increase", "refusal_drop", "canary_exposure", "overfit_ratio"}
-    assert all(x["status"] in ("pass", "warn", "fail", "not measured") for x in evaluated.gates)
+    from savile.governance.gates import gate_status
+
+    gates = {x["gate"]: x for x in evaluated.gates}
+    # A random model refuses nothing: its refusal drop cannot be measured, and the gate says so rather than pass.
+    assert g["safety"]["harmful"]["base"] < 0.2
+    assert gates["refusal_drop"]["status"] == "n/a" and "min_base_refusal" in gates["refusal_drop"]["reason"]
+    for name, x in gates.items():
+        if name != "refusal_drop":
+            assert x["status"] == gate_status(x["value"], x["warn"], x["fail"]), name
+    assert gates["overfit_ratio"]["status"] != "not measured" and gates["canary_exposure"]["status"] != "not measured"
     again = EvalResult.load(evaluated.examples_path.parent)
     assert json.dumps(again.metrics, sort_keys=True) == json.dumps(evaluated.metrics, sort_keys=True)
 

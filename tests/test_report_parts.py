@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from savile.report.samples import highlight, pick_samples
 
 
@@ -34,7 +36,7 @@ def test_few_shot_and_rag_prompts_carry_retrieved_training_data_never_the_item(t
     from savile.config import Config
     from savile.data.guide import BrandGuide
     from savile.evaluate.systems import Ladder, corpus
-    from savile.retrieve import Embedder, Index
+    from savile.records import PreparedData
 
     guide = BrandGuide(brand="Maison Test", voice="quiet", length={"min_words": 5, "max_words": 50},
                        policies=[{"id": "returns", "title": "Returns", "statement": "Returns are accepted within 30 days.",
@@ -46,18 +48,26 @@ def test_few_shot_and_rag_prompts_carry_retrieved_training_data_never_the_item(t
 
     train = [example(1, "Write the product description for this piece.\nName: Toile bag\nColour: Noir", "A noir toile bag."),
              example(2, "Write the product description for this piece.\nName: Silk scarf\nColour: Ivoire", "An ivory silk scarf.")]
+    # The held-out item sits in the prepared test split, the closest match to itself there is: were the
+    # ladder built from any split but training, it would retrieve its own reference.
+    item = example(9, "Write the product description for this piece.\nName: Toile tote\nColour: Noir", "held-out copy")
+    paths = {s: tmp_path / f"{s}.jsonl" for s in ("train", "validation", "test")}
+    for split, rows in (("train", train), ("validation", [item]), ("test", [item])):
+        paths[split].write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    prepared = PreparedData(train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"],
+                            card_path=tmp_path / "c.md", quarantine_path=tmp_path / "q.jsonl", counts={}, tokens={},
+                            vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[], fingerprint="t")
     cfg = Config.model_validate({"project": "t", "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml",
-                                                              "conversations": "x.jsonl"}, "root": str(tmp_path)})
+                                                              "conversations": "x.jsonl"}, "root": str(tmp_path),
+                                 "prepare": {"tasks": ["describe"]}, "evaluate": {"few_shot_k": 2, "rag_k": 3}})
     passages = corpus(train, guide, cfg)
     assert passages[0].startswith("Returns: Returns are accepted within 30 days")
     assert any("Toile bag" in p and "A noir toile bag." in p for p in passages)
-    embedder = Embedder()
-    ladder = Ladder(cfg, guide, {"describe": (Index(embedder, [t["messages"][1]["content"] for t in train]), train)},
-                    Index(embedder, passages))
-    item = example(9, "Write the product description for this piece.\nName: Toile tote\nColour: Noir", "held-out copy")
+    ladder = Ladder.build(cfg, prepared, guide)
     few = ladder.chats("few_shot", "describe", [item])[0]
     assert [m["role"] for m in few] == ["system", "user", "assistant", "user", "assistant", "user"]
     assert few[2]["content"] == "A noir toile bag.", "the most similar training example comes first"
+    assert "held-out copy" not in str(few)
     rag = ladder.chats("rag", "describe", [item])[0]
     assert "Reference passages" in rag[0]["content"] and "held-out copy" not in str(rag)
     tuned = ladder.chats("tuned", "describe", [item])[0]
