@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from savile import atomic
 from savile.compare.analysis import domain_score, stratified_paired_bootstrap, two_way_anova
 from savile.config import PROMPTING_METHODS, Config
 from savile.evaluate.run import MAIN_METRIC
@@ -56,10 +57,10 @@ def summarise(cfg: Config, models: list[str], techniques: list[str], tasks: list
     numbers = verdict_numbers(table, scores, strata, ev.bootstrap_resamples, ev.confidence, ev.seed)
     sentence = verdict(numbers, anova)
     heatmap = out / "heatmap.png"
-    heatmap.write_bytes(heatmap_png(models, techniques, {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
+    atomic.write_bytes(heatmap, heatmap_png(models, techniques, {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
                                     title=f"{cfg.project}: domain score by model and technique", label="domain score"))
     table_path = out / "table.md"
-    table_path.write_text(markdown_table(table, tasks, anova, sentence) + "\n", encoding="utf-8")
+    atomic.write_text(table_path, markdown_table(table, tasks, anova, sentence) + "\n")
     record = CompareResult(models=models, techniques=techniques, items_per_task=per_task, cells=table, anova=anova,
                            verdict=sentence, verdict_numbers=numbers, scores_path=scores_path, table_path=table_path,
                            heatmap_path=heatmap, seconds=round(seconds, 1),
