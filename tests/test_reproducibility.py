@@ -137,6 +137,9 @@ def test_train_manifest_records_what_reproducibility_rests_on(project, reference
     assert r["deterministic"]["requested"] is True and r["deterministic"]["torch_deterministic_algorithms"] is True
     assert r["device"]["cpu"] and r["device"]["torch_threads"] >= 1 and r["device"]["cpu_capability"]
     assert {"python", "torch", "transformers", "peft", "accelerate", "numpy"} <= set(r["versions"])
+    from savile.report.card import _reproducibility
+
+    assert "seed 0, fp32, deterministic kernels" in _reproducibility(r), "the model card says it too"
 
 
 def test_run_killed_after_a_checkpoint_resumes_to_the_same_adapter(project, reference):
