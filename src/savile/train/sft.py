@@ -6,8 +6,10 @@
 assistant tokens only, bf16 autocast where the hardware runs it faster, a checkpoint
 every `train.save_steps` steps with the loss on fixed samples of the training and validation
 splits, the checkpoint with the lowest validation loss kept as the adapter, and resume from the
-latest checkpoint when the inputs are unchanged. Canary sentences (`train.canaries`) are mixed
-into the training data so `savile evaluate` can measure memorisation.
+latest complete checkpoint when the inputs are unchanged (train/checkpoints.py). Canary sentences
+(`train.canaries`) are mixed into the training data so `savile evaluate` can measure memorisation.
+Every generator is seeded from `train.seed` before the model is built, so one machine rebuilds the
+same weights bit for bit (train/reproducibility.py); the artefact is swapped in whole (savile.atomic).
 
 The plain `Trainer` rather than TRL's `SFTTrainer`: TRL 1.16 computes its loss through a chunked,
 fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on the demo data.
