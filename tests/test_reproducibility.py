@@ -31,7 +31,9 @@ WAIT_S = 300
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, demo_sources, tiny_model_dir):
     folder = tmp_path_factory.mktemp("repro")
+    # LoRA dropout on, so the seeded and resumed runs must also draw the same dropout masks.
     path = write_config(folder, demo_sources, model={"base": str(tiny_model_dir)}, train=TRAIN,
+                        technique={"lora": {"dropout": 0.1}},
                         evaluate={"max_items_per_task": 3, "batch_size": 4, "bootstrap_resamples": 200,
                                   "describe": {"max_new_tokens": 8}, "support": {"max_new_tokens": 8},
                                   "extract": {"max_new_tokens": 8}})
