@@ -151,7 +151,8 @@ class TrainSettings(_Section):
     canaries: bool = Field(True, description="Plant random canary sentences in the training data (one each at 1, 4 and 16 repetitions) so `savile evaluate` can measure memorisation (exposure, Carlini et al. 2019).")
     logging_steps: int = Field(5, gt=0, description="Record the training loss every this many steps.")
     resume: bool = Field(True, description="Resume from the latest checkpoint of an interrupted run with the same inputs.")
-    seed: int = Field(0, description="Seed of sampling, shuffling and adapter initialisation.")
+    seed: int = Field(0, description="Seed of everything that shapes the trained weights: the example sample, shuffling, canaries, adapter initialisation, batch order and dropout. Same inputs and seed on one machine give bitwise the same weights.")
+    deterministic: bool = Field(True, description="Make torch use deterministic kernels only (and cuDNN without autotuning) while training; on a GPU this can cost speed, false trades bitwise repeatability for it.")
 
 
 class DecodingSettings(_Section):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from savile import atomic
 from savile.errors import SavileError
 
-__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "MANIFEST"]
+__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "MANIFEST", "withdraw"]
 
 MANIFEST = "manifest.json"
 R = TypeVar("R", bound="_Record")
@@ -32,9 +33,8 @@ class _Record:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             data[f.name] = _relative(value, folder) if isinstance(value, Path) else value
-        out = folder / MANIFEST
-        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return out
+        # Renamed into place: a run killed while saving leaves the previous manifest or none, never half of one.
+        return atomic.write_text(folder / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     @classmethod
     def load(cls: type[R], folder: Path) -> R:
@@ -55,6 +55,12 @@ class _Record:
             is_path = f.type in ("Path", Path, "Path | None") and value is not None
             kwargs[f.name] = (folder / value).resolve() if is_path else value
         return cls(**kwargs)
+
+
+def withdraw(folder: Path) -> None:
+    """Remove a stage's manifest before its artefacts are replaced, so that no later stage reads a
+    record while the files it names are being rewritten; `save` puts the new one back."""
+    (folder / MANIFEST).unlink(missing_ok=True)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -112,6 +118,8 @@ class TrainedModel(_Record):
     canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
     trained_ids_path: Path | None = None  # JSON list of the prepared examples' ids that were trained on
     config: dict[str, Any] = field(default_factory=dict)
+    # What a bitwise rerun must match: seeds, precision, deterministic-kernel settings, device, library versions.
+    reproducibility: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

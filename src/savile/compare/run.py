@@ -25,6 +25,7 @@ from typing import Any
 
 from rich.console import Console
 
+from savile import atomic
 from savile.config import SYSTEMS, Config
 from savile.data.guide import read_brand_guide
 from savile.evaluate.run import select_items
@@ -67,7 +68,7 @@ def run(cfg: Config, prepared: PreparedData) -> CompareResult:
     cells = {(m, t): cells[(m, t)] for m in models for t in techniques}  # grid order, not training order
     rows = score_items(cfg, prepared, guide, items, outputs)
     scores_path = out / "scores.jsonl"
-    with scores_path.open("w", encoding="utf-8") as fh:
+    with atomic.open_text(scores_path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return summarise(cfg, models, techniques, tasks, per_task, cells, rows, scores_path, out,
@@ -192,7 +193,7 @@ def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str,
                              label=f"{technique}: {task}")
             secs = round(time.perf_counter() - t0, 2)
             got = {e["id"]: a for e, a in zip(task_items, texts)}
-            cache.write_text(json.dumps({"key": key, "answers": got, "seconds": secs}, ensure_ascii=False), encoding="utf-8")
+            atomic.write_text(cache, json.dumps({"key": key, "answers": got, "seconds": secs}, ensure_ascii=False))
         answers |= got
         seconds[task] = secs
     return {"answers": answers, "generate_seconds": seconds,
@@ -228,7 +229,7 @@ def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loa
             seconds.append(time.perf_counter() - t0)
             tokens.append(len(tokenizer(answer, add_special_tokens=False)["input_ids"]))
         cached = {"key": key, "seconds": seconds, "tokens": tokens}
-        cache.write_text(json.dumps(cached), encoding="utf-8")
+        atomic.write_text(cache, json.dumps(cached))
     return {"latency_seconds": statistics.median(cached["seconds"]), "latency_tokens": statistics.median(cached["tokens"]),
             "latency_task": task}
 

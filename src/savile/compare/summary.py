@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-
-import numpy as np
 from typing import Any
 
+import numpy as np
+
+from savile import atomic
 from savile.compare.analysis import domain_score, stratified_paired_bootstrap
 from savile.compare.effects import factor_effects
 from savile.config import PROMPTING_METHODS, Config
@@ -63,10 +64,10 @@ def summarise(cfg: Config, models: list[str], techniques: list[str], tasks: list
     numbers = verdict_numbers(table, scores, strata, ev.bootstrap_resamples, ev.confidence, ev.seed)
     sentence = verdict(numbers, effects)
     heatmap = out / "heatmap.png"
-    heatmap.write_bytes(heatmap_png(models, techniques, {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
+    atomic.write_bytes(heatmap, heatmap_png(models, techniques, {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
                                     title=f"{cfg.project}: domain score by model and technique", label="domain score"))
     table_path = out / "table.md"
-    table_path.write_text(markdown_table(table, tasks, effects, sentence) + "\n", encoding="utf-8")
+    atomic.write_text(table_path, markdown_table(table, tasks, effects, sentence) + "\n")
     record = CompareResult(models=models, techniques=techniques, items_per_task=per_task, cells=table, effects=effects,
                            verdict=sentence, verdict_numbers=numbers, scores_path=scores_path, table_path=table_path,
                            heatmap_path=heatmap, seconds=round(seconds, 1),

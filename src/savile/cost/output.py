@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from savile import atomic
 from savile.cost.estimate import CostReport
 
 __all__ = ["report_tables", "write_outputs"]
@@ -22,9 +23,9 @@ def write_outputs(report: CostReport, out_dir: Path, json_path: Path | None = No
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = json_path or out_dir / "cost.json"
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    atomic.write_text(json_path, json.dumps(report.to_dict(), indent=2) + "\n")
     png_path = out_dir / "cost.png"
-    png_path.write_bytes(cumulative_png(report))
+    atomic.write_bytes(png_path, cumulative_png(report))
     return json_path, png_path
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from savile import atomic
 from savile.config import Config
 from savile.data.guide import BrandGuide
 
@@ -55,7 +56,7 @@ def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict],
     if warnings:
         lines += ["## Warnings", "", *[f"- {w}" for w in warnings], ""]
     lines += _loss_masks(cfg, examples, tokenizer)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    atomic.write_text(path, "\n".join(lines))
     return path
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import track
 
+from savile import atomic
 from savile.config import Config
 from savile.data.card import token_stats, write_card
 from savile.data.guide import BrandGuide, read_brand_guide
@@ -187,7 +188,7 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
            pii: Counter[str], dropped: Counter[str], held_products: dict[str, set[str]], moved: int) -> PreparedData:
     paths = {split: out / f"{split}.jsonl" for split in SPLITS}
     for split, path in paths.items():
-        with path.open("w", encoding="utf-8") as fh:
+        with atomic.open_text(path) as fh:
             for ex in examples:
                 if ex["split"] == split:
                     fh.write(json.dumps(ex, ensure_ascii=False) + "\n")

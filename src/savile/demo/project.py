@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import yaml
 
-__all__ = ["write_project", "DEMO_SETTINGS"]
+__all__ = ["write_project", "write_demo_key", "DEMO_SETTINGS"]
 
 # Sized so the whole demo runs in well under 15 minutes on 2 CPU cores (README, "Walk-through").
 DEMO_SETTINGS = {
@@ -45,4 +47,20 @@ def write_project(folder: Path, seed: int = 7, n_products: int = 1600, n_convers
     }
     path = folder / "savile.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    write_demo_key(folder / ".savile" / "pii.key", seed)  # privacy.key_file's default, beside the config
+    return path
+
+
+def write_demo_key(path: Path, seed: int) -> Path:
+    """The demo's pseudonymisation key, derived from its seed so two demo runs pseudonymise alike
+    and print the same figures. Only the fictional demo does this: a real project's key is random
+    (created on first use by `savile prepare`) and secret; SAVILE_PII_KEY, when set, still wins."""
+    key = hashlib.sha256(f"savile demo pseudonymisation key, seed {seed}".encode()).hexdigest()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (key + "\n").encode("ascii"))
+    finally:
+        os.close(fd)
     return path

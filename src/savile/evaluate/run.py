@@ -16,6 +16,7 @@ import math
 import random
 import time
 
+from savile import atomic
 from savile.config import Config
 from savile.data.guide import read_brand_guide
 from savile.evaluate.generate import generate
@@ -81,7 +82,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     out.mkdir(parents=True, exist_ok=True)
     rows = score_items(cfg, prepared, guide, items, outputs)
     examples_path = out / "examples.jsonl"
-    with examples_path.open("w", encoding="utf-8") as fh:
+    with atomic.open_text(examples_path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 

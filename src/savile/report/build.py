@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import json
 
+from savile import atomic
 from savile.config import Config
 from savile.data.guide import read_brand_guide
 from savile.records import EvalResult, PreparedData, ReportResult, TrainedModel
@@ -52,14 +53,14 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: E
     out = cfg.stage_dir("report")
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "report.json"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True), encoding="utf-8")
+    atomic.write_text(json_path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True))
     b64 = lambda png: base64.b64encode(png).decode()  # noqa: E731
     loss = b64(loss_curve_png(trained.loss_history, trained.loss_curves, trained.best_step))
     ladders = {t: b64(ladder_png(t, e["main"], e["means"])) for t, e in evaluated.metrics.items()}
     html_path = out / "report.html"
-    html_path.write_text(render(data, loss, ladders), encoding="utf-8")
+    atomic.write_text(html_path, render(data, loss, ladders))
     card_path = trained.adapter_dir / "README.md"
-    card_path.write_text(model_card(cfg, prepared, trained, evaluated), encoding="utf-8")
+    atomic.write_text(card_path, model_card(cfg, prepared, trained, evaluated))
     record = ReportResult(html_path=html_path, json_path=json_path, card_path=card_path)
     record.save(out)
     return record

@@ -48,7 +48,8 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
              "## Training", "",
              f"- Kept checkpoint: step {trained.best_step} (lowest validation loss {_num(trained.eval_loss)}); "
              f"{trained.train_seconds:.0f} s.",
-             f"- Versions: {', '.join(f'{k} {v}' for k, v in trained.versions.items())}.", "",
+             f"- Versions: {', '.join(f'{k} {v}' for k, v in trained.versions.items())}.",
+             _reproducibility(trained.reproducibility), "",
              "```yaml", yaml.safe_dump({k: cfg.resolved()[k] for k in ("model", "technique", "train")},
                                        sort_keys=False).strip(), "```", "",
              "## Evaluation (held-out items, paired)", "",
@@ -68,3 +69,14 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
               "- Safety and forgetting probes are short, general sets; they detect drift, they do not certify safety.",
               "- Personal data was pseudonymised, not removed: the model may produce realistic-looking pseudonyms.", ""]
     return "\n".join(lines)
+
+
+def _reproducibility(r: dict) -> str:
+    """One line on what a rebuild must match (seed, precision, deterministic kernels, device)."""
+    if not r:
+        return "- Reproducibility: not recorded (trained by an older Savile)."
+    device = r["device"].get("cuda_device") or r["device"]["cpu"]
+    precision = "bf16 autocast" if r["precision"]["bf16_autocast"] else "fp32"
+    kernels = "deterministic kernels" if r["deterministic"]["torch_deterministic_algorithms"] else "default kernels"
+    return (f"- Reproducibility: seed {r['seeds']['train']}, {precision}, {kernels}, on {device} with "
+            f"{r['device']['torch_threads']} threads; the same inputs, versions and machine give bitwise the same weights.")

@@ -6,8 +6,10 @@
 assistant tokens only, bf16 autocast where the hardware runs it faster, a checkpoint
 every `train.save_steps` steps with the loss on fixed samples of the training and validation
 splits, the checkpoint with the lowest validation loss kept as the adapter, and resume from the
-latest checkpoint when the inputs are unchanged. Canary sentences (`train.canaries`) are mixed
-into the training data so `savile evaluate` can measure memorisation.
+latest complete checkpoint when the inputs are unchanged (train/checkpoints.py). Canary sentences
+(`train.canaries`) are mixed into the training data so `savile evaluate` can measure memorisation.
+Every generator is seeded from `train.seed` before the model is built, so one machine rebuilds the
+same weights bit for bit (train/reproducibility.py); the artefact is swapped in whole (savile.atomic).
 
 The plain `Trainer` rather than TRL's `SFTTrainer`: TRL 1.16 computes its loss through a chunked,
 fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on the demo data.
@@ -25,12 +27,15 @@ from pathlib import Path
 
 from transformers import TrainerCallback
 
+from savile import atomic
 from savile.config import Config
 from savile.governance.memorisation import canary_examples, make_canaries
-from savile.records import PreparedData, TrainedModel
+from savile.records import PreparedData, TrainedModel, withdraw
+from savile.train.checkpoints import prepare_checkpoints
 from savile.train.data import encode_all, read_examples, sample_per_task
-from savile.train.order import training_order
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
+from savile.train.order import training_order
+from savile.train.reproducibility import environment, seeded
 
 __all__ = ["run", "use_bf16", "run_key"]
 
@@ -56,7 +61,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
 
     from savile.models import resolve_model
-    from savile.train.methods import artefact_name, require_training, trainable_model
+    from savile.train.methods import require_training, trainable_model
 
     t, method = cfg.train, cfg.technique.method
     require_training(cfg.technique)
@@ -82,7 +87,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
 
     out = cfg.stage_dir("train")
     ckpt_dir = out / "checkpoints"
-    resume = _prepare_checkpoints(ckpt_dir, run_key(cfg, prepared), t.resume)
+    resume = prepare_checkpoints(ckpt_dir, run_key(cfg, prepared), t.resume)
     bf16 = use_bf16(t.precision)
     args = TrainingArguments(
         output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
@@ -96,26 +101,25 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
         use_cpu=not _has_cuda(),
     )
-    model = trainable_model(base_path, cfg.technique)
-    trainer = Trainer(
-        model=model, args=args, data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
-        train_dataset=datasets.Dataset.from_list(train_rows),
-        eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
-        callbacks=[_EvaluateLastStep()],
-    )
     start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    with seeded(t.seed, t.deterministic):  # before the model is built: the adapter's initialisation is seeded too
+        trainer = Trainer(
+            model=trainable_model(base_path, cfg.technique), args=args,
+            data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
+            train_dataset=datasets.Dataset.from_list(train_rows),
+            eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
+            callbacks=[_EvaluateLastStep()],
+        )
+        trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+        reproducibility = environment(cfg, bf16)
     seconds = time.perf_counter() - start
     curves = _loss_curves(trainer.state.log_history)
     best = min(curves, key=lambda c: c["val_loss"]) if curves else None
     eval_loss = best["val_loss"] if best else trainer.evaluate()["eval_val_loss"]
 
-    adapter_dir = out / artefact_name(method)
-    shutil.rmtree(adapter_dir, ignore_errors=True)  # an artefact of another method or run must not linger
-    trainer.model.save_pretrained(adapter_dir)
-    tokenizer.save_pretrained(adapter_dir)
+    adapter_dir = _save_artefact(trainer.model, tokenizer, out, method)
     trained_ids = out / "trained_ids.json"  # what memorisation probes may ask about: examples actually trained
-    trained_ids.write_text(json.dumps([e["id"] for e in trained]), encoding="utf-8")
+    atomic.write_text(trained_ids, json.dumps([e["id"] for e in trained]))
     record = TrainedModel(
         adapter_dir=adapter_dir, base_model=cfg.model.base, base_path=str(base_path), method=method,
         data_fingerprint=prepared.fingerprint, seed=t.seed,
@@ -129,9 +133,29 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         canaries=[dataclasses.asdict(c) for c in canaries], trained_ids_path=trained_ids,
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
                                  "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
+        reproducibility=reproducibility,
     )
     record.save(out)
     return record
+
+
+def _save_artefact(model, tokenizer, out: Path, method: str) -> Path:
+    """Swap the trained artefact into place whole, the manifest withdrawn first.
+
+    A run killed while saving leaves the previous artefact or none, and no manifest: the next stage
+    refuses with "run `savile train` first", and a rerun resumes from the last checkpoint.
+    """
+    from savile.train.methods import artefact_name
+
+    withdraw(out)
+    for other in ("adapter", "model"):  # an artefact of another method must not linger beside this one
+        if other != artefact_name(method):
+            shutil.rmtree(out / other, ignore_errors=True)
+    atomic.remove_strays(out)
+    with atomic.folder(out / artefact_name(method)) as tmp:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+    return out / artefact_name(method)
 
 
 class _EvaluateLastStep(TrainerCallback):
@@ -183,17 +207,3 @@ def run_key(cfg: Config, prepared: PreparedData) -> str:
                "technique": resolved["technique"], "prepare": resolved["prepare"]["max_tokens"]}
     payload["train"].pop("resume", None)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _prepare_checkpoints(ckpt_dir: Path, run_key: str, resume: bool) -> Path | None:
-    """The latest checkpoint of this very run, to resume from; stale checkpoints of other inputs are cleared."""
-    from transformers.trainer_utils import get_last_checkpoint
-
-    key_file = ckpt_dir / "run-key.txt"
-    same = key_file.exists() and key_file.read_text() == run_key
-    last = get_last_checkpoint(str(ckpt_dir)) if resume and same else None
-    if last is None:
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
-        ckpt_dir.mkdir(parents=True)
-        key_file.write_text(run_key)
-    return Path(last) if last else None

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from savile import atomic
 from savile.errors import DataError
 
 __all__ = ["Rejected", "Quarantine", "REASON_CATEGORIES", "reason_category"]
@@ -93,7 +94,7 @@ class Quarantine:
         """Write one JSON object per rejected record (an empty file when none) and return the path."""
         path = Path(path or self.path or "quarantine.jsonl")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as fh:
+        with atomic.open_text(path) as fh:
             for record in self.records:
                 fh.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
         self.path = path
