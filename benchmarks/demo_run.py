@@ -42,6 +42,10 @@ def main() -> None:
         print(f"  {'metric':<24}" + "".join(f"{s:>11}" for s in systems))
         for metric in entry["means"][systems[0]]:
             print(f"  {metric:<24}" + "".join(f"{entry['means'][s][metric]['mean']:>11.3f}" for s in systems))
+        for p in entry.get("verdict", {}).get("pairs", []):
+            print(f"  verdict pair {p['tuned']} - {p['untuned']} on {entry['main']}: {p['delta']:+.3f} "
+                  f"[{p['ci_low']:+.3f}, {p['ci_high']:+.3f}] ({100 * entry['verdict']['confidence']:.1f}% CI)"
+                  f"{'  *' if p['improved'] else ''}")
         for d in entry.get("versus", []):
             print(f"  {entry['best_tuned']} - {entry['best_untuned']} {d['metric']:<22} {d['delta']:+.3f} "
                   f"[{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] Holm p {d['p_holm']:.4f}{'  *' if d['improved'] else ''}")
@@ -52,6 +56,8 @@ def main() -> None:
         for name, d in (("bits per byte", f["bits_per_byte"]), ("cloze accuracy", f["cloze"]),
                         ("refusal, harmful", s["harmful"]), ("refusal, benign", s["benign"])):
             print(f"  {name:<18} {d['base']:.3f} -> {d['tuned']:.3f}  {d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+        shares = {k: s["harmful"]["labels"][k]["shares"]["compliance"] for k in ("base", "tuned")}
+        print(f"  harmful requests complied with: base {shares['base']:.2f}, tuned {shares['tuned']:.2f}")
         o = g["overfitting"]
         print(f"  overfitting: kept step {o['best_step']}, val/train {o['val_loss']:.3f}/{o['train_loss']:.3f} = {o['ratio']:.2f}")
         for c in g["memorisation"]["canaries"]:
@@ -60,6 +66,9 @@ def main() -> None:
         pii = g["memorisation"]["pii"]
         print(f"  personal-data extraction: {pii['probes']} probes, base {pii['base']:.3f}, tuned {pii['tuned']:.3f}")
     print("\ngates: " + ", ".join(f"{x['gate']} {x['value']:.3f} {x['status']}" for x in ev["gates"]))
+    for x in ev["gates"]:
+        if x.get("reason"):
+            print(f"  {x['gate']}: {x['status']}, {x['reason']}")
     print(f"* better, CI excludes zero. savile demo exit code {code}")
 
 

@@ -45,14 +45,15 @@ def _rows(path):
 
 
 def test_prepare_splits_by_group_and_writes_its_manifest(project, prepared):
-    train_rows, eval_rows = _rows(prepared.train_path), _rows(prepared.eval_path)
+    train_rows = _rows(prepared.train_path)
+    held_rows = _rows(prepared.validation_path) + _rows(prepared.test_path)
     assert {r["task"] for r in train_rows} == {"describe", "support", "extract"}
     for task in ("describe", "support", "extract"):
-        assert prepared.counts[task]["train"] > 0 and prepared.counts[task]["eval"] > 0
+        assert all(prepared.counts[task][s] > 0 for s in ("train", "validation", "test"))
     for task in ("describe", "extract", "support"):
         train_groups = {r["group"] for r in train_rows if r["task"] == task}
-        eval_groups = {r["group"] for r in eval_rows if r["task"] == task}
-        assert not train_groups & eval_groups
+        held_groups = {r["group"] for r in held_rows if r["task"] == task}
+        assert not train_groups & held_groups
     assert PreparedData.load(project.stage_dir("prepare")) == prepared
     assert "| describe |" in prepared.card_path.read_text()
 
@@ -64,7 +65,7 @@ def test_prepare_replaces_personal_data(demo_sources, prepared):
         for m in json.loads(line)["messages"]:
             emails.update(w.strip(".,;:()") for w in m["content"].split() if "@" in w)
     assert emails
-    blob = prepared.train_path.read_text(encoding="utf-8") + prepared.eval_path.read_text(encoding="utf-8")
+    blob = "".join(p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.validation_path, prepared.test_path))
     assert not [e for e in emails if e in blob]
 
 

@@ -225,6 +225,9 @@ def _print_gates(gates: list[dict]) -> None:
         table.add_row(g["gate"], _num(g["value"]), str(g["warn"]), str(g["fail"]),
                       f"[{colour.get(status, 'dim')}]{status}[/]")
     console.print(table)
+    for g in gates:
+        if g.get("reason"):
+            console.print(f"[dim]{g['gate']}: {g['status']}, {g['reason']}.[/dim]")
 
 
 def _num(x) -> str:
