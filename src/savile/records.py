@@ -105,6 +105,7 @@ class TrainedModel(_Record):
     loss_curves: list[dict[str, float]] = field(default_factory=list)  # {"step", "train_loss", "val_loss"} per checkpoint
     best_step: int = 0        # the checkpoint kept: lowest validation loss
     canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
+    task_prompts: dict[str, str] = field(default_factory=dict)  # task -> the system prompt it was trained with
     config: dict[str, Any] = field(default_factory=dict)
 
 

@@ -121,12 +121,22 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
         versions=_versions(method),
         loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
-        canaries=[dataclasses.asdict(c) for c in canaries],
+        canaries=[dataclasses.asdict(c) for c in canaries], task_prompts=_task_prompts(picked),
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
                                  "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
     )
     record.save(out)
     return record
+
+
+def _task_prompts(examples: list[dict]) -> dict[str, str]:
+    """The system prompt each task was trained with, so `savile serve` can apply it for a client."""
+    prompts: dict[str, str] = {}
+    for ex in examples:
+        first = ex["messages"][0]
+        if first["role"] == "system":
+            prompts.setdefault(ex["task"], first["content"])
+    return prompts
 
 
 class _EvaluateLastStep(TrainerCallback):
