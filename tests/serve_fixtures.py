@@ -1,15 +1,14 @@
-"""Helpers of the serve tests: tiny PEFT adapters in a registry, a config, and a server on loopback."""
+"""Helpers of the serve tests: tiny PEFT adapters in a registry and a config (the server runs in `running`)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from savile.config import Config
 from savile.records import TrainedModel
+from savile.serve.background import running
+
+__all__ = ["TASK_PROMPTS", "make_adapter", "serve_config", "running"]
 
 TASK_PROMPTS = {"describe": "You write product descriptions for Maison Test.",
                 "support": "You are a client adviser of Maison Test."}
@@ -43,29 +42,3 @@ def serve_config(root: Path, base_dir: Path, **serve) -> Config:
         "model": {"base": str(base_dir)}, "train": {"precision": "fp32"},
         "serve": {"registry": str(root / "registry"), "keys_file": str(root / "keys.yaml"), **serve},
     })
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running(app):
-    """The app under uvicorn on a free loopback port, in a thread; shut down on exit."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the server did not start within 20 s"
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)

@@ -99,6 +99,10 @@ class Registry:
         if not config_path.exists():
             raise ServeError(f"adapter {name!r}: {config_path} not found; copy the whole `runs/train` folder.")
         config = json.loads(config_path.read_text(encoding="utf-8"))
+        if config.get("modules_to_save"):
+            # PEFT 0.21's mixed-adapter batches fail (KeyError) when one adapter trains whole modules and another does not.
+            raise ServeError(f"adapter {name!r} trains whole modules ({config['modules_to_save']}), which cannot share "
+                             "a mixed-adapter batch; merge it (`savile export --format merged`) and serve that as the base.")
         evaluated = EvaluateSettings(**{t: trained.config.get("evaluate", {}).get(t, {}) for t in ("describe", "support", "extract")})
         return Adapter(name=name, adapter_dir=trained.adapter_dir, method=trained.method, rank=adapter_rank(config),
                        task_prompts=dict(trained.task_prompts),
