@@ -101,3 +101,20 @@ def test_the_gateway_keeps_keys_and_aliases_in_front_of_an_upstream_engine(regis
             with pytest.raises(openai.PermissionDeniedError):
                 brand.chat.completions.create(model="base", messages=USER)
             assert [m.id for m in brand.models.list()] == ["lirelle", "lirelle:describe", "lirelle:support"]
+
+
+def test_savile_key_prints_a_key_once_and_serve_without_keys_names_the_command(tmp_path, tiny_model_dir):
+    cfg = serve_config(tmp_path, tiny_model_dir)
+    config = tmp_path / "savile.yaml"
+    config.write_text(cfg.model_dump_json(exclude={"root"}), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "savile", "serve", str(config)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "savile key" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "savile", "key", str(config), "web", "--allow", "lirelle",
+                           "--requests-per-minute", "30"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    key = proc.stdout.split()[-1]
+    entry = KeyStore.load(cfg.path(cfg.serve.keys_file)).lookup(key)
+    assert entry.name == "web" and entry.allow == ("lirelle",) and entry.requests_per_minute == 30 and not entry.admin
+    assert key not in cfg.path(cfg.serve.keys_file).read_text()
+    again = subprocess.run([sys.executable, "-m", "savile", "key", str(config), "web"], capture_output=True, text=True)
+    assert again.returncode == 2 and "exists" in again.stderr
