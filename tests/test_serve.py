@@ -137,6 +137,25 @@ def test_seed_stop_and_sampling(setup):
     assert cut.choices[0].message.content == full[: full.index(stop)].rstrip()
 
 
+def test_edge_values_in_a_batch_leave_its_other_rows_alone(setup):
+    alone = ask(setup, "lirelle", "a", temperature=0, max_tokens=6).choices[0].message.content
+    odd = [{"temperature": 1e-300, "seed": 2**64 - 1}, {"temperature": 2.0, "top_p": 1e-9, "seed": -(2**63)},
+           {"temperature": 0, "stop": ["\n", " ", "e", "a"]}]
+    answers: dict[int, object] = {}
+
+    def call(i: int) -> None:
+        kw = odd[i] if i < len(odd) else {"temperature": 0}
+        answers[i] = ask(setup, "base" if i < len(odd) else "lirelle", "admin", max_tokens=6, **kw)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(odd) + 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(answers[i].choices for i in range(len(odd)))
+    assert answers[len(odd)].choices[0].message.content == alone
+
+
 def test_models_lists_only_the_callers(setup):
     ids = lambda who: sorted(m.id for m in client(setup, who).models.list())  # noqa: E731
     assert ids("a") == ["lirelle", "lirelle:describe", "lirelle:support"]
@@ -171,7 +190,8 @@ def test_bad_bodies_get_400_and_the_server_survives(setup):
     for body in (b"{not json", b"[]", b'{"model": "base"}', b'{"model": "base", "messages": [{"role": "robot", "content": "x"}]}',
                  json.dumps({"model": "base", "messages": USER, "temperature": 9}).encode(),
                  json.dumps({"model": "base", "messages": USER, "max_tokens": -1}).encode(),
-                 "\udcff".encode("utf-8", "surrogatepass")):
+                 "\udcff".encode("utf-8", "surrogatepass"), b"\xff\xfe{", b'{"model": "\xff"}', b"[" * 200_000,
+                 json.dumps({"model": "base", "messages": USER, "seed": 2**64}).encode()):
         r = post(body)
         assert r.status_code == 400, body
         assert set(r.json()["error"]) == {"message", "type", "param", "code"}

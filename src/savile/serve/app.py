@@ -94,8 +94,7 @@ def _routes(app: FastAPI, gateway: Gateway) -> None:
             gateway.metrics.finished(label, exc.status, time.perf_counter() - started)
             raise
         events: asyncio.Queue = asyncio.Queue()
-        loop = asyncio.get_running_loop()
-        job = _job(plan, req, lambda ev: loop.call_soon_threadsafe(events.put_nowait, ev))
+        job = _job(plan, req, _emitter(events, asyncio.get_running_loop()))
         gateway.engine.submit(job)
         if req.stream:
             include = bool(req.stream_options and req.stream_options.include_usage)
@@ -123,10 +122,27 @@ def _parse(body: bytes) -> ChatRequest:
         return ChatRequest.model_validate(json.loads(body))
     except json.JSONDecodeError as exc:
         raise ApiError(400, f"the body is not valid JSON ({exc.msg} at character {exc.pos}).", "invalid_json") from None
+    except RecursionError:
+        raise ApiError(400, "the body's JSON is nested too deeply.", "invalid_json") from None
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the body is not UTF-8 text (byte {exc.start}); send JSON in UTF-8.", "invalid_json") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise ApiError(400, f"{where}: {first['msg']}.", "invalid_request", where) from None
+
+
+def _emitter(events: asyncio.Queue, loop: asyncio.AbstractEventLoop):
+    """Hand the engine thread's events to this request's queue; a loop already closed (the server is
+    stopping) drops them, so the engine thread never fails on a request that is gone."""
+
+    def emit(event: tuple) -> None:
+        try:
+            loop.call_soon_threadsafe(events.put_nowait, event)
+        except RuntimeError:
+            pass
+
+    return emit
 
 
 def _job(plan: Plan, req: ChatRequest, emit) -> Job:

@@ -15,13 +15,17 @@ streamed pieces always add up to the final text.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from savile.evaluate.generate import AnswerNoRepeatNGram
 
-__all__ = ["Job", "RowDecoding"]
+__all__ = ["Job", "RowDecoding", "MIN_TEMPERATURE"]
+
+log = logging.getLogger("savile.serve")
+MIN_TEMPERATURE = 1e-3
 
 
 @dataclass(eq=False)
@@ -51,8 +55,9 @@ class RowDecoding:
         import torch
 
         self.jobs, self.width, self.tokenizer, self.eos = jobs, prompt_width, tokenizer, eos_ids
-        self.generators = [None if j.temperature <= 0 else
-                           torch.Generator().manual_seed(j.seed if j.seed is not None else random.getrandbits(63))
+        # Below MIN_TEMPERATURE the distribution is the argmax to float precision (and dividing by it overflows).
+        self.generators = [None if j.temperature < MIN_TEMPERATURE else
+                           torch.Generator().manual_seed((j.seed if j.seed is not None else random.getrandbits(63)) % 2**63)
                            for j in jobs]
 
     def process(self, input_ids, scores):
@@ -60,16 +65,23 @@ class RowDecoding:
         for r, job in enumerate(self.jobs):
             if job.done:
                 continue
-            row = scores[r : r + 1]
-            if job.repetition_penalty != 1.0:
-                _penalise(row, job.prompt_ids + job.tokens, job.repetition_penalty)
-            if job.no_repeat_ngram_size:
-                AnswerNoRepeatNGram(job.no_repeat_ngram_size, self.width)(input_ids[r : r + 1], row)
-            if self.generators[r] is not None:
-                token = _sample(row[0], job.temperature, job.top_p, self.generators[r])
-                row.fill_(float("-inf"))
-                row[0, token] = 0.0
+            try:
+                self._process_row(r, job, input_ids, scores[r : r + 1])
+            except Exception:  # one row's failure ends that row only, never its batch-mates
+                log.exception("decoding failed for one row")
+                job.done = True
+                job.emit(("error", 500, "the model failed to decode this request; retry."))
         return scores
+
+    def _process_row(self, r: int, job: Job, input_ids, row) -> None:
+        if job.repetition_penalty != 1.0:
+            _penalise(row, job.prompt_ids + job.tokens, job.repetition_penalty)
+        if job.no_repeat_ngram_size:
+            AnswerNoRepeatNGram(job.no_repeat_ngram_size, self.width)(input_ids[r : r + 1], row)
+        if self.generators[r] is not None:
+            token = _sample(row[0], job.temperature, job.top_p, self.generators[r])
+            row.fill_(float("-inf"))
+            row[0, token] = 0.0
 
     def stop(self, input_ids, scores, **kwargs):
         """Stopping criterion: take each live row's new token; True for the rows that are finished."""
