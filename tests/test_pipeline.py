@@ -233,3 +233,37 @@ def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, traine
     passing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
                              capture_output=True, text=True)
     assert passing.returncode == 0, passing.stderr[-2000:]
+
+
+def test_training_records_the_system_prompt_of_each_task(trained, prepared):
+    train_rows = _rows(prepared.train_path)
+    assert set(trained.task_prompts) == {"describe", "support", "extract"}
+    for task, prompt in trained.task_prompts.items():
+        assert {r["messages"][0]["content"] for r in train_rows if r["task"] == task} == {prompt}
+
+
+def test_serve_answers_a_task_alias_as_savile_evaluate_did(project, prepared, trained, evaluated):
+    """The project's own adapter through `savile serve`: greedy answers equal evaluate's tuned answers."""
+    import openai
+    from serve_fixtures import running
+
+    from savile.serve import Gateway, create_app
+    from savile.serve.keys import add_key
+
+    cfg = project.model_copy(update={"serve": project.serve.model_copy(update={
+        "keys_file": project.stage_dir("serve") / "keys.yaml", "registry": project.stage_dir("serve") / "none"})})
+    key = add_key(cfg.path(cfg.serve.keys_file), "brand", [cfg.project])
+    answered = {(r["task"], r["id"]): r["output"] for r in _rows(evaluated.examples_path) if r["system"] == "tuned"}
+    items = _held_out_items(project, prepared)
+    with running(create_app(Gateway.build(cfg))) as url:
+        client = openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0, timeout=120)
+        served = {(e["task"], e["id"]): client.chat.completions.create(
+            model=f"{cfg.project}:{e['task']}", messages=e["messages"][1:-1]).choices[0].message.content for e in items}
+    assert served == {k: answered[k] for k in served} and len(served) == 12
+
+
+def _held_out_items(project, prepared):
+    """The items `savile evaluate` scored (its own seeded sample of the held-out split)."""
+    from savile.evaluate.run import select_items
+
+    return select_items(prepared, list(project.prepare.tasks), project.evaluate.max_items_per_task, project.evaluate.seed)

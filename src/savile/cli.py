@@ -5,6 +5,7 @@
     savile train savile.yaml train.epochs=2
     savile evaluate savile.yaml
     savile report savile.yaml
+    savile serve savile.yaml         # OpenAI-compatible API over the registry's adapters
 
 Each verb loads the config (with dotted overrides), calls the library and prints where the output
 went. A user error prints one line per problem and exits with code 2; `--debug` shows tracebacks.
@@ -118,6 +119,45 @@ def compare(config: ConfigArg, overrides: Overrides = None) -> None:
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
     _print_compare(result)
     console.print(f"table: {result.table_path}\nheat map: {result.heatmap_path}\nper-item scores: {result.scores_path}")
+
+
+@app.command()
+def serve(
+    config: ConfigArg,
+    overrides: Overrides = None,
+    engine: Annotated[Optional[str], typer.Option(help="transformers or vllm [default: serve.engine].")] = None,
+) -> None:
+    """Serve the base model and the registry's adapters behind an OpenAI-compatible API (keys from serve.keys_file).
+
+    Every adapter is a model, and each of its tasks too as ADAPTER:TASK with the system prompt it was
+    trained with. Stop with Ctrl-C.
+    """
+    cfg = _config(config, overrides)
+    if engine not in (None, "transformers", "vllm"):
+        from savile.errors import ConfigError
+
+        raise ConfigError([f"--engine: expected transformers or vllm, got {engine!r}."])
+    from savile import serve as stage
+
+    console.print(f"serving on http://{cfg.serve.host}:{cfg.serve.port}/v1 (keys: {cfg.path(cfg.serve.keys_file)})")
+    stage.run(cfg, engine)
+
+
+@app.command()
+def key(
+    config: ConfigArg,
+    name: Annotated[str, typer.Argument(help="Who holds the key, e.g. lirelle-web.")],
+    allow: Annotated[Optional[list[str]], typer.Option("--allow", help="A model the key may call (adapter name, the base's name, or '*'); repeatable.")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="May load and unload adapters and read /metrics.")] = False,
+    requests_per_minute: Annotated[Optional[int], typer.Option(help="This key's rate limit [default: serve.requests_per_minute].")] = None,
+) -> None:
+    """Create an API key for `savile serve`: its sha256 goes to serve.keys_file, the key is printed once."""
+    cfg = _config(config, None)
+    from savile.serve.keys import add_key
+
+    path = cfg.path(cfg.serve.keys_file)
+    secret = add_key(path, name, list(allow or []), admin, requests_per_minute)
+    console.print(f"key for {name} (shown once; its hash is in {path}):\n{secret}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -21,7 +21,7 @@ from savile.errors import ConfigError
 __all__ = [
     "Config", "Sources", "CatalogueSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
     "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
-    "GateSettings", "CompareSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "GateSettings", "CompareSettings", "ServeSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS",
 ]
 
@@ -238,6 +238,25 @@ class CompareSettings(_Section):
     latency_items: int = Field(4, ge=0, description="Requests of the first task each cell answers one at a time, after a warm-up, for its inference latency (median seconds per request); 0 skips it.")
 
 
+class ServeSettings(_Section):
+    host: str = Field("127.0.0.1", description="Address `savile serve` listens on; 0.0.0.0 exposes it to the network.")
+    port: int = Field(8000, gt=0, lt=65536, description="Port of the OpenAI-compatible API.")
+    engine: Literal["transformers", "vllm"] = Field("transformers", description="What answers: 'transformers' (one base plus PEFT adapters, mixed-adapter batches, CPU or GPU) or 'vllm' (vLLM started with --enable-lora behind the same keys; GPUs).")
+    registry: Path = Field(Path("registry"), description="Folder of trained artefacts, one sub-folder per adapter (a copy of a `runs/train` folder: manifest.json and adapter/); the sub-folder's name is the model name.")
+    serve_project: bool = Field(True, description="Also serve this project's own `runs/train` adapter, under the project's name.")
+    preload: bool = Field(True, description="Load every adapter of the registry at start; otherwise only through the admin API.")
+    keys_file: Path = Field(Path(".savile/serve-keys.yaml"), description="API keys, stored as sha256 hashes with each key's allowed models (`savile key` adds one).")
+    base_name: str = Field("base", pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$", description="Model name of the base model without an adapter.")
+    max_batch: int = Field(8, gt=0, description="Requests generated together in one batch (mixed adapters included).")
+    batch_wait_ms: int = Field(10, ge=0, description="How long the first request of a batch waits for others to join it.")
+    max_tokens: int = Field(256, gt=0, description="Tokens generated when a request sets no max_tokens (an adapter task's alias uses its evaluate.<task>.max_new_tokens).")
+    max_context: int | None = Field(None, gt=0, description="Prompt plus max_tokens allowed per request; null is the base model's max_position_embeddings.")
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body; larger ones get 413.")
+    requests_per_minute: int = Field(120, gt=0, description="Requests per key in any 60 s window (a key may set its own); past it, 429 with Retry-After.")
+    vllm_port: int = Field(8001, gt=0, lt=65536, description="engine vllm: loopback port vLLM listens on behind the gateway.")
+    vllm_args: list[str] = Field([], description="engine vllm: further arguments for `vllm serve`, e.g. [--gpu-memory-utilization, '0.85'].")
+
+
 class Config(_Section):
     project: str = Field(description="Project name, used in reports.")
     output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
@@ -253,6 +272,7 @@ class Config(_Section):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     gates: GateSettings = Field(default_factory=GateSettings)
     compare: CompareSettings = Field(default_factory=CompareSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     root: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by load_config).")
 
     def path(self, p: Path) -> Path:

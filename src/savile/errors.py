@@ -7,7 +7,7 @@ shows the traceback instead.
 
 from __future__ import annotations
 
-__all__ = ["SavileError", "ConfigError", "DataError", "ModelError"]
+__all__ = ["SavileError", "ConfigError", "DataError", "ModelError", "ServeError"]
 
 
 class SavileError(Exception):
@@ -28,3 +28,7 @@ class DataError(SavileError):
 
 class ModelError(SavileError):
     """A model spec cannot be resolved or loaded."""
+
+
+class ServeError(SavileError):
+    """`savile serve` cannot start or cannot load an adapter: a bad registry, keys file or engine."""

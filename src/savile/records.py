@@ -117,6 +117,7 @@ class TrainedModel(_Record):
     best_step: int = 0        # the checkpoint kept: lowest validation loss
     canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
     trained_ids_path: Path | None = None  # JSON list of the prepared examples' ids that were trained on
+    task_prompts: dict[str, str] = field(default_factory=dict)  # task -> the system prompt it was trained with
     config: dict[str, Any] = field(default_factory=dict)
     # What a bitwise rerun must match: seeds, precision, deterministic-kernel settings, device, library versions.
     reproducibility: dict[str, Any] = field(default_factory=dict)

@@ -131,6 +131,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         versions=_versions(method),
         loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
         canaries=[dataclasses.asdict(c) for c in canaries], trained_ids_path=trained_ids,
+        task_prompts=_task_prompts(picked),
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
                                  "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
         reproducibility=reproducibility,
@@ -156,6 +157,16 @@ def _save_artefact(model, tokenizer, out: Path, method: str) -> Path:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
     return out / artefact_name(method)
+
+
+def _task_prompts(examples: list[dict]) -> dict[str, str]:
+    """The system prompt each task was trained with, so `savile serve` can apply it for a client."""
+    prompts: dict[str, str] = {}
+    for ex in examples:
+        first = ex["messages"][0]
+        if first["role"] == "system":
+            prompts.setdefault(ex["task"], first["content"])
+    return prompts
 
 
 class _EvaluateLastStep(TrainerCallback):
