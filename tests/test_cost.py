@@ -315,3 +315,26 @@ def test_shipped_constants_are_the_fit_to_the_published_runs_and_meet_the_target
     assert all(abs(bench.predict_memory_gib(r) / r.memory_gib - 1) <= 0.25 for r in sized)
     # leave-one-out: a fit that never saw a run still predicts it within 2x
     assert max(max(x, 1 / x) for x in bench.leave_one_out(bench.RUNS)) <= 2.0
+
+
+def test_packing_eager_attention_and_a_set_mfu_reach_the_estimate(prices):
+    tokens = training_tokens(examples=10_000, mean_tokens=300)
+    plain = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora"]), prices)
+    packed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.packing=true",
+                                                             "training.seq_len=2048"]), prices)
+    h100 = {r.device: r for r in plain.training}["H100 SXM"]
+    packed_h100 = {r.device: r for r in packed.training}["H100 SXM"]
+    assert (h100.tokens_per_microbatch, packed_h100.tokens_per_microbatch) == (1200, 8192)
+    assert packed_h100.mfu > h100.mfu and packed_h100.usd < h100.usd   # same FLOPs, fewer fixed costs
+    eager = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.attention=eager"]), prices)
+    assert eager.memory["lora"].activations_gib > plain.memory["lora"].activations_gib
+    fixed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.mfu=0.35"]), prices)
+    assert all(r.mfu == pytest.approx(0.35) and r.mfu_source == "set" for r in fixed.training)
+
+
+def test_a_dora_run_is_measured_with_its_weight_norm(tmp_path, prices):
+    lora = measured_mfu(_train_manifest(tmp_path / "lora", tmp_path / "base"), prices, peak_flops=1e10)
+    folder = _train_manifest(tmp_path / "dora", tmp_path / "base", method="dora", train_examples={"describe": 80})
+    dora = measured_mfu(folder, prices, peak_flops=1e10)
+    # 80 examples / batch 8 = 10 micro-batches, each 3 x (2 x 16 + 3) x SmolLM2's 106,168,320 linear weights
+    assert dora.technique == "dora" and dora.flops - lora.flops == pytest.approx(10 * 105 * 106_168_320)
