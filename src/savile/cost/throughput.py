@@ -6,8 +6,8 @@
 
 One MFU for every run (the old 0.35) is wrong at both ends: brand data is short examples in small,
 unpacked micro-batches, where a GPU spends much of each step launching kernels rather than doing
-arithmetic, so a 7B LoRA step of one 110-token example reaches about 10% of the A100's peak; long
-packed batches of pre-training reach 40-60% (llm-foundry's tables). The model is the simplest one
+arithmetic, so a 7B LoRA step of one 110-token example reaches about 7% of the A100's peak; long
+packed batches of pre-training reach 45-65% (llm-foundry's tables). The model is the simplest one
 that has both ends, a fixed cost plus a rate, per micro-batch on one GPU:
 
     seconds = OVERHEAD_PER_LAYER_S x layers                  (kernel launches, Python, optimizer hooks)
