@@ -10,10 +10,13 @@ import pytest
 import yaml
 
 from savile.cost import (CostPath, PricesError, break_even_month, cost_inputs, default_model, estimate, load_prices,
-                         measured_mfu, memory_needed, model_size, parse_param_count, training_flops, training_seconds,
+                         measured_mfu, memory_needed, microbatch_time, model_size, parse_param_count, training_flops,
                          training_tokens)
 from savile.cost.api import prompt_path, retrieval_path, serving_hours
+from savile.cost import throughput
 from savile.cost.flops import adapter_params
+from savile.cost.memory import gpus_needed
+from savile.cost.throughput import modelled_mfu
 from savile.cost.hardware import DEFAULT_PRICES
 from savile.cost.shape import REFERENCE_SHAPES, shape_from_config
 from savile.errors import ConfigError, SavileError
@@ -62,18 +65,49 @@ def test_mixture_of_experts_config_is_refused():
 
 
 def test_flops_seconds_and_dollars_by_hand(prices):
-    # full: 6 x 7e9 x 1e8 = 4.2e18 FLOPs; / (989e12 x 0.35) = 12,133.5 s = 3.370 h; x $3.00 = $10.11
-    flops = training_flops("full", 7e9, 1e8)
-    assert flops == pytest.approx(4.2e18)
-    seconds = training_seconds(flops, prices.gpu("H100 SXM").bf16_tflops * 1e12, 0.35, "full")
-    assert seconds == pytest.approx(12_133.5, rel=1e-4)
-    assert seconds / 3600 * prices.gpu("H100 SXM").usd_per_hour == pytest.approx(10.11, abs=0.01)
+    # full: 6 x 7e9 x 1e8 = 4.2e18 FLOPs
+    assert training_flops("full", 7e9, 1e8) == pytest.approx(4.2e18)
     # LoRA: 4 x 7e9 x 1e8 + 6 x 4e7 x 1e8 = 2.8e18 + 2.4e16 = 2.824e18; checkpointing adds 2 x 7e9 x 1e8 = 1.4e18
     assert training_flops("lora", 7e9, 1e8, adapter=4e7) == pytest.approx(2.824e18)
     assert training_flops("lora", 7e9, 1e8, adapter=4e7, checkpointing=True) == pytest.approx(4.224e18)
-    # QLoRA: the same FLOPs, 1.39 x the time
-    lora = training_seconds(2.824e18, 989e12, 0.35, "lora")
-    assert training_seconds(2.824e18, 989e12, 0.35, "qlora") == pytest.approx(1.39 * lora)
+    # With --mfu set, one micro-batch of 1e4 tokens of full fine-tuning: 4.2e14 / (989e12 x 0.35) = 1.2134 s, no overhead
+    size = model_size("7B")
+    step = microbatch_time("full", size, 1e4, prices.gpu("H100 SXM").bf16_tflops * 1e12, mfu=0.35)
+    assert step.seconds == pytest.approx(1.21335, rel=1e-4) and step.mfu == pytest.approx(0.35)
+    # 10,000 such micro-batches: 3.370 h x $3.00 = $10.11
+    assert step.seconds * 1e4 / 3600 * prices.gpu("H100 SXM").usd_per_hour == pytest.approx(10.11, abs=0.01)
+    # The curve: overhead 32 layers x OVERHEAD_PER_LAYER_S + FLOPs / (peak x MFU_CEILING)
+    curve = microbatch_time("full", size, 1e4, 989e12)
+    assert curve.seconds == pytest.approx(32 * throughput.OVERHEAD_PER_LAYER_S + 4.2e14 / (989e12 * throughput.MFU_CEILING))
+
+
+def test_mfu_curve_rises_with_tokens_and_model_size():
+    small, big = model_size("smollm2-135m-instruct"), model_size("70B")
+    curve = [modelled_mfu(model_size("7B"), t, 989e12) for t in (128, 512, 2048, 8192)]
+    assert curve == sorted(curve) and curve[0] < 0.1 < 0.4 < curve[-1] < throughput.MFU_CEILING
+    assert modelled_mfu(small, 512, 989e12) < modelled_mfu(model_size("7B"), 512, 989e12) < modelled_mfu(big, 512, 989e12)
+    # a faster GPU spends a larger share of each step on the fixed overhead
+    assert modelled_mfu(model_size("7B"), 512, 989e12) < modelled_mfu(model_size("7B"), 512, 312e12)
+
+
+def test_qlora_slowdown_is_larger_for_small_steps_and_can_be_set():
+    size = model_size("7B")
+    short, long = (microbatch_time("qlora", size, t, 312e12, checkpointing=True) for t in (256, 2048))
+    assert short.qlora_factor > 1.8 > 1.3 > long.qlora_factor > 1.2
+    # the dequantisation is per weight and pass, so the same number of seconds at any length
+    assert short.dequant_s == pytest.approx(long.dequant_s)
+    fixed = microbatch_time("qlora", size, 256, 312e12, qlora_slowdown=1.39)
+    assert fixed.seconds == pytest.approx(1.39 * microbatch_time("lora", size, 256, 312e12).seconds)
+
+
+def test_dora_costs_its_weight_norm_per_microbatch():
+    size = model_size("7B")
+    lora, dora = (microbatch_time(t, size, 300, 989e12, adapter=4e7, rank=16) for t in ("lora", "dora"))
+    # 3 x (2 x 16 + 3) x linear weights = 105 x 6.73e9 = 7.07e11 FLOPs more per micro-batch, whatever its tokens
+    assert dora.flops - lora.flops == pytest.approx(105 * size.params * size.shape.linear_params / size.shape.n_params)
+    assert dora.seconds > lora.seconds
+    long_lora, long_dora = (microbatch_time(t, size, 30_000, 989e12, adapter=4e7) for t in ("lora", "dora"))
+    assert long_dora.seconds / long_lora.seconds < dora.seconds / lora.seconds
 
 
 def test_lora_adapter_size_by_hand():
@@ -87,19 +121,34 @@ def test_lora_adapter_size_by_hand():
 def test_memory_by_hand():
     exact7b = model_size("6738415616")  # Llama-2-7B's own count, so the shape is exact
     full = memory_needed("full", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=False)
-    assert full.weights_gb == pytest.approx(13.477, abs=1e-3)       # 2 bytes x 6.738e9
-    assert full.optimizer_gb == pytest.approx(94.338, abs=1e-3)     # 14 bytes x 6.738e9
-    # activations: s.b.h = 512 x 1 x 4096 = 2,097,152; x (34 + 5 x 32 x 512 / 4096 = 54) = 113,246,208 per layer;
-    # x 32 layers = 3,623,878,656; + fp32 logits 4 x 512 x 32000 = 65,536,000 -> 3.689 GB
-    assert full.activations_gb == pytest.approx(3.689, abs=1e-3)
+    assert full.weights_gib == pytest.approx(13.477e9 / 2**30, abs=1e-3)    # 2 bytes x 6.738e9
+    assert full.optimizer_gib == pytest.approx(94.338e9 / 2**30, abs=1e-3)  # 14 bytes x 6.738e9
+    # activations (SDPA: no score matrix): s.b.h = 512 x 4096 = 2,097,152; x 34 = 71,303,168 per layer; x 32 layers
+    # = 2,281,701,376; + fp32 logits 4 x 512 x 32000 = 65,536,000 -> 2,347,237,376 bytes
+    assert full.activations_gib == pytest.approx(2_347_237_376 / 2**30)
+    # eager attention adds 5 x 32 heads x 512^2 = 41,943,040 per layer, 1,342,177,280 in all
+    eager = memory_needed("full", exact7b, 16, 512, 1, False, attention="eager")
+    assert eager.activations_gib - full.activations_gib == pytest.approx(1_342_177_280 / 2**30)
     ckpt = memory_needed("lora", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=True)
-    # 32 layer inputs x 2 x 2,097,152 + one layer's 113,246,208 + logits 65,536,000 = 312,999,936
-    assert ckpt.activations_gb == pytest.approx(0.313, abs=1e-3)
-    # QLoRA: 6,476,005,376 linear weights x 4.127/8 + 262,410,240 others x 2 = 3.866 GB
+    # 32 layer inputs x 2 x 2,097,152 + one layer's 71,303,168 + logits 65,536,000 = 271,056,896
+    assert ckpt.activations_gib == pytest.approx(271_056_896 / 2**30)
+    # QLoRA: 6,476,005,376 linear weights x 4.127/8 + 262,410,240 others x 2 = 3.866e9 bytes
     qlora = memory_needed("qlora", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=False)
-    assert qlora.weights_gb == pytest.approx(3.866, abs=1e-3)
-    assert qlora.optimizer_gb == pytest.approx(12 * adapter_params(exact7b, 16) / 1e9)
-    assert full.fits(141) and not full.fits(80) and qlora.fits(24)
+    assert qlora.weights_gib == pytest.approx(3.866e9 / 2**30, abs=1e-3)
+    assert qlora.optimizer_gib == pytest.approx(12 * adapter_params(exact7b, 16) / 2**30)
+    assert full.fits(140.4) and not full.fits(79.6) and qlora.fits(22.5)
+
+
+def test_memory_options_8bit_optimiser_and_sharding():
+    size = model_size("6738415616")
+    adam = memory_needed("full", size, 16, 512, 1, True)
+    eight = memory_needed("full", size, 16, 512, 1, True, optimizer="paged_adamw_8bit")
+    assert adam.optimizer_gib - eight.optimizer_gib == pytest.approx(6 * size.params / 2**30)  # 8 -> 2 bytes a parameter
+    four = memory_needed("full", size, 16, 512, 1, True, gpus=4)
+    assert four.optimizer_gib == pytest.approx(adam.optimizer_gib / 4)
+    assert four.activations_gib == adam.activations_gib and four.total_gib < adam.total_gib / 3
+    assert gpus_needed("full", size, 79.6, rank=16, seq_len=512, micro_batch=1, checkpointing=True).gpus == 2
+    assert gpus_needed("full", size, 1.0, rank=16, seq_len=512, micro_batch=1, checkpointing=True) is None
 
 
 def test_api_paths_by_hand(prices):
@@ -130,8 +179,24 @@ def test_estimate_picks_the_cheapest_fitting_gpu_and_charges_recompute(prices):
     assert report.chosen == min((r for r in lora if r.fits != "no"), key=lambda r: r.usd)
     l4 = next(r for r in lora if r.device == "L4")
     assert l4.fits == "with checkpointing" and l4.flops == pytest.approx(6 * 7e9 * 3e7 + 6 * adapter_params(model_size("7B"), 16) * 3e7)
-    assert next(r for r in report.training if r.device == "H100 SXM" and r.technique == "full").fits == "no"
+    # micro-batch 4 x the mean example of 300 tokens
+    assert l4.tokens_per_microbatch == 1200 and l4.mfu_source == "curve"
     json.dumps(report.to_dict())  # serialisable as written
+
+
+def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
+    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), cost_inputs(), prices)
+    full = {r.device: r for r in report.training if r.technique == "full"}
+    assert full["H200"].fits == "yes" and full["H200"].gpus == 1
+    h100 = full["H100 SXM"]
+    assert h100.fits == "sharded" and h100.gpus == 2 and h100.memory_gib <= 79.6
+    # GPU-hours do not change with the count (ideal scaling); wall time is shared among the GPUs
+    assert h100.seconds == pytest.approx(h100.gpu_hours * 3600 / 2)
+    assert h100.usd == pytest.approx(h100.gpu_hours * prices.gpu("H100 SXM").usd_per_hour)
+    assert full["L4"].gpus > full["L40S"].gpus > 2
+    chosen = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300),
+                      cost_inputs(["training.technique=full", "training.gpu=H100 SXM"]), prices)
+    assert any("2 GPUs with ZeRO-3" in n for n in chosen.notes)
 
 
 def _train_manifest(folder, base, tokens=10_000, seconds=1_000.0, **extra):
@@ -152,8 +217,12 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
     assert run.flops == pytest.approx(5.673669e12) and run.mfu == pytest.approx(0.5674, abs=1e-4)
     assert run.device == "cpu" and "assumed" in run.device_note
     report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
-    assert {r.mfu for r in report.training if r.device != "cpu (this machine)"} == {0.35}
-    assert {r.mfu_source for r in report.training if r.device == "cpu (this machine)"} == {"measured"}
+    assert {r.mfu_source for r in report.training if r.device != "cpu (this machine)"} == {"curve"}
+    cpu = {r.technique: r for r in report.training if r.device == "cpu (this machine)"}
+    assert {r.mfu_source for r in cpu.values()} == {"measured"}
+    # a CPU run gets no GPU QLoRA factor: the same FLOPs take the same time at the measured rate
+    assert cpu["qlora"].qlora_factor == 1.0 and cpu["qlora"].seconds == pytest.approx(cpu["lora"].seconds)
+    assert cpu["lora"].seconds == pytest.approx(cpu["lora"].flops / (1e10 * run.mfu))
     assert any("does not transfer to GPUs" in n for n in report.notes)
 
 
@@ -162,7 +231,7 @@ def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
     run = measured_mfu(folder, prices)
     assert run.device == "H100 SXM" and run.peak_flops == 989e12
     report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
-    assert {r.device for r in report.training if r.mfu_source == "measured"} == {"H100 SXM"}
+    assert {(r.device, r.technique) for r in report.training if r.mfu_source == "measured"} == {("H100 SXM", "lora")}
     assert prices.gpu_for_device("NVIDIA L40S") == "L40S" and prices.gpu_for_device("NVIDIA L4") == "L4"
 
 
@@ -217,3 +286,55 @@ def test_cli_writes_json_and_png(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3",
                           "--technique", "sgd", "--out", str(out)], capture_output=True, text=True)
     assert bad.returncode == 2 and "training.technique" in bad.stderr
+
+
+def _published():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "cost_vs_published.py"
+    spec = importlib.util.spec_from_file_location("cost_vs_published", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_constants_are_the_fit_to_the_published_runs_and_meet_the_targets():
+    bench = _published()
+    mfu, per_layer, dequant = bench.fit(bench.RUNS)
+    assert mfu == pytest.approx(throughput.MFU_CEILING, rel=0.01)
+    assert per_layer == pytest.approx(throughput.OVERHEAD_PER_LAYER_S, rel=0.01)
+    assert dequant == pytest.approx(throughput.DEQUANT_FLOPS_PER_WEIGHT, rel=0.01)
+    timed = [r for r in bench.RUNS if r.seconds is not None]
+    ratios = [r.seconds / bench.predict_seconds(r) for r in timed]
+    assert len(timed) >= 8 and max(max(x, 1 / x) for x in ratios) <= 2.0
+    median = sorted(ratios)[len(ratios) // 2]
+    assert 1 / 1.3 <= median <= 1.3
+    sized = [r for r in bench.RUNS if r.memory_gib is not None]
+    assert all(abs(bench.predict_memory_gib(r) / r.memory_gib - 1) <= 0.25 for r in sized)
+    # leave-one-out: a fit that never saw a run still predicts it within 2x
+    assert max(max(x, 1 / x) for x in bench.leave_one_out(bench.RUNS)) <= 2.0
+
+
+def test_packing_eager_attention_and_a_set_mfu_reach_the_estimate(prices):
+    tokens = training_tokens(examples=10_000, mean_tokens=300)
+    plain = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora"]), prices)
+    packed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.packing=true",
+                                                             "training.seq_len=2048"]), prices)
+    h100 = {r.device: r for r in plain.training}["H100 SXM"]
+    packed_h100 = {r.device: r for r in packed.training}["H100 SXM"]
+    assert (h100.tokens_per_microbatch, packed_h100.tokens_per_microbatch) == (1200, 8192)
+    assert packed_h100.mfu > h100.mfu and packed_h100.usd < h100.usd   # same FLOPs, fewer fixed costs
+    eager = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.attention=eager"]), prices)
+    assert eager.memory["lora"].activations_gib > plain.memory["lora"].activations_gib
+    fixed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.mfu=0.35"]), prices)
+    assert all(r.mfu == pytest.approx(0.35) and r.mfu_source == "set" for r in fixed.training)
+
+
+def test_a_dora_run_is_measured_with_its_weight_norm(tmp_path, prices):
+    lora = measured_mfu(_train_manifest(tmp_path / "lora", tmp_path / "base"), prices, peak_flops=1e10)
+    folder = _train_manifest(tmp_path / "dora", tmp_path / "base", method="dora", train_examples={"describe": 80})
+    dora = measured_mfu(folder, prices, peak_flops=1e10)
+    # 80 examples / batch 8 = 10 micro-batches, each 3 x (2 x 16 + 3) x SmolLM2's 106,168,320 linear weights
+    assert dora.technique == "dora" and dora.flops - lora.flops == pytest.approx(10 * 105 * 106_168_320)

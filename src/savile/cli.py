@@ -193,9 +193,9 @@ def cost(
     examples: Annotated[Optional[int], typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")] = None,
     mean_tokens: Annotated[Optional[float], typer.Option(help="Mean tokens per training example.")] = None,
     epochs: Annotated[Optional[float], typer.Option(help="Passes over the data [default 1].")] = None,
-    technique: Annotated[Optional[str], typer.Option(help="lora, qlora, full or all [default all; the fine-tune path uses lora].")] = None,
+    technique: Annotated[Optional[str], typer.Option(help="lora, qlora, dora, full or all [default all; the fine-tune path uses lora].")] = None,
     gpu: Annotated[Optional[str], typer.Option(help="GPU type that trains the fine-tune path [default: cheapest that fits].")] = None,
-    mfu: Annotated[Optional[float], typer.Option(help="Model FLOPs utilisation on GPUs [default 0.35, or measured on its own GPU].")] = None,
+    mfu: Annotated[Optional[float], typer.Option(help="One model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU].")] = None,
     measured: Annotated[Optional[Path], typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared].")] = None,
     requests_per_month: Annotated[Optional[int], typer.Option(help="Requests a month on every path [default 100000].")] = None,
     api_model: Annotated[Optional[str], typer.Option(help="Hosted API model of the prompt and retrieval paths [default gpt-4.1].")] = None,
@@ -214,7 +214,7 @@ def cost(
     tokens = lib.training_tokens(prepared, examples, mean_tokens)
     if measured is None and prepared is not None and (prepared.parent / "train" / "manifest.json").exists():
         measured = prepared.parent / "train"
-    run = lib.measured_mfu(measured, table, qlora_slowdown=inputs.training.qlora_slowdown) if measured else None
+    run = lib.measured_mfu(measured, table) if measured else None
     report = lib.estimate(lib.model_size(model or lib.default_model(prepared)), tokens, inputs, table, run)
     for t in lib.report_tables(report):
         console.print(t)

@@ -11,18 +11,20 @@
     write_outputs(report, Path("cost"))                            # cost.json, cost.png
 
 `savile cost` is the same call from the command line. Modules: `shape` (parameter count),
-`flops` (FLOPs and time), `memory` (bytes per technique), `hardware` (the price table),
+`flops` (FLOPs), `throughput` (seconds per micro-batch: the MFU curve fitted to published runs),
+`memory` (GiB per technique and GPUs needed), `hardware` (the price table),
 `measured` (MFU of a real run), `inputs` (settings and token counts), `api` (monthly paths and
 break-even), `estimate` (the report), `output` and `plot` (tables, JSON, PNG).
 """
 
 from savile.cost.api import CostPath, break_even_month
 from savile.cost.estimate import CostReport, TrainingRow, estimate
-from savile.cost.flops import ASSUMED_MFU, QLORA_SLOWDOWN, TECHNIQUES, adapter_params, training_flops, training_seconds
+from savile.cost.flops import TECHNIQUES, adapter_params, dora_flops, training_flops
 from savile.cost.hardware import PriceTable, PricesError, load_prices
 from savile.cost.inputs import CostInputs, TrainingTokens, cost_inputs, default_model, training_tokens
 from savile.cost.measured import MeasuredRun, cpu_peak_flops, measured_mfu
-from savile.cost.memory import MemoryBreakdown, memory_needed
+from savile.cost.memory import MemoryBreakdown, gpus_needed, memory_needed
+from savile.cost.throughput import MFU_CEILING, StepTime, microbatch_time, modelled_mfu
 from savile.cost.output import report_tables, write_outputs
 from savile.cost.shape import ModelShape, ModelSize, model_size, parse_param_count
 
@@ -32,7 +34,7 @@ __all__ = [
     "training_tokens", "TrainingTokens", "cost_inputs", "CostInputs", "default_model",
     "load_prices", "PriceTable", "PricesError",
     "measured_mfu", "MeasuredRun", "cpu_peak_flops",
-    "training_flops", "training_seconds", "adapter_params", "memory_needed", "MemoryBreakdown",
-    "TECHNIQUES", "ASSUMED_MFU", "QLORA_SLOWDOWN",
+    "training_flops", "dora_flops", "adapter_params", "memory_needed", "gpus_needed", "MemoryBreakdown",
+    "microbatch_time", "modelled_mfu", "StepTime", "TECHNIQUES", "MFU_CEILING",
     "report_tables", "write_outputs",
 ]

@@ -1,7 +1,7 @@
 """Training FLOPs and time per technique: the arithmetic behind every GPU-hour in `savile cost`.
 
     flops = training_flops("lora", n_params=7e9, tokens=1e8, adapter=40e6)   # 2.824e18
-    seconds = training_seconds(flops, peak_flops=989e12, mfu=0.35, technique="lora")
+    extra = dora_flops(size, rank=16)              # DoRA, per micro-batch
 
 - full fine-tuning: 6·N·T. A forward pass costs 2 FLOPs per parameter per token (a multiply and
   an add), the backward pass twice that: gradients for the activations and for the weights
@@ -12,37 +12,36 @@
   section 4.2, on the saved backward computation). That is 2/3 of a full fine-tune, not less:
   LoRA saves memory far more than time.
 - gradient checkpointing recomputes the forward pass in the backward: +2·N·T.
-- QLoRA computes the same FLOPs but dequantises each NF4 weight to bf16 before every matmul, which
-  costs time, not FLOPs: modelled as a throughput penalty (`QLORA_SLOWDOWN`, 1.39: Raschka 2023,
-  "Practical Tips for Finetuning LLMs Using LoRA", measured QLoRA 39% slower than 16-bit LoRA on
-  a 7B model; Dettmers et al. 2023, "QLoRA", trade speed for memory in the same way).
+- DoRA (Liu et al. 2024, "DoRA", section 4.3) adds, per micro-batch rather than per token, the
+  magnitude's weight norm: it forms W + s·B·A for each adapted layer (2·r FLOPs per weight for B·A,
+  about 3 more for the sum and the column norms) in the forward pass, and the backward pass runs
+  through it at twice that: 3·(2r + 3)·N_linear per micro-batch (`dora_flops`). On short examples
+  in small micro-batches that is several percent on top of LoRA; on long ones it vanishes.
+- QLoRA computes the same FLOPs as LoRA; its dequantisation costs time, not FLOPs, and is modelled
+  in `throughput.py`.
 
 N is the total parameter count. Two terms are left out: attention scores (about 6·L·s·d per token,
 under 5% at the sequence lengths of brand data) and the embedding lookup (no FLOPs; counting it
 overstates by about 2% for an untied 7B model). Both are small beside the uncertainty in MFU.
 
-Time = FLOPs x penalty / (peak x MFU). MFU, model FLOPs utilisation (Chowdhery et al. 2022,
-"PaLM", appendix B), is the share of the datasheet peak a run turns into model FLOPs; large
-pre-training runs reach 0.4-0.55, a single-GPU PEFT fine-tune of a 7B model typically 0.25-0.45,
-hence the default `ASSUMED_MFU` of 0.35 (`--mfu`, or measured by `--measured`).
+Time is FLOPs over the rate the GPU sustains: see `throughput.py`, where the utilisation (MFU,
+Chowdhery et al. 2022, "PaLM", appendix B) depends on the tokens per micro-batch and the model.
 """
 
 from __future__ import annotations
 
 from savile.cost.shape import LINEAR_NAMES, ModelSize
 
-__all__ = ["TECHNIQUES", "ASSUMED_MFU", "QLORA_SLOWDOWN", "training_flops", "training_seconds", "adapter_params", "technique_of"]
+__all__ = ["TECHNIQUES", "training_flops", "dora_flops", "adapter_params", "technique_of"]
 
-TECHNIQUES = ("lora", "qlora", "full")
-ASSUMED_MFU = 0.35
-QLORA_SLOWDOWN = 1.39
+TECHNIQUES = ("lora", "qlora", "dora", "full")
 
 
 def training_flops(technique: str, n_params: float, tokens: float, adapter: float = 0.0, checkpointing: bool = False) -> float:
     """FLOPs to train `tokens` tokens (all epochs) with `technique` on an N-parameter model."""
     if technique == "full":
         flops = 6 * n_params * tokens
-    elif technique in ("lora", "qlora"):
+    elif technique in ("lora", "qlora", "dora"):
         flops = 4 * n_params * tokens + 6 * adapter * tokens
     else:
         raise ValueError(f"unknown technique {technique!r}")
@@ -51,10 +50,10 @@ def training_flops(technique: str, n_params: float, tokens: float, adapter: floa
     return flops
 
 
-def training_seconds(flops: float, peak_flops: float, mfu: float, technique: str, qlora_slowdown: float = QLORA_SLOWDOWN) -> float:
-    """Wall time of one device running at `mfu` of `peak_flops` (FLOP/s)."""
-    penalty = qlora_slowdown if technique == "qlora" else 1.0
-    return flops * penalty / (peak_flops * mfu)
+def dora_flops(size: ModelSize, rank: int) -> float:
+    """DoRA's extra FLOPs per micro-batch: the weight norm of W + s·B·A over the adapted linear weights."""
+    linear = size.params * size.shape.linear_params / size.shape.n_params
+    return 3 * (2 * rank + 3) * linear
 
 
 def adapter_params(size: ModelSize, rank: int, targets: str | list[str] = "all-linear") -> int:
@@ -73,8 +72,8 @@ def adapter_params(size: ModelSize, rank: int, targets: str | list[str] = "all-l
 
 
 def technique_of(method: str) -> str:
-    """The cost model's technique for a train manifest's `method` (DoRA costs about what LoRA does)."""
-    mapping = {"lora": "lora", "lora+rag": "lora", "dora": "lora", "qlora": "qlora", "full": "full"}
+    """The cost model's technique for a train manifest's `method`."""
+    mapping = {"lora": "lora", "lora+rag": "lora", "dora": "dora", "qlora": "qlora", "full": "full"}
     if method not in mapping:
         from savile.errors import SavileError
 

@@ -38,7 +38,7 @@ class _Schema(BaseModel):
 
 class GpuSpec(_Schema):
     bf16_tflops: float = Field(gt=0, description="Dense (no-sparsity) bf16 tensor-core peak, TFLOP/s, from the datasheet.")
-    memory_gb: float = Field(gt=0, description="Memory of one GPU in GB (1e9 bytes).")
+    memory_gib: float = Field(gt=0, description="Memory of one GPU in GiB (2**30 bytes), as nvidia-smi reports its total.")
     usd_per_hour: float = Field(ge=0, description="On-demand price of one GPU for one hour, US dollars.")
     match: list[str] = Field(default_factory=list, description="Substrings of the CUDA device name that identify this GPU in a run manifest.")
 

@@ -32,14 +32,18 @@ class _Section(BaseModel):
 
 class TrainingSettings(_Section):
     epochs: float = Field(1.0, gt=0, description="Passes over the training tokens.")
-    technique: Literal["lora", "qlora", "full", "all"] = Field("all", description="Technique(s) to estimate; the fine-tune path uses this one, or LoRA when 'all'.")
+    technique: Literal["lora", "qlora", "dora", "full", "all"] = Field("all", description="Technique(s) to estimate; the fine-tune path uses this one, or LoRA when 'all'.")
     gpu: str | None = Field(None, description="GPU type that trains the fine-tune path; null picks the cheapest that fits.")
-    mfu: float | None = Field(None, gt=0, le=1, description="Model FLOPs utilisation on every GPU; null uses 0.35, or the MFU a --measured run reached on its own GPU.")
-    qlora_slowdown: float = Field(1.39, ge=1, description="QLoRA time over LoRA time for the same FLOPs (NF4 dequantisation).")
+    gpus: int = Field(1, ge=1, le=64, description="GPUs sharing the run with ZeRO-3 / FSDP full sharding (weights, gradients and optimiser states split among them); a run that fits none at this count gets more.")
+    mfu: float | None = Field(None, gt=0, le=1, description="One model FLOPs utilisation for every GPU, replacing the fitted curve (which depends on tokens per micro-batch and model size); null uses the curve, or the MFU a --measured run reached on its own GPU.")
+    qlora_slowdown: float | None = Field(None, ge=1, description="QLoRA time over LoRA time for the same step; null models NF4 dequantisation per weight and pass (larger for small steps).")
     lora_rank: int = Field(16, gt=0, description="LoRA rank r, adapters on every linear layer of the blocks.")
-    seq_len: int = Field(512, gt=0, description="Tokens per sequence for activation memory (Savile's train.max_length).")
-    micro_batch: int = Field(4, gt=0, description="Sequences per GPU step for activation memory.")
-    gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass (less memory, +2NT FLOPs).")
+    seq_len: int = Field(512, gt=0, description="Longest sequence in tokens (Savile's train.max_length): memory peaks on it; with packing every sequence has this length.")
+    micro_batch: int = Field(4, gt=0, description="Sequences per GPU per forward pass (per_device_train_batch_size).")
+    packing: bool = Field(False, description="Pack examples into seq_len-token sequences; false computes each example at its own length (mean tokens), padding not counted.")
+    gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass (less memory, +2NT FLOPs); GPUs the run fits only this way get it anyway.")
+    attention: Literal["sdpa", "eager"] = Field("sdpa", description="'sdpa' (SDPA, FlashAttention) stores no attention-score matrix; 'eager' stores it (5·heads·s² bytes per sequence and layer).")
+    optimizer: Literal["adamw", "adamw_8bit", "paged_adamw_8bit"] = Field("adamw", description="Optimiser state: AdamW's two fp32 moments (8 bytes per trained parameter) or 8-bit (2 bytes).")
 
 
 class UsageSettings(_Section):

@@ -12,7 +12,9 @@ matmuls in the precision the run used), or, for manifests without it, measured n
 The device is the manifest's `device` (a CUDA device name, or 'cpu') where the train stage
 records one; manifests without it are taken to be CPU runs on this machine, and the output says so.
 An MFU measured on a CPU describes that CPU's matmul kernels, not a GPU's: it is used only for the
-estimate on that device and never transferred to the GPU rows.
+estimate on that device and never transferred to the GPU rows. It is the run's effective rate, with
+no QLoRA factor taken out or put back: a CPU row is the measured rate applied to the FLOPs.
+DoRA runs are counted with DoRA's extra FLOPs per micro-batch (`flops.dora_flops`).
 
 Tokens are the manifest's `train_tokens` (real tokens, padding excluded), so padding waste shows
 up as lower MFU, as it should: it is real cost.
@@ -24,11 +26,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from savile.cost.flops import QLORA_SLOWDOWN, adapter_params, technique_of, training_flops
+from savile.cost.flops import adapter_params, dora_flops, technique_of, training_flops
 from savile.cost.hardware import PriceTable
 from savile.cost.shape import ModelSize, shape_from_config
 from savile.errors import SavileError
-from savile.train.hardware import cpu_peak_flops
 
 __all__ = ["MeasuredRun", "measured_mfu", "cpu_peak_flops"]
 
@@ -58,8 +59,7 @@ class MeasuredRun:
         return asdict(self) | {"tokens_per_second": self.tokens / self.seconds}
 
 
-def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: float | None = None,
-                 qlora_slowdown: float = QLORA_SLOWDOWN) -> MeasuredRun:
+def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: float | None = None) -> MeasuredRun:
     """The MFU of the train run in `run_dir`; `peak_flops` skips the peak look-up (tests, known hardware)."""
     manifest = _read_manifest(run_dir)
     cfg = manifest.get("config", {})
@@ -72,15 +72,33 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     if tokens <= 0 or seconds <= 0:
         raise SavileError(f"{run_dir}: train_tokens={tokens}, train_seconds={seconds}; a run that trained nothing measures nothing, point --measured at a finished run.")
     flops = training_flops(technique, size.params, tokens, adapter)
+    if technique == "dora":
+        flops += dora_flops(size, lora.get("rank", 16)) * _microbatches(manifest, cfg)
     device, note = _device(manifest, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
     if peak_flops is None:
         # Prefer the rate the train stage measured beside the run: the same machine under the same load.
         recorded = cfg.get("cpu_peak_flops", {}).get(precision)
         peak_flops = (recorded or cpu_peak_flops(precision)) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
-    penalty = qlora_slowdown if technique == "qlora" else 1.0
-    mfu = flops * penalty / (seconds * peak_flops)
+    # No QLoRA factor: the seconds already hold whatever dequantisation cost on this device, and a GPU's
+    # NF4 kernels say nothing about a CPU's. The MFU is the run's own, reused only for its device and technique.
+    mfu = flops / (seconds * peak_flops)
     return MeasuredRun(str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu)
+
+
+def cpu_peak_flops(precision: str) -> float:
+    """This CPU's matmul peak in `precision` (savile.train.hardware's timed matmul), imported only when needed
+    so that `savile cost` loads no torch."""
+    from savile.train.hardware import cpu_peak_flops as measure
+
+    return measure(precision)
+
+
+def _microbatches(manifest: dict, cfg: dict) -> float:
+    """Micro-batches the run computed: its examples over the batch size, times epochs."""
+    train = cfg.get("train", {})
+    examples = sum((manifest.get("train_examples") or {}).values())
+    return examples * train.get("epochs", 1) / train.get("batch_size", 8)
 
 
 def _read_manifest(run_dir: Path) -> dict:

@@ -73,27 +73,29 @@ def _memory(report: CostReport):
     from rich.table import Table
 
     t = report.inputs.training
-    table = Table("technique", "weights", "adapter", "grad+AdamW", "activ.", "other", "total",
-                  title=f"Training memory per GPU, GB (sequence {t.seq_len} x micro-batch {t.micro_batch}, "
-                        f"gradient checkpointing {'on' if t.gradient_checkpointing else 'off'})",
+    table = Table("technique", "weights", "adapter", "grad+optim.", "activ.", "other", "total",
+                  title=f"Training memory per GPU, GiB (longest sequence {t.seq_len} x micro-batch {t.micro_batch}, "
+                        f"{t.attention} attention, {t.optimizer}, checkpointing {'on' if t.gradient_checkpointing else 'off'}"
+                        f"{f', sharded over {t.gpus} GPUs' if t.gpus > 1 else ''})",
                   title_justify="left")
     for tech, mem in report.memory.items():
-        table.add_row(tech, *(f"{v:,.2f}" for v in (mem.weights_gb, mem.adapter_gb, mem.optimizer_gb, mem.activations_gb, mem.overhead_gb, mem.total_gb)))
+        table.add_row(tech, *(f"{v:,.2f}" for v in (mem.weights_gib, mem.adapter_gib, mem.optimizer_gib, mem.activations_gib, mem.overhead_gib, mem.total_gib)))
     return table
 
 
 def _training(report: CostReport):
     from rich.table import Table
 
-    table = Table("", "device", "technique", "FLOPs", "MFU", "time", "cost", "GB", "fits",
+    table = Table("", "device", "technique", "GPUs", "FLOPs", "MFU", "time", "cost", "GiB/GPU", "fits",
                   title="Training cost by device and technique", title_justify="left",
-                  caption="> the fine-tune path's run.  MFU m: measured, s: set, else assumed.  "
-                          "fits ckpt: only with gradient checkpointing (its time included).", caption_justify="left")
+                  caption="> the fine-tune path's run.  MFU: reached, from the curve fitted to published runs; m: measured, s: set.  "
+                          "fits ckpt: only with gradient checkpointing (its time included); sharded: ZeRO-3/FSDP over GPUs.",
+                  caption_justify="left")
     for r in report.training:
         mark = {"measured": " m", "set": " s"}.get(r.mfu_source, "")
-        table.add_row(">" if r == report.chosen else "", r.device, r.technique, f"{r.flops:.3g}".replace("+", ""),
-                      f"{r.mfu:.2f}{mark}", _hours(r.gpu_hours), _usd(r.usd),
-                      "-" if r.memory_gb is None else f"{r.memory_gb:,.1f}", "ckpt" if r.fits == "with checkpointing" else r.fits)
+        table.add_row(">" if r == report.chosen else "", r.device, r.technique, str(r.gpus), f"{r.flops:.3g}".replace("+", ""),
+                      f"{r.mfu:.2f}{mark}", _hours(r.seconds / 3600), _usd(r.usd),
+                      "-" if r.memory_gib is None else f"{r.memory_gib:,.1f}", "ckpt" if r.fits == "with checkpointing" else r.fits)
     return table
 
 
