@@ -1,8 +1,8 @@
 """Find personal data in customer-service text: emails, phones, payment cards, IBANs, order ids,
 street addresses and person names.
 
-Regular expressions plus checksums (Luhn for cards, ISO 7064 mod-97 for IBANs), no model, so it
-is fast and predictable. Names are found only in context: greetings ("Dear Mr Martin"),
+Regular expressions plus checksums (Luhn for cards; for IBANs ISO 7064 mod-97, or else the
+country's registered length and structure), no model, so it is fast and predictable. Names are found only in context: greetings ("Dear Mr Martin"),
 introductions ("my name is", "I'm X Y", "X Y here", "Hi, I'm Julia."), titles ("Mrs de la
 Fuente"), thanks ("Thank you, George."), sign-offs ("Kind regards,\nAna Souza"), a name alone on a
 message's last line, "Name:" fields, relatives and helpers ("my husband Paul", "I spoke with
@@ -78,14 +78,21 @@ _OTHER_NUMBER = re.compile(
     r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}$")  # a sentence ends at ".", but not at the dots of "12.12.2023"
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w-])")
 _IBAN = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}")
-# Every country in the SWIFT IBAN registry, with its IBAN length; other prefixes are not IBANs
-# (a DHL waybill "JD0146000062812345" passes mod-97 at some length one time in five).
-_IBAN_LENGTHS = dict((c[:2], int(c[2:])) for c in """
-AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29
-ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HN28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20
-LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29
-PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20
-YE30""".split())
+# Every country in the SWIFT IBAN registry with the structure of its BBAN (the part after the check
+# digits): n digits, a upper-case letters, c either. Other prefixes are not IBANs (a DHL waybill
+# "JD0146000062812345" passes mod-97 at some length one time in five).
+IBAN_FORMATS = dict(entry.split(":") for entry in """
+AD:8n12c AE:19n AL:8n16c AT:16n AZ:4a20c BA:16n BE:12n BG:4a6n8c BH:4a14c BI:23n BR:23n1a1c BY:4c4n16c CH:5n12c
+CR:18n CY:8n16c CZ:20n DE:18n DJ:23n DK:14n DO:4c20n EE:16n EG:25n ES:20n FI:14n FK:2a12n FO:14n FR:10n11c2n
+GB:4a14n GE:2a16n GI:4a15c GL:14n GR:7n16c GT:4c20c HN:4a20n HR:17n HU:24n IE:4a14n IL:19n IQ:4a15n IS:22n
+IT:1a10n12c JO:4a4n18c KW:4a22c KZ:3n13c LB:4n20c LC:4a24c LI:5n12c LT:16n LU:3n13c LV:4a13c LY:21n MC:10n11c2n
+MD:20c ME:18n MK:3n10c2n MN:16n MR:23n MT:4a5n18c MU:4a19n3a NI:4a20n NL:4a10n NO:11n OM:3n16c PK:4a16c PL:24n
+PS:4a21c PT:21n QA:4a21c RO:4a16c RS:18n RU:14n15c SA:2n18c SC:4a20n3a SD:14n SE:20n SI:15n SK:20n SM:1a10n12c
+SO:19n ST:21n SV:4a20n TL:19n TN:20n TR:6n16c UA:6n19c VA:18n VG:4a16n XK:16n YE:4a4n18c""".split())
+_BBAN_CLASS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+_BBAN = {country: re.compile("".join(f"{_BBAN_CLASS[k]}{{{n}}}" for n, k in re.findall(r"(\d+)([nac])", spec)))
+         for country, spec in IBAN_FORMATS.items()}
+_IBAN_LENGTHS = {country: 4 + sum(int(n) for n in re.findall(r"\d+", spec)) for country, spec in IBAN_FORMATS.items()}
 # What `savile.data.privacy` writes; matches overlapping these are dropped.
 _PSEUDONYM_SHAPES = re.compile(
     r"(?<![\w.%+-])[\w.%+-]+@example\.(?:com|org|net)\b|\+00 [\d()\- .]*\d|\[(?:CARD|IBAN)-[0-9a-f]{6}\]"
@@ -140,6 +147,11 @@ def _cards(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _ibans(text: str) -> Iterable[tuple[int, int]]:
+    """Values with a country's registered IBAN length and BBAN structure, and a valid mod-97 checksum.
+
+    A wrong check digit (a customer's typo, a test value) still leaves someone's account number in
+    the text, so without a valid checksum the value must be printed as IBANs are (_printed_as_iban).
+    """
     pos = 0
     while (m := _IBAN.search(text, pos)) is not None:
         pos = m.start() + 1  # a failed candidate may hide an IBAN that starts inside it
@@ -148,9 +160,19 @@ def _ibans(text: str) -> Iterable[tuple[int, int]]:
         if not n or n > len(alnum):
             continue
         end = m.start() + alnum[n - 1][0] + 1
-        if (end == len(text) or not text[end].isalnum()) and _iban_ok("".join(c for _, c in alnum[:n])):
+        value = "".join(c for _, c in alnum[:n])
+        if ((end == len(text) or not text[end].isalnum()) and _BBAN[value[:2]].fullmatch(value[4:])
+                and (_iban_ok(value) or _printed_as_iban(text[m.start():end]))):
             yield m.start(), end
             pos = end
+
+
+def _printed_as_iban(written: str) -> bool:
+    """One case throughout, and no spaces or groups of four: how banks print an IBAN, and prose is not."""
+    if not (written.isupper() or written.islower()):
+        return False
+    groups = written.split(" ")
+    return len(groups) == 1 or (all(len(g) == 4 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 4)
 
 
 @lru_cache(maxsize=32)
