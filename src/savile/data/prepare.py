@@ -101,7 +101,9 @@ def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversation
     mapping = cfg.privacy.mapping_file
     pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, record_mapping=mapping is not None)
     pii: Counter[str] = Counter()
-    for conv in track(conversations, description="pseudonymising conversations", console=_console):
+    for conv in track(conversations, description="finding personal data", console=_console):
+        pseudo.reserve(conv["messages"])  # every real value is known before the first pseudonym is drawn
+    for conv in conversations:
         conv["messages"], found = pseudo.pseudonymise_messages(conv["messages"])
         pii.update(found)
     if mapping is not None:
