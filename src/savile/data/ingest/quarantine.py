@@ -63,6 +63,11 @@ def safe_record_id(value: str) -> str:
     return value if _SAFE_ID.fullmatch(value) and "@" not in value else ""
 
 
+def _raised(share: float) -> str:
+    """A limit just above `share`, rounded up to the next percent, as a config value."""
+    return f"{min(1.0, (int(share * 100) + 1) / 100):g}"
+
+
 class Quarantine:
     """Collects `Rejected` records from every reader of one prepare run."""
 
@@ -105,7 +110,10 @@ class Quarantine:
         if total <= 0 or rejected / total <= max_share:
             return
         name = self.path.name if self.path else "quarantine.jsonl"
+        reasons = Counter(reason_category(r.reason) for r in self.records if r.source == str(source))
+        top = ", ".join(f"{reason} {n}" for reason, n in reasons.most_common(3))
         raise DataError(
             f"{source}: {rejected} of {total} records ({rejected / total:.1%}) rejected, more than the "
-            f"allowed {max_share * 100:g}% (prepare.max_reject_share); see {name} for each reason."
+            f"allowed {max_share * 100:g}%; top reasons: {top}; see {name} for each record. Fix the source, or "
+            f"raise the limit with prepare.max_reject_share (e.g. `prepare.max_reject_share={_raised(rejected / total)}`)."
         )
