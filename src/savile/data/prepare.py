@@ -21,7 +21,7 @@ from rich.progress import track
 from savile.config import Config
 from savile.data.card import token_stats, write_card
 from savile.data.guide import BrandGuide, read_brand_guide
-from savile.data.ingest import Quarantine, load_catalogue, load_conversations, load_policy_text
+from savile.data.ingest import Quarantine, join_copy, load_catalogue, load_conversations, load_policy_text
 from savile.data.privacy import Pseudonymiser, load_key
 from savile.data.quality import contamination, dedupe
 from savile.data.split import eval_groups
@@ -70,8 +70,13 @@ def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list
         path, columns=cat.columns, id_column=cat.id_column, required=list(fields), numeric=cat.numeric,
         multi_valued=cat.multi_valued, separator=cat.separator, quarantine=quarantine, sheet=src.catalogue_sheet,
     )
-    _require_columns(cfg, rows)
     quarantine.check_share(path, len(rows) + quarantine.count(path), cfg.prepare.max_reject_share)
+    if src.copy_file is not None:
+        path, copy = cfg.path(src.copy_file), cfg.copy_settings
+        total = join_copy(rows, path, id_column=copy.id_column, text_column=copy.text_column, catalogue_id=cat.id_column,
+                          target=cat.text_column, quarantine=quarantine, sheet=copy.sheet)
+        quarantine.check_share(path, total, cfg.prepare.max_reject_share)
+    _require_columns(cfg, rows)
     path = cfg.path(src.conversations)
     conversations = load_conversations(path, fmt=conv.format, quarantine=quarantine,
                                        pair_columns=conv.pair_columns, helpdesk_columns=conv.helpdesk_columns)
@@ -202,10 +207,11 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
 def _fingerprint(cfg: Config) -> str:
     """sha256 of every source file and the settings that shape the examples."""
     h = hashlib.sha256()
-    for p in (cfg.sources.catalogue, cfg.sources.brand_guide, cfg.sources.conversations, cfg.sources.policies):
+    src = cfg.sources
+    for p in (src.catalogue, src.brand_guide, src.conversations, src.policies, src.copy_file):
         if p is not None:
             h.update(cfg.path(p).read_bytes())
     resolved = cfg.resolved()
-    settings = {k: resolved[k] for k in ("catalogue", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
+    settings = {k: resolved[k] for k in ("catalogue", "copy", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
     h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()

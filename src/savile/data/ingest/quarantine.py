@@ -28,7 +28,7 @@ __all__ = ["Rejected", "Quarantine", "REASON_CATEGORIES", "reason_category"]
 # Each reason the readers write starts with one of these; `by_reason` counts by them.
 REASON_CATEGORIES = (
     "broken CSV row", "broken row", "broken JSON", "empty required field", "wrong type", "duplicate",
-    "no messages", "no customer turn", "no agent turn", "empty content", "unknown role",
+    "no messages", "no customer turn", "no agent turn", "empty content", "unknown role", "unknown id",
 )
 # An id is kept only if it looks like one: no spaces, no '@', short. A ticket number or SKU passes;
 # an e-mail address or a sentence pasted into the id column does not.
