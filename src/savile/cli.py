@@ -2,6 +2,7 @@
 
     savile demo                      # write the demo brand and run every stage on it
     savile prepare savile.yaml       # brand files -> runs/prepare/
+    savile guide savile.yaml         # the brand guide as Savile reads it
     savile train savile.yaml train.epochs=2
     savile evaluate savile.yaml
     savile report savile.yaml
@@ -51,6 +52,15 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}\n"
                   f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
                   f"(reasons in the data card; records in {result.quarantine_path})")
+
+
+@app.command()
+def guide(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Print the brand guide as Savile reads it: keys mapped, policies found, facts and keywords derived."""
+    cfg = _config(config, overrides)
+    from savile.data.guide import brand_guide
+
+    print(brand_guide(cfg).as_yaml(), end="")
 
 
 @app.command()

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from savile.errors import ConfigError
 
 __all__ = [
-    "Config", "Sources", "CatalogueSettings", "CopySettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
+    "Config", "Sources", "CatalogueSettings", "CopySettings", "GuideSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
     "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
     "GateSettings", "CompareSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS",
@@ -59,6 +59,10 @@ class CopySettings(_Section):
     id_column: str = Field("sku", description="Column of sources.copy holding the catalogue id each text belongs to.")
     text_column: str = Field("description", description="Column of sources.copy holding the reference copy.")
     sheet: str | None = Field(None, description="XLSX sheet of sources.copy to read; the first when null.")
+
+
+class GuideSettings(_Section):
+    synonyms: dict[str, list[str]] = Field({}, description="Topic word -> further words customers use for it (e.g. {repair: [mend, restore]}); extends the built-in synonyms from which policy keywords are derived when the brand guide gives none.")
 
 
 class ConversationSettings(_Section):
@@ -242,6 +246,7 @@ class Config(_Section):
     catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
     copy_settings: CopySettings = Field(default_factory=CopySettings, alias="copy", description="How to read sources.copy.")
     conversations: ConversationSettings = Field(default_factory=ConversationSettings)
+    guide: GuideSettings = Field(default_factory=GuideSettings, description="How the brand guide is read.")
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)

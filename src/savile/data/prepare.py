@@ -20,7 +20,7 @@ from rich.progress import track
 
 from savile.config import Config
 from savile.data.card import token_stats, write_card
-from savile.data.guide import BrandGuide, read_brand_guide
+from savile.data.guide import BrandGuide, brand_guide
 from savile.data.ingest import Quarantine, join_copy, load_catalogue, load_conversations, load_policy_text
 from savile.data.privacy import Pseudonymiser, load_key
 from savile.data.quality import contamination, dedupe
@@ -61,9 +61,12 @@ def _turns(examples: list[dict], split: str) -> list[dict]:
 
 def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list[dict], list[dict]]:
     src, cat, conv = cfg.sources, cfg.catalogue, cfg.conversations
-    guide = read_brand_guide(cfg.path(src.brand_guide))
     if src.policies is not None:
         load_policy_text(cfg.path(src.policies))  # fails early, naming the file, if it is missing
+    guide = brand_guide(cfg)
+    if guide.ignored:
+        _console.print(f"[yellow]warning:[/yellow] {cfg.path(src.brand_guide).name}: not used by Savile: "
+                       f"{', '.join(guide.ignored)}. `savile guide` shows the guide as read.")
     fields = dict.fromkeys([cat.id_column, *cat.required])
     path = cfg.path(src.catalogue)
     rows = load_catalogue(
@@ -75,7 +78,9 @@ def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list
         path, copy = cfg.path(src.copy_file), cfg.copy_settings
         total = join_copy(rows, path, id_column=copy.id_column, text_column=copy.text_column, catalogue_id=cat.id_column,
                           target=cat.text_column, quarantine=quarantine, sheet=copy.sheet)
-        quarantine.check_share(path, total, cfg.prepare.max_reject_share)
+        # Copy for an unknown id is quarantined but not held against the copy file: most often its
+        # product's catalogue row was the one rejected, and the catalogue's share already counts it.
+        quarantine.check_share(path, total, cfg.prepare.max_reject_share, not_counted=("unknown id",))
     _require_columns(cfg, rows)
     path = cfg.path(src.conversations)
     conversations = load_conversations(path, fmt=conv.format, quarantine=quarantine,

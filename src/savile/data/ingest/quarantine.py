@@ -104,13 +104,18 @@ class Quarantine:
         self.path = path
         return path
 
-    def check_share(self, source: str | Path, total: int, max_share: float) -> None:
-        """Raise DataError when more than `max_share` of the `total` records of `source` were rejected."""
-        rejected = self.count(source)
+    def check_share(self, source: str | Path, total: int, max_share: float, not_counted: tuple[str, ...] = ()) -> None:
+        """Raise DataError when more than `max_share` of the `total` records of `source` were rejected.
+
+        Rejections whose category is in `not_counted` stay in the quarantine but leave the share
+        (and the total): e.g. copy for a product whose catalogue row was itself rejected.
+        """
+        reasons = Counter(reason_category(r.reason) for r in self.records if r.source == str(source))
+        total -= sum(reasons.pop(category, 0) for category in not_counted)
+        rejected = sum(reasons.values())
         if total <= 0 or rejected / total <= max_share:
             return
         name = self.path.name if self.path else "quarantine.jsonl"
-        reasons = Counter(reason_category(r.reason) for r in self.records if r.source == str(source))
         top = ", ".join(f"{reason} {n}" for reason, n in reasons.most_common(3))
         raise DataError(
             f"{source}: {rejected} of {total} records ({rejected / total:.1%}) rejected, more than the "
