@@ -92,6 +92,8 @@ def test_policies_come_from_the_policy_documents_headings_when_the_book_has_none
     assert guide.policies[2].facts == ["2 working days", "complimentary", "EUR 500"]
     assert "mend" in guide.policies[1].keywords  # the config's synonyms extend the built-in ones
     assert guide.policies_for("Could you mend the handle?") == [guide.policies[1]]
+    # "returned within 14 days of delivery" does not make a delivery question a returns question
+    assert guide.policies_for("When will my delivery arrive?") == [guide.policies[2]]
 
 
 @pytest.mark.parametrize("statement,facts", [

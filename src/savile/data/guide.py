@@ -150,6 +150,7 @@ def _complete_policies(path: Path, items: list[dict], ignored: list[str], synony
     from savile.data.policy_facts import derive_facts, derive_keywords
 
     policies, derived = [], {}
+    titles = [str(item.get("title") or item.get("id") or "") for item in items if isinstance(item, dict)]
     for i, item in enumerate(items):
         where = f"policies.{item.get('id', i)}."
         policy = _known_keys(path, item, Policy, where, ignored)
@@ -166,7 +167,8 @@ def _complete_policies(path: Path, items: list[dict], ignored: list[str], synony
                 raise DataError(f"{path}: policy {pid!r} has no facts and none could be derived from its statement "
                                 f"({statement[:60]!r}); add `facts:` (strings a correct answer states, e.g. '30 days').")
         if not policy.get("keywords"):
-            made["keywords"] = policy["keywords"] = derive_keywords(title, statement, synonyms)
+            others = tuple(t for t in titles if t.replace("_", " ").casefold() != title.casefold())
+            made["keywords"] = policy["keywords"] = derive_keywords(title, statement, synonyms, others)
         policies.append(policy | {"id": pid, "title": title})
         if made:
             derived[pid] = made

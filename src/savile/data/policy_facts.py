@@ -67,13 +67,24 @@ def derive_facts(statement: str) -> list[str]:
     return list(dict.fromkeys(text for _, text in sorted(found)))
 
 
-def derive_keywords(title: str, statement: str, synonyms: dict[str, list[str]]) -> list[str]:
-    """The title's content words (singular), and the synonyms of topic words in the title or statement."""
+def derive_keywords(title: str, statement: str, synonyms: dict[str, list[str]], others: tuple[str, ...] = ()) -> list[str]:
+    """The title's content words (singular), and the synonyms of topic words in the title or statement.
+
+    `others` are the other policies' titles: a topic one of them is about ("delivery" in "returned
+    within 14 days of delivery") is left to that policy, so a question matches the policy it asks about.
+    """
     table = {**SYNONYMS, **{k.casefold(): (*SYNONYMS.get(k.casefold(), ()), *v) for k, v in synonyms.items()}}
-    words = [_singular(w) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title.casefold()) if w not in _STOP]
+    words = _title_words(title)
+    taken = {w for other in others for w in _title_words(other)}
+    taken |= {s.casefold() for w in taken for s in table.get(w, ())}
     text = f"{title} {statement}".casefold()
-    topics = [*words, *(t for t in table if re.search(rf"\b{re.escape(t)}", text))]
-    return list(dict.fromkeys([*words, *(s.casefold() for t in topics for s in table.get(t, ()))]))
+    topics = [*words, *(t for t in table if t not in taken and re.search(rf"\b{re.escape(t)}", text))]
+    found = [*words, *(s.casefold() for t in topics for s in table.get(t, ()))]
+    return list(dict.fromkeys(w for w in found if w in words or w not in taken))
+
+
+def _title_words(title: str) -> list[str]:
+    return [_singular(w) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title.casefold()) if w not in _STOP]
 
 
 def _singular(word: str) -> str:
