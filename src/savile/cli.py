@@ -30,8 +30,12 @@ Overrides = Annotated[Optional[list[str]], typer.Argument(help="Dotted overrides
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False) -> None:
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors and every library message.")] = False) -> None:
     _state["debug"] = debug
+    if not debug:
+        from savile.library_noise import quiet_libraries
+
+        quiet_libraries()
 
 
 def _config(config: Path, overrides: list[str] | None):
@@ -195,33 +199,50 @@ def cost(
 
 
 def _print_metrics(metrics: dict[str, dict]) -> None:
-    from rich.table import Table
-
-    for task, entry in metrics.items():
-        main = entry["main"]
-        table = Table("system", *[m for m in next(iter(entry["means"].values()))], title=f"{task} ({entry['n_items']} items)")
-        for system, means in entry["means"].items():
-            table.add_row(system + (" *" if system == entry["best"] else ""), *[_num(v["mean"]) for v in means.values()])
+    for table in _metric_tables(metrics):
         console.print(table)
+    for task, entry in metrics.items():
         if "versus" in entry:
+            main = entry["main"]
             d = next(e for e in entry["versus"] if e["metric"] == main)
             verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
             console.print(f"{task}: {verdict}: {entry['best_tuned']} vs {entry['best_untuned']} on {main} "
                           f"{d['delta']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
 
 
+def _metric_tables(metrics: dict[str, dict]) -> list:
+    """One table per task, a row per metric and a column per system, so it fits 80 columns."""
+    from rich.table import Table
+
+    tables = []
+    for task, entry in metrics.items():
+        systems = list(entry["means"])
+        table = Table("metric", *[s + (" *" if s == entry["best"] else "") for s in systems],
+                      title=f"{task} ({entry['n_items']} items; * best on {entry['main']})")
+        for metric in entry["means"][systems[0]]:
+            table.add_row(metric, *[_num(entry["means"][s][metric]["mean"]) for s in systems])
+        tables.append(table)
+    return tables
+
+
 def _print_compare(result) -> None:
+    for table in _compare_tables(result):
+        console.print(table)
+    console.print(result.verdict)
+
+
+def _compare_tables(result) -> list:
+    """Scores and costs of each cell in two tables, so each fits 80 columns."""
     from rich.table import Table
 
     tasks = list(result.cells[0]["tasks"]) if result.cells else []
-    table = Table("model", "technique", "domain", *tasks, "train s", "MB", "s/answer", "latency s",
-                  title=f"compare ({result.items_per_task} items per task)")
+    scores = Table("model", "technique", "domain", *tasks, title=f"compare ({result.items_per_task} items per task)")
+    costs = Table("model", "technique", "train s", "MB", "s/answer", "latency s", title="compare: costs")
     for c in result.cells:
-        table.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks],
-                      f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}", f"{c['seconds_per_answer']:.2f}",
-                      _num(c.get("latency_seconds")))
-    console.print(table)
-    console.print(result.verdict)
+        scores.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks])
+        costs.add_row(c["model"], c["technique"], f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}",
+                      f"{c['seconds_per_answer']:.2f}", _num(c.get("latency_seconds")))
+    return [scores, costs]
 
 
 def _print_gates(gates: list[dict]) -> None:
