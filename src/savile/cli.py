@@ -1,6 +1,7 @@
 """The `savile` command: a thin layer over the library, one verb per stage.
 
     savile demo                      # write the demo brand and run every stage on it
+    savile init brand-files/         # a starter savile.yaml from a folder of brand files
     savile prepare savile.yaml       # brand files -> runs/prepare/
     savile guide savile.yaml         # the brand guide as Savile reads it
     savile train savile.yaml train.epochs=2
@@ -56,6 +57,20 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     console.print(f"prepared (train/eval): {counts}\ndata card: {result.card_path}\n"
                   f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
                   f"(reasons in the data card; records in {result.quarantine_path})")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder holding the brand's files.")],
+    output: Annotated[Optional[Path], typer.Option(help="Where to write the config [default: FOLDER/savile.yaml].")] = None,
+) -> None:
+    """Inspect a folder of brand files and write a starter savile.yaml, printing every guess with its evidence."""
+    from savile.data.starter import write_starter
+
+    guesses, path = write_starter(folder, output)
+    for g in guesses:
+        console.print(f"{g.key} = {g.value}  ({g.evidence})", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"starter config: {path} (check the guesses, then `savile prepare {path}`)", markup=False, soft_wrap=True)
 
 
 @app.command()
