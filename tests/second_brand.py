@@ -37,9 +37,10 @@ def write_second_brand(folder: Path, *, n_products: int = 48, n_tickets: int = 4
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     skus = [f"AC{1000 + i}" for i in range(n_products)]
+    rows = _products(skus, rng)
     paths = {
-        "catalogue": _catalogue(folder / "erp_export.csv", skus, rng),
-        "copy": _copy(folder / "pim_copy.jsonl", skus, rng),
+        "catalogue": _catalogue(folder / "erp_export.csv", rows),
+        "copy": _copy(folder / "pim_copy.jsonl", rows, rng),
         "brand_guide": _brand_book(folder / "brand_book.md", policies_in_book),
         "policies": _policy_document(folder / "policies.md"),
         "conversations": _helpdesk(folder / "helpdesk.csv", n_tickets, rng),
@@ -47,14 +48,21 @@ def write_second_brand(folder: Path, *, n_products: int = 48, n_tickets: int = 4
     return paths
 
 
-def _catalogue(path: Path, skus: list[str], rng: random.Random) -> Path:
+def _products(skus: list[str], rng: random.Random) -> list[list[str]]:
+    """Référence, Désignation, Famille, Matière, Coloris, Ligne, Origine, Prix TTC per product."""
+    rows = []
+    for i, sku in enumerate(skus):
+        category = rng.choice(CATEGORIES)
+        rows.append([sku, f"{category.capitalize()} {LINES[i % len(LINES)]}", category, rng.choice(MATERIALS),
+                     rng.choice(COLOURS), LINES[i % len(LINES)], rng.choice(ORIGINS), f"{rng.randint(3, 40) * 50},00 €"])
+    return rows
+
+
+def _catalogue(path: Path, rows: list[list[str]]) -> Path:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Référence", "Désignation", "Famille", "Matière", "Coloris", "Ligne", "Origine", "Prix TTC"])
-    for i, sku in enumerate(skus):
-        row = [sku, f"{rng.choice(CATEGORIES).capitalize()} {LINES[i % len(LINES)]}", rng.choice(CATEGORIES),
-               rng.choice(MATERIALS), rng.choice(COLOURS), LINES[i % len(LINES)], rng.choice(ORIGINS),
-               f"{rng.randint(3, 40) * 50},00 €"]
+    for i, row in enumerate(rows):
         if i % 12 == 5:
             row = row[:4]  # a broken export line: fields missing
         writer.writerow(row)
@@ -62,12 +70,12 @@ def _catalogue(path: Path, skus: list[str], rng: random.Random) -> Path:
     return path
 
 
-def _copy(path: Path, skus: list[str], rng: random.Random) -> Path:
-    records = [{"product_id": sku, "long_text": f"Façonné à la main, le modèle {sku} porte un cuir qui se patine avec "
-                f"le temps. {rng.choice(['Doublure en lin.', 'Fermoir en laiton.', 'Coutures sellier.'])}"}
-               for sku in skus]
+def _copy(path: Path, rows: list[list[str]], rng: random.Random) -> Path:
+    records = [{"product_id": sku, "long_text": f"Façonné à la main, le modèle {sku} en {material}, coloris {colour}, "
+                f"se patine avec le temps. {rng.choice(['Doublure en lin.', 'Fermoir en laiton.', 'Coutures sellier.'])}"}
+               for sku, _, _, material, colour, *_ in rows]
     records.append({"product_id": "AC9999", "long_text": "Copy for a product the ERP does not list."})
-    records.append({"product_id": skus[0], "long_text": "A second copy for the first product."})
+    records.append({"product_id": rows[0][0], "long_text": "A second copy for the first product."})
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     return path
 
