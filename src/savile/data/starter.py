@@ -20,7 +20,7 @@ import yaml
 
 from savile.data.column_guess import Guess, catalogue_columns, fold, helpdesk_columns
 from savile.data.ingest import AGENT_ROLES, SYSTEM_ROLES, USER_ROLES, Quarantine, open_table
-from savile.data.ingest.tables import TABLE_SUFFIXES, read_json_records
+from savile.data.ingest.tables import TABLE_SUFFIXES
 from savile.errors import DataError
 
 __all__ = ["inspect_folder", "write_starter"]
