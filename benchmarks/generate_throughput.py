@@ -48,7 +48,7 @@ def main() -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from savile.config import load_config
-    from savile.data.guide import read_brand_guide
+    from savile.data.guide import brand_guide
     from savile.evaluate.systems import Ladder
     from savile.models import resolve_model
     from savile.records import PreparedData
@@ -58,7 +58,7 @@ def main() -> None:
     cfg = load_config(config)
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
     items = [e for e in read_examples(prepared.test_path) if e["task"] == "describe"][: args.prompts]
-    ladder = Ladder(cfg, read_brand_guide(cfg.path(cfg.sources.brand_guide)), {}, None)
+    ladder = Ladder(cfg, brand_guide(cfg), {}, None)
     chats = ladder.chats("base", "describe", items)
     path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(path)

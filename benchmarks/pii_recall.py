@@ -3,11 +3,13 @@
     .venv/bin/python benchmarks/pii_recall.py [--per-kind 600] [--seed 0] [--held-out] [--misses 5]
 
 Plants --per-kind values of each kind (emails; phones in 36 national and international formats;
-Luhn-valid cards of 7 schemes in several groupings; mod-97-valid IBANs of 16 countries; order ids
+Luhn-valid cards of 7 schemes in several groupings; IBANs of 16 countries, a third of them with a
+wrong check digit (a typo or a test value is still someone's account); order ids
 of the default pattern and of a loyalty pattern passed in; street addresses in 17 formats of 11
 countries; person names in greetings, sign-offs, introductions and free positions), each in a
 customer-service sentence drawn from many templates, plus as many sentences with no personal data
-but with look-alikes (prices, sizes, dates, SKUs, tracking numbers, product and collection names).
+but with look-alikes (prices, sizes, dates, SKUs, tracking numbers, VAT ids and account-like
+references that lack an IBAN's registered length or structure, product and collection names).
 Names, streets and towns are not taken from the detector's own word lists, so the numbers measure
 generalisation rather than recall of the lists.
 
@@ -168,6 +170,8 @@ HELD_OUT = {
                     "your order is ready.\nHi {first},|sorry for the delay.\nMany thanks|{first} {last}"),
 }
 NEGATIVE_TEMPLATES = """The {product} is {price} and measures {dims}.
+Our VAT number is {vat}; the invoice ref is {acct_ref}.
+Quote {acct_ref} on the transfer, our VAT id is {vat}.
 Returns are accepted within {days} of delivery.
 Your parcel left our warehouse on {date}; tracking number {track}.
 The {collection} collection arrives in boutiques on {date}.
@@ -275,6 +279,8 @@ def iban(rng: random.Random) -> str:
         pool = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "c": "0123456789" * 3 + "ABCDEFGHJKLMNPRSTUVWXYZ"}
         bban += "".join(rng.choice(pool[kind]) for _ in range(count))
     check = 98 - int("".join(str(int(c, 36)) for c in bban + country + "00")) % 97
+    if rng.random() < 1 / 3:  # a customer's typo or a test value: a wrong check digit is still someone's account
+        check = rng.choice([c for c in range(2, 99) if c != check])
     value = f"{country}{check:02d}{bban}"
     style = rng.random()
     if style < 0.6:
@@ -339,6 +345,12 @@ def lookalike(rng: random.Random, key: str) -> str:
                                      f"6A{_d(rng, 11)}", f"AB {_d(rng, 4)} {_d(rng, 4)} {_nz(rng)}GB", _d(rng, 10))),
         "sku": lambda: rng.choice((f"LR-HB-{_d(rng, 6)}", f"LR-SC-{_d(rng, 6)}", f"{_d(rng, 6)}-{_d(rng, 3)}",
                                    f"HB{x % 40}-NOIR-GHW")),
+        # EU VAT ids and references that start like an IBAN but lack a country's registered length or structure
+        "vat": lambda: rng.choice((f"FR{_d(rng, 11)}", f"DE{_d(rng, 9)}", f"GB{_d(rng, 9)}", f"IT{_d(rng, 11)}",
+                                   f"NL{_d(rng, 9)}B{_d(rng, 2)}", f"ES{rng.choice('ABX')}{_d(rng, 8)}", f"BE0{_d(rng, 9)}")),
+        "acct_ref": lambda: rng.choice((f"GB{_d(rng, 2)} WEST {_d(rng, 4)} {_d(rng, 2)}", f"DE{_d(rng, 2)}-{_d(rng, 4)}-{_d(rng, 6)}",
+                                        f"FR{_d(rng, 2)} ABCD {_d(rng, 4)}", f"NL{_d(rng, 2)} {_d(rng, 4)} {_d(rng, 4)} {_d(rng, 2)}",
+                                        f"ES{_d(rng, 2)}{_d(rng, 8)}", f"IT{_d(rng, 2)} X{_d(rng, 3)} {_d(rng, 4)}")),
         "size": lambda: rng.choice(("EU 38", "size M", "85 cm", "6.5", "a 90 cm belt")),
         "time": lambda: rng.choice(("10:00", "9 am", "14:30", "11.30")),
         "product": lambda: rng.choice(PRODUCTS), "collection": lambda: rng.choice(COLLECTIONS),

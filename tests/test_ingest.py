@@ -200,11 +200,16 @@ def test_check_share_raises_only_above_the_limit(tmp_path):
         q.add("cat.csv", f"line {i + 2}", "wrong type: price")
     q.check_share("cat.csv", total=100, max_share=0.05)  # exactly 5%: allowed
     q.check_share("cat.csv", total=200, max_share=0.05)
-    q.add("cat.csv", "line 9", "wrong type: price")
-    with pytest.raises(DataError, match=r"^cat\.csv: 6 of 100 records \(6\.0%\) rejected, more than the allowed 5% "
-                                        r"\(prepare\.max_reject_share\); see quarantine\.jsonl for each reason\.$"):
+    q.add("cat.csv", "line 9", "duplicate sku 'A' (first at line 3)")
+    q.add("cat.csv", "line 10", "broken CSV row: 3 fields, header has 5")
+    q.add("cat.csv", "line 11", "broken CSV row: 4 fields, header has 5")
+    q.add("other.csv", "line 2", "empty required field 'colour'")
+    with pytest.raises(DataError, match=r"^cat\.csv: 8 of 100 records \(8\.0%\) rejected, more than the allowed 5%; "
+                                        r"top reasons: wrong type 5, broken CSV row 2, duplicate 1; see quarantine\.jsonl "
+                                        r"for each record\. Fix the source, or raise the limit with "
+                                        r"prepare\.max_reject_share \(e\.g\. `prepare\.max_reject_share=0\.09`\)\.$"):
         q.check_share("cat.csv", total=100, max_share=0.05)
-    q.check_share("other.csv", total=1, max_share=0.0)  # no rejection from that source
+    q.check_share("third.csv", total=1, max_share=0.0)  # no rejection from that source
 
 
 def _expected_conversations() -> list[dict]:

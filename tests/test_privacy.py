@@ -59,6 +59,10 @@ POSITIVES = {
         ("DE89370400440532013000", "DE89370400440532013000"),
         ("iban: it60 x054 2811 1010 0000 0123 456", "it60 x054 2811 1010 0000 0123 456"),
         ("ES91 2100 0418 4502 0005 1332.", "ES91 2100 0418 4502 0005 1332"),
+        # a wrong check digit (a typo, a test value) is still someone's account
+        ("Refund to FR76 3000 6000 0112 3456 7890 188 please", "FR76 3000 6000 0112 3456 7890 188"),
+        ("Refund to GB00 WEST 1234 5698 7654 32 please", "GB00 WEST 1234 5698 7654 32"),
+        ("iban de12345678901234567890", "de12345678901234567890"),
     ],
     "order_id": [
         ("order LR-4839201 has shipped", "LR-4839201"),
@@ -119,8 +123,11 @@ NEGATIVES = {
               "tracking number 0381062349", "SKU 019514-933", "shipped with DHL on 12.12.2023 (0890268953)"],
     "card": ["4111 1111 1111 1112", "1234 5678 9012 3456", "4111 1111 1111", "order LR-4839201",
              "+33 6 12 34 56 78", "12345678901234567890", "0041 79 300 08 49"],
-    "iban": ["FR76 3000 6000 0112 3456 7890 188", "GB00 WEST 1234 5698 7654 32", "SKU LR-HB-000123",
-             "AB12", "DE89 3704", "DHL waybill JD712113052988886253"],
+    "iban": ["SKU LR-HB-000123", "AB12", "DE89 3704", "DHL waybill JD712113052988886253",
+             # the registered length without the country's structure (GB is 4 letters then 14 digits)
+             "GB29 1234 5678 9012 3456 78", "VAT FR12345678901", "NL123456789B01",
+             # no checksum, and not printed as an IBAN is (mixed case, odd grouping)
+             "LV21 Please send it to me now", "Fr76 3000 6000 0112 3456 7890 188", "FR76 300060 00 0112 3456 7890 188"],
     "order_id": ["SKU LR-HB-000123", "LR-123456", "LR-12345678", "XLR-1234567", "LR 1234567", "lr-1234567"],
     "address": ["One handbag, one idea: the Quai Voltaire Handbag 28.", "I waited 30 days",
                 "It measures 28 x 20 x 11 cm", "we ship via DHL in 3 days",

@@ -1,7 +1,9 @@
 """The `savile` command: a thin layer over the library, one verb per stage.
 
     savile demo                      # write the demo brand and run every stage on it
+    savile init brand-files/         # a starter savile.yaml from a folder of brand files
     savile prepare savile.yaml       # brand files -> runs/prepare/
+    savile guide savile.yaml         # the brand guide as Savile reads it
     savile train savile.yaml train.epochs=2
     savile evaluate savile.yaml
     savile report savile.yaml
@@ -30,8 +32,12 @@ Overrides = Annotated[Optional[list[str]], typer.Argument(help="Dotted overrides
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False) -> None:
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors and every library message.")] = False) -> None:
     _state["debug"] = debug
+    if not debug:
+        from savile.library_noise import quiet_libraries
+
+        quiet_libraries()
 
 
 def _config(config: Path, overrides: list[str] | None):
@@ -52,6 +58,29 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     console.print(f"prepared (train/validation/test): {counts}\ndata card: {result.card_path}\n"
                   f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
                   f"(reasons in the data card; records in {result.quarantine_path})")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder holding the brand's files.")],
+    output: Annotated[Optional[Path], typer.Option(help="Where to write the config [default: FOLDER/savile.yaml].")] = None,
+) -> None:
+    """Inspect a folder of brand files and write a starter savile.yaml, printing every guess with its evidence."""
+    from savile.data.starter import write_starter
+
+    guesses, path = write_starter(folder, output)
+    for g in guesses:
+        console.print(f"{g.key} = {g.value}  ({g.evidence})", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"starter config: {path} (check the guesses, then `savile prepare {path}`)", markup=False, soft_wrap=True)
+
+
+@app.command()
+def guide(config: ConfigArg, overrides: Overrides = None) -> None:
+    """Print the brand guide as Savile reads it: keys mapped, policies found, facts and keywords derived."""
+    cfg = _config(config, overrides)
+    from savile.data.guide import brand_guide
+
+    print(brand_guide(cfg).as_yaml(), end="")
 
 
 @app.command()
@@ -225,34 +254,50 @@ def cost(
 
 
 def _print_metrics(metrics: dict[str, dict]) -> None:
-    from rich.table import Table
-
-    for task, entry in metrics.items():
-        main = entry["main"]
-        table = Table("system", *[m for m in next(iter(entry["means"].values()))], title=f"{task} ({entry['n_items']} items)")
-        for system, means in entry["means"].items():
-            table.add_row(system + (" *" if system == entry["best"] else ""), *[_num(v["mean"]) for v in means.values()])
+    for table in _metric_tables(metrics):
         console.print(table)
+    for task, entry in metrics.items():
         if "versus" in entry:
-            m = entry["verdict"]["margin"]
+            main, m = entry["main"], entry["verdict"]["margin"]
             verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
             console.print(f"{task}: {verdict}: {m['tuned']} vs the closest untuned, {m['untuned']}, on {main} "
                           f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}] "
                           f"({100 * entry['verdict']['confidence']:.1f}% simultaneous CI)")
 
 
+def _metric_tables(metrics: dict[str, dict]) -> list:
+    """One table per task, a row per metric and a column per system, so it fits 80 columns."""
+    from rich.table import Table
+
+    tables = []
+    for task, entry in metrics.items():
+        systems = list(entry["means"])
+        table = Table("metric", *[s + (" *" if s == entry["best"] else "") for s in systems],
+                      title=f"{task} ({entry['n_items']} items; * best on {entry['main']})")
+        for metric in entry["means"][systems[0]]:
+            table.add_row(metric, *[_num(entry["means"][s][metric]["mean"]) for s in systems])
+        tables.append(table)
+    return tables
+
+
 def _print_compare(result) -> None:
+    for table in _compare_tables(result):
+        console.print(table)
+    console.print(result.verdict)
+
+
+def _compare_tables(result) -> list:
+    """Scores and costs of each cell in two tables, so each fits 80 columns."""
     from rich.table import Table
 
     tasks = list(result.cells[0]["tasks"]) if result.cells else []
-    table = Table("model", "technique", "domain", *tasks, "train s", "MB", "s/answer", "latency s",
-                  title=f"compare ({result.items_per_task} items per task)")
+    scores = Table("model", "technique", "domain", *tasks, title=f"compare ({result.items_per_task} items per task)")
+    costs = Table("model", "technique", "train s", "MB", "s/answer", "latency s", title="compare: costs")
     for c in result.cells:
-        table.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks],
-                      f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}", f"{c['seconds_per_answer']:.2f}",
-                      _num(c.get("latency_seconds")))
-    console.print(table)
-    console.print(result.verdict)
+        scores.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks])
+        costs.add_row(c["model"], c["technique"], f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}",
+                      f"{c['seconds_per_answer']:.2f}", _num(c.get("latency_seconds")))
+    return [scores, costs]
 
 
 def _print_gates(gates: list[dict]) -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from savile.errors import ConfigError
 
 __all__ = [
-    "Config", "Sources", "CatalogueSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
+    "Config", "Sources", "CatalogueSettings", "CopySettings", "GuideSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
     "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
     "GateSettings", "CompareSettings", "ServeSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS",
@@ -50,7 +50,19 @@ class Sources(_Section):
     catalogue_sheet: str | None = Field(None, description="XLSX sheet to read; the first when null.")
     brand_guide: Path = Field(description="Brand guide: YAML, or Markdown with a YAML front-matter block (voice, terms, length limits, policies).")
     conversations: Path = Field(description="Customer-service conversations: OpenAI `messages` JSONL, ShareGPT JSON/JSONL, a two-column CSV or a helpdesk export.")
-    policies: Path | None = Field(None, description="Policy document (Markdown or text), kept with the data card.")
+    policies: Path | None = Field(None, description="Policy document (Markdown or text), kept with the data card; with one heading per policy it supplies the policies a brand guide lacks.")
+    # `copy` is a BaseModel method name, hence the alias.
+    copy_file: Path | None = Field(None, alias="copy", description="Reference copy in its own file (a PIM export: CSV/TSV, JSONL, Parquet or XLSX), joined on the catalogue's id; it fills catalogue.text_column.")
+
+
+class CopySettings(_Section):
+    id_column: str = Field("sku", description="Column of sources.copy holding the catalogue id each text belongs to.")
+    text_column: str = Field("description", description="Column of sources.copy holding the reference copy.")
+    sheet: str | None = Field(None, description="XLSX sheet of sources.copy to read; the first when null.")
+
+
+class GuideSettings(_Section):
+    synonyms: dict[str, list[str]] = Field({}, description="Topic word -> further words customers use for it (e.g. {repair: [mend, restore]}); extends the built-in synonyms from which policy keywords are derived when the brand guide gives none.")
 
 
 class ConversationSettings(_Section):
@@ -262,7 +274,9 @@ class Config(_Section):
     output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
     sources: Sources
     catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
+    copy_settings: CopySettings = Field(default_factory=CopySettings, alias="copy", description="How to read sources.copy.")
     conversations: ConversationSettings = Field(default_factory=ConversationSettings)
+    guide: GuideSettings = Field(default_factory=GuideSettings, description="How the brand guide is read.")
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)
@@ -290,7 +304,7 @@ class Config(_Section):
 
     def resolved(self) -> dict[str, Any]:
         """The config as plain JSON data, as saved beside every output."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", by_alias=True)
 
 
 def load_config(path: Path, overrides: list[str] | None = None) -> Config:
@@ -347,7 +361,7 @@ def reference_markdown() -> str:
         for name, field in model.model_fields.items():
             if field.exclude:
                 continue
-            key = f"{prefix}{name}"
+            key = f"{prefix}{field.alias or name}"
             if defaults is not None:
                 value = getattr(defaults, name)
             elif not field.is_required():

@@ -27,7 +27,7 @@ from rich.console import Console
 
 from savile import atomic
 from savile.config import SYSTEMS, Config
-from savile.data.guide import read_brand_guide
+from savile.data.guide import brand_guide
 from savile.evaluate.run import select_items
 from savile.evaluate.systems import Ladder
 from savile.records import CompareResult, PreparedData, TrainedModel
@@ -53,7 +53,7 @@ def run(cfg: Config, prepared: PreparedData) -> CompareResult:
 
     start = time.perf_counter()
     models, techniques = list(dict.fromkeys(cfg.compare.models)), list(dict.fromkeys(cfg.compare.techniques))
-    guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
+    guide = brand_guide(cfg)
     tasks = list(cfg.prepare.tasks)
     items, per_task = balanced_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)
     ladder = Ladder.build(cfg.model_copy(update={"evaluate": cfg.evaluate.model_copy(update={"systems": list(SYSTEMS)})}),

@@ -50,6 +50,7 @@ def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict],
                       f"{', '.join(sorted(held_products[split])) or '(none)'}; {convs} whole conversations "
                       "(those naming one of its products included)."]
     lines.append("")
+    lines += _guide_as_read(guide)
     lines += _table("Personal data found and replaced (keyed pseudonyms)", "kind", "replaced", pii)
     lines += _table("Source records rejected (see quarantine.jsonl)", "reason", "records", quarantine.by_reason())
     lines += _table("Examples dropped", "why", "examples", dropped)
@@ -58,6 +59,20 @@ def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict],
     lines += _loss_masks(cfg, examples, tokenizer)
     atomic.write_text(path, "\n".join(lines))
     return path
+
+
+def _guide_as_read(guide: BrandGuide) -> list[str]:
+    """Every policy fact and keyword Savile derived rather than read, for the brand to check."""
+    lines = ["## Brand guide as read", "", f"Policies from: {guide.policy_source}.", ""]
+    if guide.derived:
+        lines += ["Derived by Savile from each policy's title and statement; check them, or write `facts` and "
+                  "`keywords` in the brand guide:", "", "| policy | derived facts | derived keywords |", "|---|---|---|"]
+        lines += [f"| {pid} | {', '.join(d.get('facts', [])) or '(given)'} | {', '.join(d.get('keywords', [])) or '(given)'} |"
+                  for pid, d in guide.derived.items()]
+        lines.append("")
+    if guide.ignored:
+        lines += [f"Not used by Savile: {', '.join(guide.ignored)}.", ""]
+    return lines
 
 
 def _table(title: str, key: str, value: str, data: dict) -> list[str]:

@@ -1,8 +1,8 @@
 """Find personal data in customer-service text: emails, phones, payment cards, IBANs, order ids,
 street addresses and person names.
 
-Regular expressions plus checksums (Luhn for cards, ISO 7064 mod-97 for IBANs), no model, so it
-is fast and predictable. Names are found only in context: greetings ("Dear Mr Martin"),
+Regular expressions plus checksums (Luhn for cards; for IBANs ISO 7064 mod-97, or else the
+country's registered length and structure), no model, so it is fast and predictable. Names are found only in context: greetings ("Dear Mr Martin"),
 introductions ("my name is", "I'm X Y", "X Y here", "Hi, I'm Julia."), titles ("Mrs de la
 Fuente"), thanks ("Thank you, George."), sign-offs ("Kind regards,\nAna Souza"), a name alone on a
 message's last line, "Name:" fields, relatives and helpers ("my husband Paul", "I spoke with
@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from savile.data.iban import ibans
 from savile.errors import DataError
 
 __all__ = ["KINDS", "DEFAULT_ORDER_ID_PATTERNS", "PSEUDONYM_SHAPES", "Finding", "detect", "resolve_overlaps", "name_parts",
@@ -78,15 +79,6 @@ _OTHER_NUMBER = re.compile(
     r"(?![^.!?\n]*\b(?:call|phone|mobile|cell|tel|telephone|ring|reach|text|whatsapp|sms|dial)\b)"
     r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}$")  # a sentence ends at ".", but not at the dots of "12.12.2023"
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w-])")
-_IBAN = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}")
-# Every country in the SWIFT IBAN registry, with its IBAN length; other prefixes are not IBANs
-# (a DHL waybill "JD0146000062812345" passes mod-97 at some length one time in five).
-_IBAN_LENGTHS = dict((c[:2], int(c[2:])) for c in """
-AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29
-ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HN28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20
-LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29
-PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20
-YE30""".split())
 # What `savile.data.privacy` writes; matches overlapping these are dropped.
 _PSEUDONYM_SHAPES = re.compile(
     r"(?<![\w.%+-])[\w.%+-]+@example\.(?:com|org|net)\b|\+00 [\d()\- .]*\d|\[(?:CARD|IBAN)-[0-9a-f]{6}\]"
@@ -101,10 +93,6 @@ def _luhn_ok(digits: str) -> bool:
         total += d - 9 if d > 9 else d
     return total % 10 == 0
 
-
-def _iban_ok(iban: str) -> bool:
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
 def _phones(text: str) -> Iterable[tuple[int, int]]:
@@ -138,20 +126,6 @@ def _cards(text: str) -> Iterable[tuple[int, int]]:
                 continue
             yield run.start() + groups[i].start(), run.start() + groups[best].end()
             i = best + 1
-
-
-def _ibans(text: str) -> Iterable[tuple[int, int]]:
-    pos = 0
-    while (m := _IBAN.search(text, pos)) is not None:
-        pos = m.start() + 1  # a failed candidate may hide an IBAN that starts inside it
-        alnum = [(i, c.upper()) for i, c in enumerate(m.group()) if c != " "]
-        n = _IBAN_LENGTHS.get(alnum[0][1] + alnum[1][1], 0)
-        if not n or n > len(alnum):
-            continue
-        end = m.start() + alnum[n - 1][0] + 1
-        if (end == len(text) or not text[end].isalnum()) and _iban_ok("".join(c for _, c in alnum[:n])):
-            yield m.start(), end
-            pos = end
 
 
 @lru_cache(maxsize=32)
@@ -394,7 +368,7 @@ def detect(text: str, order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTER
     spans: list[tuple[str, int, int]] = [("email", *m.span()) for m in _EMAIL.finditer(text)]
     spans += [("phone", s, e) for s, e in _phones(text)]
     spans += [("card", s, e) for s, e in _cards(text)]
-    spans += [("iban", s, e) for s, e in _ibans(text)]
+    spans += [("iban", s, e) for s, e in ibans(text)]
     for rx in _compile_order_patterns(tuple(order_id_patterns)):
         spans += [("order_id", *m.span()) for m in rx.finditer(text) if m.end() > m.start()]
     stop_phrases = {tuple(p.casefold().split()) for p in not_names if p.strip()}

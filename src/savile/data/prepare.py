@@ -21,8 +21,8 @@ from rich.progress import track
 from savile import atomic
 from savile.config import Config
 from savile.data.card import token_stats, write_card
-from savile.data.guide import BrandGuide, read_brand_guide
-from savile.data.ingest import Quarantine, load_catalogue, load_conversations, load_policy_text
+from savile.data.guide import BrandGuide, brand_guide
+from savile.data.ingest import Quarantine, join_copy, load_catalogue, load_conversations, load_policy_text
 from savile.data.privacy import Pseudonymiser, load_key
 from savile.data.quality import contamination, dedupe
 from savile.data.split import HELD_OUT, SPLITS, ProductMentions, holdout_groups
@@ -63,17 +63,27 @@ def _turns(examples: list[dict], split: str) -> list[dict]:
 
 def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list[dict], list[dict]]:
     src, cat, conv = cfg.sources, cfg.catalogue, cfg.conversations
-    guide = read_brand_guide(cfg.path(src.brand_guide))
     if src.policies is not None:
         load_policy_text(cfg.path(src.policies))  # fails early, naming the file, if it is missing
+    guide = brand_guide(cfg)
+    if guide.ignored:
+        _console.print(f"[yellow]warning:[/yellow] {cfg.path(src.brand_guide).name}: not used by Savile: "
+                       f"{', '.join(guide.ignored)}. `savile guide` shows the guide as read.")
     fields = dict.fromkeys([cat.id_column, *cat.required])
     path = cfg.path(src.catalogue)
     rows = load_catalogue(
         path, columns=cat.columns, id_column=cat.id_column, required=list(fields), numeric=cat.numeric,
         multi_valued=cat.multi_valued, separator=cat.separator, quarantine=quarantine, sheet=src.catalogue_sheet,
     )
-    _require_columns(cfg, rows)
     quarantine.check_share(path, len(rows) + quarantine.count(path), cfg.prepare.max_reject_share)
+    if src.copy_file is not None:
+        path, copy = cfg.path(src.copy_file), cfg.copy_settings
+        total = join_copy(rows, path, id_column=copy.id_column, text_column=copy.text_column, catalogue_id=cat.id_column,
+                          target=cat.text_column, quarantine=quarantine, sheet=copy.sheet)
+        # Copy for an unknown id is quarantined but not held against the copy file: most often its
+        # product's catalogue row was the one rejected, and the catalogue's share already counts it.
+        quarantine.check_share(path, total, cfg.prepare.max_reject_share, not_counted=("unknown id",))
+    _require_columns(cfg, rows)
     path = cfg.path(src.conversations)
     conversations = load_conversations(path, fmt=conv.format, quarantine=quarantine,
                                        pair_columns=conv.pair_columns, helpdesk_columns=conv.helpdesk_columns)
@@ -103,7 +113,9 @@ def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversation
     mapping = cfg.privacy.mapping_file
     pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, record_mapping=mapping is not None)
     pii: Counter[str] = Counter()
-    for conv in track(conversations, description="pseudonymising conversations", console=_console):
+    for conv in track(conversations, description="finding personal data", console=_console):
+        pseudo.reserve(conv["messages"])  # every real value is known before the first pseudonym is drawn
+    for conv in conversations:
         conv["messages"], found = pseudo.pseudonymise_messages(conv["messages"])
         pii.update(found)
     if mapping is not None:
@@ -221,10 +233,11 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
 def _fingerprint(cfg: Config) -> str:
     """sha256 of every source file and the settings that shape the examples."""
     h = hashlib.sha256()
-    for p in (cfg.sources.catalogue, cfg.sources.brand_guide, cfg.sources.conversations, cfg.sources.policies):
+    src = cfg.sources
+    for p in (src.catalogue, src.brand_guide, src.conversations, src.policies, src.copy_file):
         if p is not None:
             h.update(cfg.path(p).read_bytes())
     resolved = cfg.resolved()
-    settings = {k: resolved[k] for k in ("catalogue", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
+    settings = {k: resolved[k] for k in ("catalogue", "copy", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
     h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()

@@ -22,6 +22,9 @@ keyed on its own, so "Claire Martin" -> "Nora Vance" and a later "Claire" -> "No
 "nora.vance.3fa2@example.com"; phone -> "+00 " and keyed digits in the original's grouping;
 card -> "[CARD-1a2b3c]"; IBAN -> "[IBAN-1a2b3c]"; order id -> the original with its digits
 replaced; address -> "<n> Example Street, <City>".
+
+A pseudonym never equals a real value of the data: call `reserve(messages)` for every
+conversation first, and order ids and name parts are redrawn away from every real one seen.
 """
 
 from __future__ import annotations
@@ -228,6 +231,9 @@ class Pseudonymiser:
         self._not_names = tuple(not_names)
         detect("", self._patterns)  # a bad pattern fails here, not midway through a dataset
         self._written: set[bytes] = set()
+        # Real values seen by `reserve`, which no pseudonym may equal: order ids, and name parts (plain).
+        self._reserved: dict[str, set[str]] = {"order_id": set(), "person_name": set()}
+        self._detected: dict[str, list[Finding]] = {}  # text -> findings, so `reserve` detects once
         self._mapping: dict[str, set[str]] | None = {} if record_mapping else None
 
     def write_mapping(self, path: Path, key: bytes) -> Path:
@@ -270,11 +276,31 @@ class Pseudonymiser:
         out = [({**m, "content": new} if m.get("content") else dict(m)) for m, new in zip(messages, new_texts)]
         return out, counts
 
+    def reserve(self, messages: list[dict]) -> None:
+        """Note the real order ids and names in `messages`, so no pseudonym drawn later equals one of them.
+
+        Format-preserving pseudonyms (order ids, names from a fixed list) could otherwise equal
+        another customer's real value. Call it for every conversation before pseudonymising any;
+        the findings are kept, so each text is searched once. Other kinds never collide: their
+        pseudonyms use shapes real data does not have ("+00 ...", "@example.com", "[IBAN-...]").
+        """
+        for message in messages:
+            text = message.get("content")
+            if not isinstance(text, str) or not text or text in self._detected:
+                continue
+            found = self._detected[text] = detect(text, self._patterns, not_names=self._not_names)
+            for f in found:
+                if f.kind == "order_id":
+                    self._reserved["order_id"].add(f.text)
+                elif f.kind == "person_name":
+                    self._reserved["person_name"].update(_plain(part) for part in name_parts(f.text))
+
     # -- internals -------------------------------------------------------------------------------
 
     def _pseudonymise_texts(self, texts: list[str]) -> tuple[list[str], Counter[str]]:
         fresh = [not self._is_own(t) for t in texts]
-        primary = [detect(t, self._patterns, not_names=self._not_names) if f else [] for t, f in zip(texts, fresh)]
+        primary = [(self._detected[t] if t in self._detected else detect(t, self._patterns, not_names=self._not_names))
+                   if f else [] for t, f in zip(texts, fresh)]
         memory = _NameMemory()
         for t, found in zip(texts, primary):
             for f in found:
@@ -333,10 +359,13 @@ class Pseudonymiser:
 
     def _name_part(self, part: str, role: str) -> str:
         names = FIRST_NAMES if role == "first" else LAST_NAMES
-        i = int.from_bytes(self._digest("person_name", f"{role}\x00{_plain(part)}")[:8], "big") % len(names)
-        if _plain(names[i]) == _plain(part):  # a pseudonym never equals the original
-            i = (i + 1) % len(names)
-        return names[i]
+        start = int.from_bytes(self._digest("person_name", f"{role}\x00{_plain(part)}")[:8], "big") % len(names)
+        # Never the original, nor (while the list allows) any real name part `reserve` saw.
+        taken = self._reserved["person_name"] | {_plain(part)}
+        for step in range(len(names)):
+            if _plain(names[(start + step) % len(names)]) not in taken:
+                return names[(start + step) % len(names)]
+        return names[(start + 1) % len(names) if _plain(names[start]) == _plain(part) else start]
 
     def _order_id(self, value: str) -> str:
         """Digits replaced, letters and separators kept ("LR-4839201" -> "LR-0571936"); an id without digits
@@ -345,9 +374,11 @@ class Pseudonymiser:
         for attempt in range(100):
             h = self._digest("order_id", f"{value}\x00{attempt}" if attempt else value)
             new = _fill_digits(value, h) if has_digits else _fill_alnum(value, h)
-            if new != value:
+            if new != value and new not in self._reserved["order_id"]:  # never a real order id seen in the data
                 return new
-        raise AssertionError("100 keyed candidates all equal the original")  # odds about 1e-700
+        raise DataError(f"no pseudonym found for an order id of shape {re.sub(r'[0-9]', '9', value)!r} in 100 keyed "
+                        "draws that is not a real id of the data: the id space is nearly full. Widen the pattern in "
+                        "privacy.order_id_patterns to the ids' full length.")
 
 
 def _pick(options: Sequence[str], h: bytes) -> str:

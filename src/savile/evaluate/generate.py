@@ -1,7 +1,10 @@
 """Batched greedy generation with the KV cache: many chats at once, left-padded.
 
 Prompts are sorted by length before batching so a batch wastes little on padding; answers come
-back in the caller's order.
+back in the caller's order. A progress bar per call (its `label`, e.g. "describe: few_shot")
+shows answers done, elapsed time and an ETA on stderr, and stays as one line once done, so a log
+shows how long each system and task took. The longest prompts go first, so the first ETA is
+pessimistic.
 
 Loops ("bespoke, bespoke, ...") are stopped by forbidding an n-gram to repeat *within the answer*.
 transformers' own `no_repeat_ngram_size` and `repetition_penalty` also count the prompt, which
@@ -14,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import nullcontext
 
-from rich.progress import Progress
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from savile.config import DecodingSettings
 
@@ -50,7 +54,7 @@ def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSe
     answers: list[str] = [""] * len(chats)
     device = next(model.parameters()).device
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext()
-    with Progress(transient=True) as progress, torch.inference_mode(), autocast:
+    with _progress() as progress, torch.inference_mode(), autocast:
         bar = progress.add_task(label, total=len(chats))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -72,3 +76,9 @@ def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSe
                 answers[i] = text.strip()
             progress.advance(bar, len(idx))
     return answers
+
+
+def _progress() -> Progress:
+    """Answers done of all, elapsed and remaining time, on stderr (stdout keeps the results)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True))

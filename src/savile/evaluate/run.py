@@ -18,7 +18,7 @@ import time
 
 from savile import atomic
 from savile.config import Config
-from savile.data.guide import read_brand_guide
+from savile.data.guide import brand_guide
 from savile.evaluate.generate import generate
 from savile.evaluate.score import METRICS, score_items
 from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
@@ -53,7 +53,7 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     from savile.evaluate.model import load_models
     from savile.train.sft import use_bf16
 
-    guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
+    guide = brand_guide(cfg)
     tasks = list(cfg.prepare.tasks)
     systems = [s for s in DESCRIPTIONS if s in cfg.evaluate.systems]
     items = select_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)

@@ -15,7 +15,7 @@ import json
 
 from savile import atomic
 from savile.config import Config
-from savile.data.guide import read_brand_guide
+from savile.data.guide import brand_guide
 from savile.records import EvalResult, PreparedData, ReportResult, TrainedModel
 from savile.report.card import model_card
 from savile.report.html import render
@@ -27,7 +27,7 @@ __all__ = ["run"]
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: EvalResult) -> ReportResult:
     rows = [json.loads(line) for line in evaluated.examples_path.read_text(encoding="utf-8").splitlines() if line]
-    guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
+    guide = brand_guide(cfg)
     data = {
         "project": cfg.project,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -2,6 +2,7 @@
 
     guide = load_guide(Path("brand-book.md"))   # {"brand": ..., "voice": ..., "notes": "<the Markdown body>"}
     policy = load_policy_text(Path("returns.txt"))
+    policy_sections(policy)                     # [("Returns", "Unworn pieces may be returned ..."), ...]
 
 Both accept UTF-8 (with or without BOM) or Windows-1252 files. The guide is returned as a plain
 mapping; validating its fields is the caller's job (the brand guide schema).
@@ -18,7 +19,7 @@ import yaml
 from savile.data.ingest.cleaning import read_text
 from savile.errors import DataError
 
-__all__ = ["load_guide", "load_policy_text"]
+__all__ = ["load_guide", "load_policy_text", "policy_sections"]
 
 # Front matter: a first line '---', the YAML, then a line '---' or '...'.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
@@ -71,3 +72,36 @@ def load_policy_text(path: Path) -> str:
     if not text:
         raise DataError(f"{path}: policy document is empty; fill it in or remove sources.policies.")
     return text
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def policy_sections(text: str) -> list[tuple[str, str]]:
+    """(heading, section text) for each policy of a Markdown document, one heading per policy.
+
+    The policy level is the highest heading level used at least twice, so a document title above
+    the policies ("# Client policies", then "## Returns", "## Repairs") is not taken for one.
+    The text runs to the next heading of that level or above; deeper headings are kept as text,
+    paragraphs joined by single spaces. Sections with no text are left out.
+    """
+    headings = [(len(m.group(1)), m) for m in _HEADING.finditer(text)]
+    levels = [level for level, _ in headings]
+    repeated = [level for level in sorted(set(levels)) if levels.count(level) >= 2]
+    if not repeated:
+        return [(m.group(2).strip(), _section_text(text[m.end():])) for _, m in headings[:1] if _section_text(text[m.end():])]
+    level = repeated[0]
+    sections = []
+    for i, (lvl, m) in enumerate(headings):
+        if lvl != level:
+            continue
+        end = next((n.start() for lv, n in headings[i + 1:] if lv <= level), len(text))
+        body = _section_text(text[m.end():end])
+        if body:
+            sections.append((m.group(2).strip(), body))
+    return sections
+
+
+def _section_text(body: str) -> str:
+    body = _HEADING.sub(lambda m: m.group(2) + ".", body)
+    return " ".join(body.split())

@@ -29,7 +29,7 @@ __all__ = ["Rejected", "Quarantine", "REASON_CATEGORIES", "reason_category"]
 # Each reason the readers write starts with one of these; `by_reason` counts by them.
 REASON_CATEGORIES = (
     "broken CSV row", "broken row", "broken JSON", "empty required field", "wrong type", "duplicate",
-    "no messages", "no customer turn", "no agent turn", "empty content", "unknown role",
+    "no messages", "no customer turn", "no agent turn", "empty content", "unknown role", "unknown id",
 )
 # An id is kept only if it looks like one: no spaces, no '@', short. A ticket number or SKU passes;
 # an e-mail address or a sentence pasted into the id column does not.
@@ -62,6 +62,11 @@ def safe_record_id(value: str) -> str:
     """`value` if it looks like an opaque id, else '' (see _SAFE_ID)."""
     value = str(value).strip()
     return value if _SAFE_ID.fullmatch(value) and "@" not in value else ""
+
+
+def _raised(share: float) -> str:
+    """A limit just above `share`, rounded up to the next percent, as a config value."""
+    return f"{min(1.0, (int(share * 100) + 1) / 100):g}"
 
 
 class Quarantine:
@@ -100,13 +105,21 @@ class Quarantine:
         self.path = path
         return path
 
-    def check_share(self, source: str | Path, total: int, max_share: float) -> None:
-        """Raise DataError when more than `max_share` of the `total` records of `source` were rejected."""
-        rejected = self.count(source)
+    def check_share(self, source: str | Path, total: int, max_share: float, not_counted: tuple[str, ...] = ()) -> None:
+        """Raise DataError when more than `max_share` of the `total` records of `source` were rejected.
+
+        Rejections whose category is in `not_counted` stay in the quarantine but leave the share
+        (and the total): e.g. copy for a product whose catalogue row was itself rejected.
+        """
+        reasons = Counter(reason_category(r.reason) for r in self.records if r.source == str(source))
+        total -= sum(reasons.pop(category, 0) for category in not_counted)
+        rejected = sum(reasons.values())
         if total <= 0 or rejected / total <= max_share:
             return
         name = self.path.name if self.path else "quarantine.jsonl"
+        top = ", ".join(f"{reason} {n}" for reason, n in reasons.most_common(3))
         raise DataError(
             f"{source}: {rejected} of {total} records ({rejected / total:.1%}) rejected, more than the "
-            f"allowed {max_share * 100:g}% (prepare.max_reject_share); see {name} for each reason."
+            f"allowed {max_share * 100:g}%; top reasons: {top}; see {name} for each record. Fix the source, or "
+            f"raise the limit with prepare.max_reject_share (e.g. `prepare.max_reject_share={_raised(rejected / total)}`)."
         )
