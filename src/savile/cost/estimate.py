@@ -91,7 +91,6 @@ def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostInputs, prices
              measured: MeasuredRun | None = None) -> CostReport:
     t = inputs.training
     techniques = list(TECHNIQUES) if t.technique == "all" else [t.technique]
-    total = tokens.per_epoch * t.epochs
     memory = {tech: _memory(tech, size, inputs, t.gradient_checkpointing, t.gpus) for tech in techniques}
     rows = [_gpu_row(name, tech, size, tokens, inputs, prices, measured) for tech in techniques for name in prices.gpus]
     if measured is not None and measured.on_cpu:
