@@ -7,7 +7,7 @@ shows the traceback instead.
 
 from __future__ import annotations
 
-__all__ = ["SavileError", "ConfigError", "DataError", "ModelError"]
+__all__ = ["SavileError", "ConfigError", "DataError", "ModelError", "ExportError"]
 
 
 class SavileError(Exception):
@@ -28,3 +28,7 @@ class DataError(SavileError):
 
 class ModelError(SavileError):
     """A model spec cannot be resolved or loaded."""
+
+
+class ExportError(SavileError):
+    """A trained model cannot be exported to the asked format, or an export failed its checks."""
