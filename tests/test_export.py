@@ -159,3 +159,105 @@ def test_vllm_refuses_dora_modules_to_save_high_ranks_and_full_models(llama_dir,
     with pytest.raises(ExportError, match="fully fine-tuned"):
         check_vllm_adapter(dataclasses.replace(trained, method="full"), 512)
     assert check_vllm_adapter(trained, 512)["max_lora_rank"] == 16
+
+
+def _gguf_field(path, key):
+    from gguf import GGUFReader
+
+    field = GGUFReader(path).fields.get(key)
+    return field.contents() if field is not None else None
+
+
+@pytest.fixture(scope="module")
+def gguf_export(project, prepared, trained):
+    from savile import export
+
+    return export.run(project, prepared, trained, "gguf")
+
+
+def test_gguf_export_writes_f16_and_q8_0_through_llama_cpp_and_checks_them(project, gguf_export):
+    folder = project.stage_dir("export") / "gguf"
+    assert {"test-brand-f16.gguf", "test-brand-q8_0.gguf"} <= set(gguf_export.files)
+    assert _gguf_field(folder / "test-brand-f16.gguf", "general.file_type") == 1   # llama.cpp's MOSTLY_F16
+    assert _gguf_field(folder / "test-brand-q8_0.gguf", "general.file_type") == 7  # MOSTLY_Q8_0
+    chat_template = (project.stage_dir("export") / "merged" / "chat_template.jinja").read_text()
+    for kind in ("f16", "q8_0"):
+        assert _gguf_field(folder / f"test-brand-{kind}.gguf", "tokenizer.chat_template") == chat_template
+        assert gguf_export.checks[kind] | {"prompts_tokenised_alike": 6, "architecture": "llama"} == gguf_export.checks[kind]
+    if shutil.which("llama-quantize") is None:
+        assert "test-brand-q4_k_m.gguf" not in gguf_export.files and any("q4_k_m skipped" in n for n in gguf_export.notes)
+    else:
+        assert _gguf_field(folder / "test-brand-q4_k_m.gguf", "general.file_type") == 15  # MOSTLY_Q4_K_M
+    assert {s["artefact"] for s in gguf_export.scores} >= {"gguf f16", "gguf q8_0"}
+
+
+def test_gguf_f16_gives_the_merged_models_logits(project, gguf_export):
+    from savile.export.gguf import load_gguf
+
+    merged_dir = project.stage_dir("export") / "merged"
+    merged, _ = merge.load_merged(merged_dir)
+    f16, _ = load_gguf(project.stage_dir("export") / "gguf" / "test-brand-f16.gguf", merged_dir)
+    q8, _ = load_gguf(project.stage_dir("export") / "gguf" / "test-brand-q8_0.gguf", merged_dir)
+    reference = _logits(merged, _IDS)
+    f16_gap, q8_gap = [(_logits(m, _IDS) - reference).abs().max().item() for m in (f16, q8)]
+    assert f16_gap < 1e-3 * max(1.0, reference.abs().max().item())
+    assert f16_gap <= q8_gap  # 8-bit rounding costs more than bf16 -> f16
+
+
+def test_gguf_check_catches_a_lost_chat_template_and_a_wrong_pre_tokenizer(project, gguf_export, tmp_path):
+    from savile.export.gguf import check_gguf
+
+    path = project.stage_dir("export") / "gguf" / "test-brand-q8_0.gguf"
+    prompts = ["Describe the Sac Lirelle: calfskin, noir, 32 cm.", "Where is order LR-1234567?"]
+    other = shutil.copytree(project.stage_dir("export") / "merged", tmp_path / "other")
+    (other / "chat_template.jinja").write_text("{% for m in messages %}{{ m['content'] }}{% endfor %}")
+    with pytest.raises(ExportError, match="chat template"):
+        check_gguf(path, other, prompts)
+    shutil.copy2(project.stage_dir("export") / "merged" / "chat_template.jinja", other / "chat_template.jinja")
+    tokenizer = json.loads((other / "tokenizer.json").read_text())
+    tokenizer["pre_tokenizer"]["add_prefix_space"] = True  # a space before the first word: other ids for the same text
+    (other / "tokenizer.json").write_text(json.dumps(tokenizer))
+    with pytest.raises(ExportError, match="tokenises 2 of 2 test prompts differently"):
+        check_gguf(path, other, prompts)
+
+
+def test_ollama_modelfile_runs_the_gguf_with_the_chat_template_stops_and_task_prompt(project, prepared, trained, gguf_export):
+    from savile import export
+    from savile.data.guide import read_brand_guide
+    from savile.data.prompts import task_prompt
+
+    result = export.run(project, prepared, trained, "ollama")
+    folder = project.stage_dir("export") / "ollama"
+    text = (folder / "Modelfile.support").read_text()
+    source = (folder / text.split("FROM ", 1)[1].split("\n", 1)[0]).resolve()
+    assert source == (project.stage_dir("export") / "gguf" / "test-brand-q8_0.gguf").resolve()
+    chatml = ('{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n<|im_start|>user\n{{ .Prompt }}<|im_end|>\n'
+              '<|im_start|>assistant\n{{ else }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n'
+              '{{ end }}{{ .Response }}<|im_end|>\n')
+    assert f'TEMPLATE """{chatml}"""' in text
+    guide = read_brand_guide(project.path(project.sources.brand_guide))
+    assert f'SYSTEM """{task_prompt("support", guide)}"""' in text and 'PARAMETER stop """<|im_end|>"""' in text
+    assert result.commands == [f"ollama create test-brand-{t} -f {folder / f'Modelfile.{t}'}" for t in ("describe", "support", "extract")]
+    assert {s["artefact"] for s in result.scores} == {"ollama q8_0"}
+
+
+def test_ollama_refuses_a_chat_template_that_is_not_turn_by_turn(llama_dir):
+    from transformers import AutoTokenizer
+
+    from savile.export.ollama import ollama_template
+
+    tokenizer = AutoTokenizer.from_pretrained(llama_dir)
+    assert ollama_template(tokenizer, strip_bos=False).after == "<|im_end|>\n"
+    tokenizer.chat_template = "{{ messages | length }}{% for m in messages %}{{ m['content'] }}\n{% endfor %}"
+    with pytest.raises(ExportError, match="turn by turn"):
+        ollama_template(tokenizer, strip_bos=False)
+
+
+def test_cli_export_prints_the_command_and_exits_0(project, trained):
+    config = project.root / "savile.yaml"
+    proc = subprocess.run([sys.executable, "-m", "savile", "export", str(config), "--format", "vllm"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "run: vllm serve" in proc.stdout and "re-scored on held-out items" in proc.stdout
+    bad = subprocess.run([sys.executable, "-m", "savile", "export", str(config), "--format", "onnx"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "'onnx' is not one of merged, vllm, gguf, ollama" in bad.stderr

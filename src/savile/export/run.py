@@ -123,7 +123,7 @@ def _ollama(cfg: Config, prepared: PreparedData, trained: TrainedModel, out: Pat
                           "write; add it there or pick one of them.")
     path = cfg.stage_dir("export") / "gguf" / gguf_name(cfg.project, kind)
     merged = merged_folder(cfg, prepared, trained)
-    if not path.exists() or path.stat().st_mtime < (merged / "model.safetensors").stat().st_mtime:
+    if not path.exists() or path.stat().st_mtime < (merged / "config.json").stat().st_mtime:
         run(cfg, prepared, trained, "gguf")
     if not path.exists():
         raise ExportError(f"{path} was not written (see the notes in {path.parent / MANIFEST}); set export.ollama_gguf "
