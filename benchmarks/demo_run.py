@@ -43,9 +43,9 @@ def main() -> None:
         for metric in entry["means"][systems[0]]:
             print(f"  {metric:<24}" + "".join(f"{entry['means'][s][metric]['mean']:>11.3f}" for s in systems))
         for p in entry.get("verdict", {}).get("pairs", []):
-            print(f"  verdict pair {p['tuned']} - {p['untuned']} on {entry['main']}: {p['delta']:+.3f} "
-                  f"[{p['ci_low']:+.3f}, {p['ci_high']:+.3f}] ({100 * entry['verdict']['confidence']:.1f}% CI)"
-                  f"{'  *' if p['improved'] else ''}")
+            ci = "all pairs tie" if p["all_tied"] else f"[{p['ci_low']:+.3f}, {p['ci_high']:+.3f}]"
+            print(f"  verdict pair {p['tuned']} - {p['untuned']} on {entry['main']}: {p['delta']:+.3f} {ci} "
+                  f"({100 * entry['verdict']['confidence']:.1f}% CI){'  *' if p['improved'] else ''}")
         for d in entry.get("versus", []):
             print(f"  {entry['best_tuned']} - {entry['best_untuned']} {d['metric']:<22} {d['delta']:+.3f} "
                   f"[{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] Holm p {d['p_holm']:.4f}{'  *' if d['improved'] else ''}")

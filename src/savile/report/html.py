@@ -62,7 +62,7 @@ def _verdict(data: dict) -> str:
         d = next(x for x in e["versus"] if x["metric"] == e["main"])
         v = e["verdict"]
         word = "<span class='good'>fine-tuning justified</span>" if e["justified"] else "<span class='bad'>fine-tuning not justified</span>"
-        others = "; ".join(f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'])}"
+        others = "; ".join(f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'], p.get('all_tied', False))}"
                            for p in v["pairs"] if p["tuned"] == v["tuned"])
         lines.append(
             f"<p><b>{escape(task)}</b>: {word}. On {escape(e['main'])}, {escape(v['tuned'])} ({_num(d['tuned_mean'])}) against "
