@@ -86,7 +86,7 @@ class CatalogueSettings(_Section):
     )
     text_column: str = Field("description", description="Column with the brand's reference copy (may be empty for some rows).")
     name_column: str = Field("name", description="Column with the product's name (may be absent): shown first to the describe task, and a conversation naming a held-out product by it (or by its id) stays out of training.")
-    group_by: str = Field("collection", description="Column whose values are kept whole on one side of the train/eval split.")
+    group_by: str = Field("collection", description="Column whose values are kept whole on one side of the train / validation / test split.")
     columns: dict[str, str] = Field({}, description="Savile field -> your column name, e.g. {colour: Farbe, sku: Article}; unmapped fields are looked up under their own name.")
     required: list[str] = Field(["category", "colour", "material"], description="Fields that must be non-empty; rows without them are quarantined.")
     numeric: list[str] = Field([], description="Fields that must parse as numbers ('1 250,00', '€1250'); rows that do not are quarantined.")
