@@ -152,14 +152,13 @@ def test_changed_decoding_regenerates_only_answers(grid, compared, monkeypatch):
     assert calls and all(label.endswith(": extract") for label in calls) and len(calls) == 10
 
 
-def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
-    """Scores where technique matters and model barely does: the small tuned model beats the large prompted one."""
+def _summarised(grid, tmp_path, main: dict[str, dict[str, float]]):
+    """summarise() on hand-made per-item scores: each cell's level, spread a little over 6 items per task."""
     from savile.compare.run import cell_label
     from savile.compare.summary import summarise
     from savile.evaluate.run import MAIN_METRIC
 
     cfg, _ = grid
-    main = {"small": {"prompt": 0.2, "lora": 0.8}, "large": {"prompt": 0.3, "lora": 0.85}}
     rows, cells = [], {}
     for model, by_technique in main.items():
         for technique, level in by_technique.items():
@@ -171,8 +170,13 @@ def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
                     value = min(1.0, max(0.0, level + (i - 2.5) * 0.02))
                     rows.append({"task": task, "id": f"{task}-{i}", "system": cell_label(model, technique),
                                  "scores": {MAIN_METRIC[task]: value}})
-    result = summarise(cfg, ["small", "large"], ["prompt", "lora"], ["describe", "support", "extract"], 6, cells,
-                       rows, tmp_path / "scores.jsonl", tmp_path, seconds=1.0)
+    return summarise(cfg, ["small", "large"], ["prompt", "lora"], ["describe", "support", "extract"], 6, cells,
+                     rows, tmp_path / "scores.jsonl", tmp_path, seconds=1.0)
+
+
+def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
+    """Scores where technique matters and model barely does: the small tuned model beats the large prompted one."""
+    result = _summarised(grid, tmp_path, {"small": {"prompt": 0.2, "lora": 0.8}, "large": {"prompt": 0.3, "lora": 0.85}})
     n = result.verdict_numbers
     assert (n["small"], n["small_technique"], n["large"], n["large_technique"]) == ("small", "lora", "large", "prompt")
     assert n["delta"] == pytest.approx(0.5) and n["ci_low"] > 0 and n["beats_all"]
@@ -183,24 +187,7 @@ def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
 
 def test_verdict_says_when_the_small_model_falls_short(grid, tmp_path):
     """The mirror case: the large prompted model is better; the verdict must say so, not 'beats'."""
-    from savile.compare.run import cell_label
-    from savile.compare.summary import summarise
-    from savile.evaluate.run import MAIN_METRIC
-
-    cfg, _ = grid
-    main = {"small": {"prompt": 0.1, "lora": 0.3}, "large": {"prompt": 0.7, "lora": 0.9}}
-    rows, cells = [], {}
-    for model, by_technique in main.items():
-        for technique, level in by_technique.items():
-            cells[(model, technique)] = {"params": 100 if model == "small" else 200, "train_seconds": 0.0,
-                                         "train_tokens": 0, "artefact_bytes": 0, "seconds_per_answer": 0.1,
-                                         "latency_seconds": 0.5}
-            for task in ("describe", "support", "extract"):
-                for i in range(6):
-                    rows.append({"task": task, "id": f"{task}-{i}", "system": cell_label(model, technique),
-                                 "scores": {MAIN_METRIC[task]: level + (i - 2.5) * 0.02}})
-    result = summarise(cfg, ["small", "large"], ["prompt", "lora"], ["describe", "support", "extract"], 6, cells,
-                       rows, tmp_path / "scores.jsonl", tmp_path, seconds=1.0)
+    result = _summarised(grid, tmp_path, {"small": {"prompt": 0.1, "lora": 0.3}, "large": {"prompt": 0.7, "lora": 0.9}})
     n = result.verdict_numbers
     assert n["falls_short"] and not n["beats_all"] and n["ci_high"] < 0
     assert "falls short of every prompting technique on the larger large" in result.verdict
