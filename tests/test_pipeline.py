@@ -220,21 +220,6 @@ def test_report_opens_in_chromium_without_console_errors(reported, tmp_path):
     assert check.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, trained):
-    import subprocess
-    import sys
-
-    config = project.root / "savile.yaml"
-    quick = ["governance.enabled=false", "evaluate.systems=[base,tuned]", "evaluate.max_items_per_task=2"]
-    failing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=0.01"],
-                             capture_output=True, text=True)
-    assert failing.returncode == 3, failing.stderr[-2000:]
-    assert "gate failed: overfit_ratio" in " ".join(failing.stdout.split())
-    passing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
-                             capture_output=True, text=True)
-    assert passing.returncode == 0, passing.stderr[-2000:]
-
-
 def test_training_records_the_system_prompt_of_each_task(trained, prepared):
     train_rows = _rows(prepared.train_path)
     assert set(trained.task_prompts) == {"describe", "support", "extract"}
@@ -267,3 +252,19 @@ def _held_out_items(project, prepared):
     from savile.evaluate.run import select_items
 
     return select_items(prepared, list(project.prepare.tasks), project.evaluate.max_items_per_task, project.evaluate.seed)
+
+
+def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, trained):
+    """Last in this file: its runs write over evaluate's examples.jsonl, which the tests above read."""
+    import subprocess
+    import sys
+
+    config = project.root / "savile.yaml"
+    quick = ["governance.enabled=false", "evaluate.systems=[base,tuned]", "evaluate.max_items_per_task=2"]
+    failing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=0.01"],
+                             capture_output=True, text=True)
+    assert failing.returncode == 3, failing.stderr[-2000:]
+    assert "gate failed: overfit_ratio" in " ".join(failing.stdout.split())
+    passing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
+                             capture_output=True, text=True)
+    assert passing.returncode == 0, passing.stderr[-2000:]
