@@ -16,8 +16,11 @@ def _convs(*texts: str) -> list[list[dict]]:
     return [[{"role": "user", "content": t}] for t in texts]
 
 
+ORDERS = [r"\bLR-\d{7}\b"]  # no order-id format is a default
+
+
 def _run(convs: list[list[dict]], **kwargs) -> list[str]:
-    pseudo = Pseudonymiser(KEY, **kwargs)
+    pseudo = Pseudonymiser(KEY, **({"order_id_patterns": ORDERS} | kwargs))
     for messages in convs:
         pseudo.reserve(messages)
     return [pseudo.pseudonymise_messages(m)[0][0]["content"] for m in convs]
@@ -26,9 +29,9 @@ def _run(convs: list[list[dict]], **kwargs) -> list[str]:
 def test_order_id_pseudonym_never_equals_another_customers_real_id():
     real = "LR-4839201"
     # The id this key would give `real`, made into a second customer's real order number.
-    clash = re.search(r"LR-\d{7}", Pseudonymiser(KEY).pseudonymise(f"order {real}")[0]).group()
+    clash = re.search(r"LR-\d{7}", Pseudonymiser(KEY, ORDERS).pseudonymise(f"order {real}")[0]).group()
     convs = _convs(f"Where is my order {real}?", f"Order {clash} arrived damaged.")
-    without_reserve = Pseudonymiser(KEY).pseudonymise(convs[0][0]["content"])[0]
+    without_reserve = Pseudonymiser(KEY, ORDERS).pseudonymise(convs[0][0]["content"])[0]
     assert clash in without_reserve  # the collision the reservation must prevent
     first, second = _run(convs)
     pseudonym = re.search(r"LR-\d{7}", first).group()
