@@ -69,7 +69,7 @@ def test_engine_vllm_without_vllm_exits_2_naming_the_fix(registry, tiny_model_di
     cfg = serve_config(root, tiny_model_dir)
     add_key(cfg.path(cfg.serve.keys_file), "ops", ["*"], admin=True)
     config = root / "savile.yaml"
-    config.write_text(cfg.model_dump_json(exclude={"root"}), encoding="utf-8")  # JSON is YAML
+    config.write_text(cfg.model_dump_json(exclude={"root"}, by_alias=True), encoding="utf-8")  # JSON is YAML
     proc = subprocess.run([sys.executable, "-m", "savile", "serve", str(config), "--engine", "vllm"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "vLLM" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
@@ -106,7 +106,7 @@ def test_the_gateway_keeps_keys_and_aliases_in_front_of_an_upstream_engine(regis
 def test_savile_key_prints_a_key_once_and_serve_without_keys_names_the_command(tmp_path, tiny_model_dir):
     cfg = serve_config(tmp_path, tiny_model_dir)
     config = tmp_path / "savile.yaml"
-    config.write_text(cfg.model_dump_json(exclude={"root"}), encoding="utf-8")
+    config.write_text(cfg.model_dump_json(exclude={"root"}, by_alias=True), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "savile", "serve", str(config)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "savile key" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     proc = subprocess.run([sys.executable, "-m", "savile", "key", str(config), "web", "--allow", "lirelle",
