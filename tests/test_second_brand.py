@@ -134,7 +134,7 @@ def test_prepare_reads_the_second_brand_as_exported(tmp_path):
     assert {q["location"] for q in quarantined if q["source"] == str(paths["copy"])} == {
         "line 6", "line 18", "line 30", "line 42", "line 49", "line 50"}
     assert any(q["source"] == str(paths["conversations"]) and q["reason"].startswith("no agent turn") for q in quarantined)
-    prepared = result.train_path.read_text(encoding="utf-8") + result.eval_path.read_text(encoding="utf-8")
+    prepared = "".join(p.read_text(encoding="utf-8") for p in (result.train_path, result.validation_path, result.test_path))
     real_orders = set(re.findall(r"CMD-\d{6}", paths["conversations"].read_text(encoding="utf-8")))
     assert real_orders and not real_orders & set(re.findall(r"CMD-\d{6}", prepared))
     assert "GB12 WEST 1234 5698 7654 32" not in prepared and "347 123 4567" not in prepared
