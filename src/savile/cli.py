@@ -90,9 +90,11 @@ def train(config: ConfigArg, overrides: Overrides = None) -> None:
     cfg = _config(config, overrides)
     from savile import train as stage
     from savile.records import PreparedData
+    from savile.train.data_parallel import is_first_process
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
-    console.print(f"adapter: {result.adapter_dir}  validation loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
+    if is_first_process():  # under torchrun every process gets here; one line says it
+        console.print(f"adapter: {result.adapter_dir}  validation loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
 
 
 @app.command()

@@ -154,7 +154,7 @@ class TechniqueSettings(_Section):
 class TrainSettings(_Section):
     epochs: float = Field(1.0, gt=0, description="Passes over the training examples.")
     learning_rate: float | None = Field(None, gt=0, description="Peak learning rate (cosine decay, 5% warm-up); null takes the method's default: 2e-4 for lora, qlora, dora and lora+rag, 2e-5 for full.")
-    batch_size: int = Field(8, gt=0, description="Examples per device step.")
+    batch_size: int = Field(8, gt=0, description="Examples per step on each process; an optimiser update reads batch_size x grad_accum x processes (under torchrun or accelerate launch).")
     grad_accum: int = Field(1, gt=0, description="Steps accumulated per optimiser update.")
     max_examples_per_task: int | None = Field(None, gt=0, description="Cap on training examples per task (a seeded sample); null uses all.")
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="'auto' uses bf16 autocast on a GPU that has it, or on a CPU where a timed matmul finds it faster.")

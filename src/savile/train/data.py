@@ -32,13 +32,14 @@ def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
 
 
 def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[dict], int]:
-    """Encoded examples that fit, those examples, and how many were dropped.
+    """Encoded examples that fit (each row keeps its example's "id"), those examples, and how many were dropped.
 
     Too-long examples are dropped, never truncated: a cut reply teaches the model to stop mid-sentence.
+    The Trainer drops the "id" column before batching, since the model's forward takes no such argument.
     """
     rows, kept = [], []
     for ex in examples:
-        row = encode(ex, tokenizer)
+        row = encode(ex, tokenizer) | {"id": ex["id"]}
         if len(row["input_ids"]) <= max_length:
             rows.append(row)
             kept.append(ex)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,7 @@ def _load_4bit(base_path: Path, settings: QloraSettings):
         raise ModelError("technique.method=qlora needs bitsandbytes; install it with `pip install bitsandbytes`.") from None
     quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=settings.quant_type,
                                bnb_4bit_use_double_quant=settings.double_quant, bnb_4bit_compute_dtype=torch.float32)
-    device_map = {"": 0} if torch.cuda.is_available() else "cpu"
+    # Each process of a data-parallel run holds its whole copy on its own GPU (torchrun sets LOCAL_RANK).
+    device_map = {"": int(os.environ.get("LOCAL_RANK", "0"))} if torch.cuda.is_available() else "cpu"
     return AutoModelForCausalLM.from_pretrained(base_path, quantization_config=quant, device_map=device_map,
                                                 dtype=torch.float32)

@@ -10,6 +10,8 @@ latest complete checkpoint when the inputs are unchanged (train/checkpoints.py).
 (`train.canaries`) are mixed into the training data so `savile evaluate` can measure memorisation.
 Every generator is seeded from `train.seed` before the model is built, so one machine rebuilds the
 same weights bit for bit (train/reproducibility.py); the artefact is swapped in whole (savile.atomic).
+Launched by `torchrun` or `accelerate launch`, it trains data-parallel, only the first process
+writing the stage's files (train/data_parallel.py).
 
 The plain `Trainer` rather than TRL's `SFTTrainer`: TRL 1.16 computes its loss through a chunked,
 fused LM head (built to save GPU memory) that made each CPU step 1.7x slower on the demo data.
@@ -31,8 +33,9 @@ from savile import atomic
 from savile.config import Config
 from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel, withdraw
-from savile.train.checkpoints import prepare_checkpoints
 from savile.train.data import encode_all, read_examples, sample_per_task
+from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_resume, first_process_value,
+                                        wait_for_everyone)
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 from savile.train.order import training_order
 from savile.train.reproducibility import environment, seeded
@@ -58,10 +61,10 @@ def use_bf16(precision: str) -> bool:
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     import datasets
-    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
+    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer
 
     from savile.models import resolve_model
-    from savile.train.methods import require_training, trainable_model
+    from savile.train.methods import artefact_name, require_training, trainable_model
 
     t, method = cfg.train, cfg.technique.method
     require_training(cfg.technique)
@@ -74,8 +77,13 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     planted = canary_examples(canaries)
     copies = [encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
               for k in range(len(canaries))]
-    # Length-grouped batches, each canary's copies in as many optimiser steps as it has copies; read in order.
-    train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum, t.seed)
+    out = cfg.stage_dir("train")
+    ckpt_dir = out / "checkpoints"
+    bf16 = first_process_value(use_bf16(t.precision))
+    args = _training_args(cfg, ckpt_dir, bf16)  # under torchrun, every process has joined the process group here
+    # Length-grouped batches, each canary's copies in as many optimiser steps as it has copies; read in
+    # order, one step's rows split between the processes (train/data_parallel.py).
+    train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum * args.world_size, t.seed)
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
     held = sample_per_task(read_examples(prepared.validation_path), per_split, t.seed)  # never the test split
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
@@ -85,22 +93,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
 
         raise DataError(f"no training example fits prepare.max_tokens={cfg.prepare.max_tokens} tokens; raise it.")
 
-    out = cfg.stage_dir("train")
-    ckpt_dir = out / "checkpoints"
-    resume = prepare_checkpoints(ckpt_dir, run_key(cfg, prepared), t.resume)
-    bf16 = use_bf16(t.precision)
-    args = TrainingArguments(
-        output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
-        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
-        gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
-        logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
-        seed=t.seed, data_seed=t.seed, report_to="none", dataloader_num_workers=0,
-        # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
-        eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
-        metric_for_best_model="eval_val_loss", greater_is_better=False,
-        train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
-        use_cpu=not _has_cuda(),
-    )
+    resume = checkpoint_to_resume(args, ckpt_dir, run_key(cfg, prepared), t.resume)
+    callbacks = [_EvaluateLastStep()]
+    if args.world_size > 1:
+        callbacks.append(ShardRecord([r["id"] for r in train_rows], out / RANKS_DIR))
     start = time.perf_counter()
     with seeded(t.seed, t.deterministic):  # before the model is built: the adapter's initialisation is seeded too
         trainer = Trainer(
@@ -108,7 +104,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
             data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
             train_dataset=datasets.Dataset.from_list(train_rows),
             eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
-            callbacks=[_EvaluateLastStep()],
+            callbacks=callbacks,
         )
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
         reproducibility = environment(cfg, bf16)
@@ -117,11 +113,9 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     best = min(curves, key=lambda c: c["val_loss"]) if curves else None
     eval_loss = best["val_loss"] if best else trainer.evaluate()["eval_val_loss"]
 
-    adapter_dir = _save_artefact(trainer.model, tokenizer, out, method)
     trained_ids = out / "trained_ids.json"  # what memorisation probes may ask about: examples actually trained
-    atomic.write_text(trained_ids, json.dumps([e["id"] for e in trained]))
     record = TrainedModel(
-        adapter_dir=adapter_dir, base_model=cfg.model.base, base_path=str(base_path), method=method,
+        adapter_dir=out / artefact_name(method), base_model=cfg.model.base, base_path=str(base_path), method=method,
         data_fingerprint=prepared.fingerprint, seed=t.seed,
         train_examples={task: train_tasks.count(task) for task in cfg.prepare.tasks},
         train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * t.epochs), dropped_too_long=dropped,
@@ -133,14 +127,42 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         canaries=[dataclasses.asdict(c) for c in canaries], trained_ids_path=trained_ids,
         task_prompts=_task_prompts(picked),
         config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
-                                 "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared)},
+                                 "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared),
+                                 "processes": args.world_size},
         reproducibility=reproducibility,
     )
-    record.save(out)
+    # Under FSDP each process holds a shard, and gathering the whole state is a collective that every
+    # process joins (as the Trainer's own save_model does); under DDP each holds the whole model.
+    state_dict = trainer.accelerator.get_state_dict(trainer.model) if trainer.is_fsdp_enabled else None
+    if trainer.is_world_process_zero():
+        _save_artefact(trainer.accelerator.unwrap_model(trainer.model), tokenizer, out, method, state_dict)
+        atomic.write_text(trained_ids, json.dumps([e["id"] for e in trained]))
+        record.save(out)
+    wait_for_everyone(args)  # no process returns before the artefact and its manifest are in place
     return record
 
 
-def _save_artefact(model, tokenizer, out: Path, method: str) -> Path:
+def _training_args(cfg: Config, ckpt_dir: Path, bf16: bool):
+    from transformers import TrainingArguments
+
+    t = cfg.train
+    return TrainingArguments(
+        output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
+        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
+        gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
+        logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
+        seed=t.seed, data_seed=t.seed, report_to="none", dataloader_num_workers=0,
+        # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
+        eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
+        metric_for_best_model="eval_val_loss", greater_is_better=False,
+        train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
+        # Every trainable weight takes part in each step, so DDP need not search the graph for unused ones.
+        ddp_find_unused_parameters=False,
+        use_cpu=not _has_cuda(),
+    )
+
+
+def _save_artefact(model, tokenizer, out: Path, method: str, state_dict: dict | None = None) -> Path:
     """Swap the trained artefact into place whole, the manifest withdrawn first.
 
     A run killed while saving leaves the previous artefact or none, and no manifest: the next stage
@@ -154,7 +176,7 @@ def _save_artefact(model, tokenizer, out: Path, method: str) -> Path:
             shutil.rmtree(out / other, ignore_errors=True)
     atomic.remove_strays(out)
     with atomic.folder(out / artefact_name(method)) as tmp:
-        model.save_pretrained(tmp)
+        model.save_pretrained(tmp, state_dict=state_dict)  # None: the model's own
         tokenizer.save_pretrained(tmp)
     return out / artefact_name(method)
 
