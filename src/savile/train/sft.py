@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 import time
 from importlib.metadata import version
@@ -61,7 +62,10 @@ def use_bf16(precision: str) -> bool:
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     import datasets
-    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer
+    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, EarlyStoppingCallback
+
+    from savile.train.batches import AnswerLossTrainer, PackedCollator
+    from savile.train.plan import TrainingPlan
 
     from savile.models import resolve_model
     from savile.train.methods import artefact_name, require_training, trainable_model
@@ -80,7 +84,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     out = cfg.stage_dir("train")
     ckpt_dir = out / "checkpoints"
     bf16 = first_process_value(use_bf16(t.precision))
-    args = _training_args(cfg, ckpt_dir, bf16)  # under torchrun, every process has joined the process group here
+    args = _training_args(cfg, out, bf16)  # under torchrun, every process has joined the process group here
     # Length-grouped batches, each canary's copies in as many optimiser steps as it has copies; read in
     # order, one step's rows split between the processes (train/data_parallel.py).
     train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum * args.world_size, t.seed)
@@ -95,13 +99,19 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
 
     resume = checkpoint_to_resume(args, ckpt_dir, run_key(cfg, prepared), t.resume)
     callbacks = [_EvaluateLastStep()]
+    if t.patience:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.patience))
     if args.world_size > 1:
         callbacks.append(ShardRecord([r["id"] for r in train_rows], out / RANKS_DIR))
     start = time.perf_counter()
     with seeded(t.seed, t.deterministic):  # before the model is built: the adapter's initialisation is seeded too
-        trainer = Trainer(
-            model=trainable_model(base_path, cfg.technique), args=args,
-            data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
+        model = trainable_model(base_path, cfg.technique)
+        collator = PackedCollator() if t.packing else DataCollatorForSeq2Seq(tokenizer, padding=True)
+        if args.process_index == 0:
+            TrainingPlan.measure(model, collator, train_rows, cfg, bf16, len(eval_rows) + len(train_probe),
+                                 args.world_size).show()
+        trainer = AnswerLossTrainer(
+            model=model, args=args, data_collator=collator,
             train_dataset=datasets.Dataset.from_list(train_rows),
             eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
             callbacks=callbacks,
@@ -118,7 +128,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         adapter_dir=out / artefact_name(method), base_model=cfg.model.base, base_path=str(base_path), method=method,
         data_fingerprint=prepared.fingerprint, seed=t.seed,
         train_examples={task: train_tasks.count(task) for task in cfg.prepare.tasks},
-        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * t.epochs), dropped_too_long=dropped,
+        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * trainer.state.epoch), dropped_too_long=dropped,
         loss_history=[{k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
                       for h in trainer.state.log_history if "loss" in h],
         eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
@@ -142,16 +152,19 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     return record
 
 
-def _training_args(cfg: Config, ckpt_dir: Path, bf16: bool):
+def _training_args(cfg: Config, out: Path, bf16: bool):
     from transformers import TrainingArguments
 
     t = cfg.train
+    if "tensorboard" in t.report_to:  # transformers 5 takes the folder from the environment alone
+        os.environ["TENSORBOARD_LOGGING_DIR"] = str(out / "logs")
     return TrainingArguments(
-        output_dir=str(ckpt_dir), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
+        output_dir=str(out / "checkpoints"), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
         gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
         logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
-        seed=t.seed, data_seed=t.seed, report_to="none", dataloader_num_workers=0,
+        seed=t.seed, data_seed=t.seed, report_to=t.report_to or "none",
+        dataloader_num_workers=0, prediction_loss_only=True,
         # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
         eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
         metric_for_best_model="eval_val_loss", greater_is_better=False,
