@@ -67,7 +67,7 @@ def test_every_cell_is_scored_on_the_same_items(grid, compared):
         assert cell["seconds_per_answer"] > 0 and cell["latency_seconds"] > 0 and cell["latency_task"] == "describe"
 
 
-def test_trained_cells_report_their_costs_and_lora_rag_reuses_lora(compared):
+def test_trained_cells_report_their_costs_and_lora_rag_trains_apart(compared):
     by = {(c["model"], c["technique"]): c for c in compared.cells}
     for (model, technique), cell in by.items():
         if technique in ("prompt", "few-shot"):
@@ -75,7 +75,8 @@ def test_trained_cells_report_their_costs_and_lora_rag_reuses_lora(compared):
         else:
             assert cell["train_seconds"] > 0 and cell["train_tokens"] > 0 and cell["artefact_bytes"] > 0
         if technique == "lora+rag":
-            assert cell["train_seconds"] == by[(model, "lora")]["train_seconds"]
+            # RAFT: its own training, on the same examples with a retrieved passage in each prompt
+            assert cell["train_tokens"] > by[(model, "lora")]["train_tokens"]
             assert cell["system"] == "tuned_rag"
 
 

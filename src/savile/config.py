@@ -20,9 +20,9 @@ from savile.errors import ConfigError
 
 __all__ = [
     "Config", "Sources", "CatalogueSettings", "CopySettings", "GuideSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
-    "LoraSettings", "QloraSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
+    "LoraSettings", "QloraSettings", "RaftSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
     "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
-    "PROMPTING_METHODS",
+    "PROMPTING_METHODS", "RETRIEVAL_METHODS",
 ]
 
 TASKS = ("describe", "support", "extract")
@@ -35,6 +35,9 @@ METHODS = ("prompt", "few-shot", "rag", "lora", "qlora", "dora", "full", "lora+r
 Method = Literal["prompt", "few-shot", "rag", "lora", "qlora", "dora", "full", "lora+rag"]
 PROMPTING_METHODS = ("prompt", "few-shot", "rag")
 TRAINED_METHODS = ("lora", "qlora", "dora", "full", "lora+rag")
+# Trained methods that answer with retrieved passages in the prompt (the tuned_rag rung), and so
+# train with them there too (train/raft.py).
+RETRIEVAL_METHODS = ("lora+rag",)
 # Peak learning rate per method when train.learning_rate is null. Low-rank updates scaled by
 # alpha / rank = 2 take the usual 2e-4 (Hu et al. 2021; Dettmers et al. 2023 for QLoRA; DoRA's
 # authors keep LoRA's rate); updating every weight needs a rate ten times smaller.
@@ -145,10 +148,17 @@ class QloraSettings(_Section):
     double_quant: bool = Field(True, description="Quantise the quantisation constants too (about 0.4 bits per weight saved).")
 
 
+class RaftSettings(_Section):
+    # RAFT (Zhang et al. 2024) keeps the relevant document in a share P of the training prompts;
+    # the best P depended on the dataset there (from 40% to 100%), so it is a setting.
+    gold_share: float = Field(0.8, ge=0, le=1, description="lora+rag: share of training examples (RAFT's P) whose passages are those retrieved for them (the asked policy guaranteed) with one swapped for a random distractor; the others get distractors only, so the model learns to read a passage that applies and to answer without one.")
+
+
 class TechniqueSettings(_Section):
-    method: Method = Field("lora", description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k retrieved catalogue and policy passages), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (the LoRA model with retrieval at inference). The first three train nothing.")
+    method: Method = Field("lora", description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k retrieved catalogue and policy passages), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (LoRA trained and run with k retrieved passages in the prompt, RAFT). The first three train nothing.")
     lora: LoraSettings = Field(default_factory=LoraSettings, description="Low-rank adapter settings.")
     qlora: QloraSettings = Field(default_factory=QloraSettings, description="Quantisation of the base for qlora.")
+    raft: RaftSettings = Field(default_factory=RaftSettings, description="Retrieval-augmented training for lora+rag: training prompts carry evaluate.rag_k passages, as at inference.")
 
 
 class TrainSettings(_Section):
@@ -201,7 +211,7 @@ class EvaluateSettings(_Section):
     seed: int = Field(0, description="Seed of the item sample and the bootstrap.")
     systems: list[System] = Field(list(SYSTEMS), min_length=1, description="Systems compared on the same items: base (brand guide in the system prompt), few_shot (plus k training examples retrieved by similarity), rag (plus k retrieved catalogue and policy passages), tuned, tuned_rag.")
     few_shot_k: int = Field(3, ge=1, description="Training examples shown to the few_shot system, the most similar to the item (MiniLM embeddings).")
-    rag_k: int = Field(3, ge=1, description="Passages retrieved for the rag and tuned_rag systems from the training-split catalogue and the policies.")
+    rag_k: int = Field(3, ge=1, description="Passages retrieved for the rag and tuned_rag systems from the training-split catalogue and the policies, and put in lora+rag's training prompts.")
     copy_ngram: int = Field(8, ge=3, description="A describe answer's verbatim-copy rate is the share of its word n-grams of this size found in the training copy.")
 
     @model_validator(mode="before")

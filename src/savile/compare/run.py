@@ -3,7 +3,7 @@
     result = savile.compare.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
 
 Each cell goes through the same stages as a single run: the trained techniques train with
-`train.run` (lora+rag reuses the lora training), then every cell answers the same items with the
+`train.run` (lora+rag trains apart, with retrieved passages in its prompts: train/raft.py), then every cell answers the same items with the
 same decoding, and `score_items` scores them. What did not change is reused: a trained artefact
 whose run key (data, base model, technique, train settings) matches, and a cell's answers whose
 prompts, decoding and model match; an interrupted training resumes from its last checkpoint.
@@ -40,7 +40,7 @@ console = Console(stderr=True)
 SYSTEM_OF = {"prompt": "base", "few-shot": "few_shot", "rag": "rag", "lora": "tuned", "qlora": "tuned",
              "dora": "tuned", "full": "tuned", "lora+rag": "tuned_rag"}
 TRAINING_OF = {"prompt": None, "few-shot": None, "rag": None, "lora": "lora", "qlora": "qlora", "dora": "dora",
-               "full": "full", "lora+rag": "lora"}
+               "full": "full", "lora+rag": "lora+rag"}
 
 
 def cell_label(model: str, technique: str) -> str:

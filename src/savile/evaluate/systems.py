@@ -9,7 +9,8 @@
 - `rag`: the same as base, plus the k passages most similar to the item's request, retrieved
   from the training-split catalogue (product sheet and house copy) and the policies;
 - `tuned`: the adapted model with the short prompt it was trained with;
-- `tuned_rag`: tuned, plus the same retrieved passages.
+- `tuned_rag`: tuned, plus the same retrieved passages; a lora+rag model was trained on prompts
+  built the same way (data/passages.py `rag_chat`, train/raft.py).
 
 Held-out items are never in what is retrieved: the catalogue passages come from the training
 split only, so no system can copy the reference answer.
@@ -18,15 +19,16 @@ split only, so no system can copy the reference answer.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 from savile.config import Config
 from savile.data.guide import BrandGuide
+from savile.data.passages import corpus, rag_chat
+from savile.data.passages import request as _request
 from savile.data.prompts import guide_prompt, task_prompt
 from savile.records import PreparedData
 
-__all__ = ["DESCRIPTIONS", "TUNED", "Ladder", "describe_system"]
+__all__ = ["DESCRIPTIONS", "TUNED", "Ladder", "describe_system", "corpus"]
 
 DESCRIPTIONS = {
     "base": "base model, brand guide in the system prompt (prompt engineering)",
@@ -94,33 +96,5 @@ class Ladder:
                     for hits, t in zip(found, turns)]
         if system in ("rag", "tuned_rag"):
             found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k)
-            return [[{"role": "system", "content": prompt + _context([self.passages.passages[j] for j in hits])}, *t]
-                    for hits, t in zip(found, turns)]
+            return [rag_chat(prompt, [self.passages.passages[j] for j in hits], t) for hits, t in zip(found, turns)]
         return [[{"role": "system", "content": prompt}, *t] for t in turns]
-
-
-def _request(example: dict) -> str:
-    """The item's last user turn: what retrieval is asked about."""
-    return example["messages"][-2]["content"]
-
-
-def _context(passages: list[str]) -> str:
-    body = "\n".join(f"[{i}] {p}" for i, p in enumerate(passages, 1))
-    return f"\n\nReference passages (retrieved; use them where they apply):\n{body}"
-
-
-def corpus(train: list[dict], guide: BrandGuide, cfg: Config) -> list[str]:
-    """Passages to retrieve from: each policy, the policy document's paragraphs, and every
-    training-split product as its sheet plus the house copy."""
-    out = [f"{p.title}: {p.statement}" for p in guide.policies]
-    if cfg.sources.policies is not None and cfg.path(cfg.sources.policies).exists():
-        text = cfg.path(cfg.sources.policies).read_text(encoding="utf-8")
-        for para in re.split(r"\n\s*\n", text):
-            para = " ".join(line.strip().lstrip("#").strip() for line in para.splitlines()).strip()
-            if len(para.split()) >= 8:
-                out.append(para)
-    for e in train:
-        if e["task"] == "describe":
-            sheet = "; ".join(line for line in _request(e).splitlines()[1:] if line.strip())
-            out.append(f"{sheet}. Copy: {e['messages'][-1]['content']}")
-    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from savile.data.chat import encode
@@ -31,16 +32,22 @@ def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
     return items if cap is None or len(items) <= cap else rng.sample(items, cap)
 
 
-def encode_all(examples: list[dict], tokenizer, max_length: int) -> tuple[list[dict], list[dict], int]:
-    """Encoded examples that fit (each row keeps its example's "id"), those examples, and how many were dropped.
+def encode_all(examples: list[dict], tokenizer, max_length: int,
+               view: Callable[[list[dict]], list[dict]] | None = None) -> tuple[list[dict], list[dict], int]:
+    """Encoded examples that fit (each row keeps its example's "id"), those examples (as shown), and how
+    many were dropped.
 
     Too-long examples are dropped, never truncated: a cut reply teaches the model to stop mid-sentence.
-    The Trainer drops the "id" column before batching, since the model's forward takes no such argument.
+    `view` rewrites the examples before encoding (train/raft.py puts retrieved passages in the prompt);
+    the length limit still judges each example as prepared, so every method trains on the same
+    examples and the passages come on top, as they do at inference. The Trainer drops the "id" column
+    before batching, since the model's forward takes no such argument.
     """
+    shown = view(examples) if view else examples
     rows, kept = [], []
-    for ex in examples:
-        row = encode(ex, tokenizer) | {"id": ex["id"]}
-        if len(row["input_ids"]) <= max_length:
+    for ex, seen in zip(examples, shown, strict=True):
+        row = encode(seen, tokenizer) | {"id": ex["id"]}
+        if len((row if seen is ex else encode(ex, tokenizer))["input_ids"]) <= max_length:
             rows.append(row)
-            kept.append(ex)
+            kept.append(seen)
     return rows, kept, len(examples) - len(rows)

@@ -4,7 +4,7 @@
     model = load_trained(base_path, artefact_dir, method, technique_config)
 
 - `lora` and `lora+rag`: low-rank adapters (PEFT) on every linear layer of a frozen fp32 base;
-  `lora+rag` is the same training, with retrieval added at inference.
+  `lora+rag` trains them with retrieved passages in each prompt, as at inference (RAFT, train/raft.py).
 - `qlora`: the same adapters over a base quantised to 4-bit NF4 by bitsandbytes (Dettmers et al.
   2023); bitsandbytes >= 0.46 runs its 4-bit kernels on CPU too.
 - `dora`: weight-decomposed low-rank adaptation (Liu et al. 2024, PEFT's `use_dora`): a learned

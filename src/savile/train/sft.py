@@ -8,6 +8,7 @@ every `train.save_steps` steps with the loss on fixed samples of the training an
 splits, the checkpoint with the lowest validation loss kept as the adapter, and resume from the
 latest complete checkpoint when the inputs are unchanged (train/checkpoints.py). Canary sentences
 (`train.canaries`) are mixed into the training data so `savile evaluate` can measure memorisation.
+For lora+rag each prompt carries the passages retrieval would give it at inference (train/raft.py).
 Every generator is seeded from `train.seed` before the model is built, so one machine rebuilds the
 same weights bit for bit (train/reproducibility.py); the artefact is swapped in whole (savile.atomic).
 Launched by `torchrun` or `accelerate launch`, it trains data-parallel, only the first process
@@ -31,7 +32,7 @@ from pathlib import Path
 from transformers import TrainerCallback
 
 from savile import atomic
-from savile.config import Config
+from savile.config import RETRIEVAL_METHODS, Config
 from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel, withdraw
 from savile.train.data import encode_all, read_examples, sample_per_task
@@ -39,6 +40,7 @@ from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_re
                                         wait_for_everyone)
 from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
 from savile.train.order import training_order
+from savile.train.raft import retrieval_view
 from savile.train.reproducibility import environment, seeded
 
 __all__ = ["run", "use_bf16", "run_key"]
@@ -75,8 +77,9 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
+    shown = retrieval_view(cfg, prepared)  # lora+rag: the passages inference retrieves, in the prompt (RAFT)
     canaries = make_canaries(seed=t.seed) if t.canaries else []
-    real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens)
+    real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens, shown)
     train_tasks = [e["task"] for e in trained]
     planted = canary_examples(canaries)
     copies = [encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
@@ -90,8 +93,8 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum * args.world_size, t.seed)
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
     held = sample_per_task(read_examples(prepared.validation_path), per_split, t.seed)  # never the test split
-    eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens)
-    train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens)
+    eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens, shown)
+    train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens, shown)
     if not train_rows:
         from savile.errors import DataError
 
@@ -251,5 +254,8 @@ def run_key(cfg: Config, prepared: PreparedData) -> str:
     resolved = cfg.resolved()
     payload = {"data": prepared.fingerprint, "model": cfg.model.base, "train": resolved["train"],
                "technique": resolved["technique"], "prepare": resolved["prepare"]["max_tokens"]}
-    payload["train"].pop("resume", None)
+    for key in ("resume", "report_to"):  # neither shapes the weights
+        payload["train"].pop(key, None)
+    if cfg.technique.method in RETRIEVAL_METHODS:  # its training prompts carry rag_k passages (train/raft.py)
+        payload["rag_k"] = cfg.evaluate.rag_k
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
