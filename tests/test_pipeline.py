@@ -121,6 +121,22 @@ def test_training_resumes_from_its_checkpoint(project, prepared, trained):
     assert train.run(changed, prepared).resumed_from == ""
 
 
+def test_training_prints_its_plan_stops_early_and_logs_to_tensorboard(project, prepared, tmp_path, capsys):
+    from savile import train
+
+    # A learning rate too small to move the loss: every measurement after the first fails to improve.
+    cfg = load_config(project.root / "savile.yaml", [
+        f"output_dir={tmp_path / 'runs'}", "train.epochs=50", "train.patience=2", "train.save_steps=1",
+        "train.learning_rate=1e-12", "train.canaries=false", "train.report_to=[tensorboard]"])
+    record = train.run(cfg, prepared)
+    steps_per_epoch = -(-sum(record.train_examples.values()) // cfg.train.batch_size)
+    assert record.loss_history[-1]["step"] == 3 < 50 * steps_per_epoch, "stopped after 1 + patience measurements"
+    assert record.best_step == 1
+    assert list((tmp_path / "runs" / "train" / "logs").rglob("events.out.tfevents.*")), "tensorboard event files"
+    err = capsys.readouterr().err
+    assert "plan:" in err and f"{steps_per_epoch} steps per epoch x 50 epochs" in err and "at most" in err
+
+
 @pytest.fixture(scope="module")
 def evaluated(project, prepared, trained):
     from savile import evaluate

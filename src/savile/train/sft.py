@@ -29,7 +29,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from transformers import TrainerCallback
+from transformers import EarlyStoppingCallback, TrainerCallback
 
 from savile import atomic
 from savile.config import RETRIEVAL_METHODS, Config
@@ -64,7 +64,7 @@ def use_bf16(precision: str) -> bool:
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     import datasets
-    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, EarlyStoppingCallback
+    from transformers import AutoTokenizer, DataCollatorForSeq2Seq
 
     from savile.train.batches import AnswerLossTrainer, PackedCollator
     from savile.train.plan import TrainingPlan
@@ -103,7 +103,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     resume = checkpoint_to_resume(args, ckpt_dir, run_key(cfg, prepared), t.resume)
     callbacks = [_EvaluateLastStep()]
     if t.patience:
-        callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.patience))
+        callbacks.append(_ValidationEarlyStopping(early_stopping_patience=t.patience, early_stopping_threshold=1e-3))
     if args.world_size > 1:
         callbacks.append(ShardRecord([r["id"] for r in train_rows], out / RANKS_DIR))
     start = time.perf_counter()
@@ -174,6 +174,7 @@ def _training_args(cfg: Config, out: Path, bf16: bool):
         train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
         # Every trainable weight takes part in each step, so DDP need not search the graph for unused ones.
         ddp_find_unused_parameters=False,
+        restore_callback_states_from_checkpoint=True,  # early stopping's count survives a resume
         use_cpu=not _has_cuda(),
     )
 
@@ -205,6 +206,16 @@ def _task_prompts(examples: list[dict]) -> dict[str, str]:
         if first["role"] == "system":
             prompts.setdefault(ex["task"], first["content"])
     return prompts
+
+
+class _ValidationEarlyStopping(EarlyStoppingCallback):
+    """Stop when validation loss has not dropped by 0.001 nats (float noise is not progress) in
+    `patience` measurements. Each measurement evaluates two sets, validation and a training sample:
+    only the validation call counts, and the count is saved in every checkpoint for a resume."""
+
+    def on_evaluate(self, args, state, control, metrics, **kwargs):
+        if args.metric_for_best_model in metrics:
+            super().on_evaluate(args, state, control, metrics, **kwargs)
 
 
 class _EvaluateLastStep(TrainerCallback):
