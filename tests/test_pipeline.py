@@ -121,13 +121,13 @@ def test_training_resumes_from_its_checkpoint(project, prepared, trained):
     assert train.run(changed, prepared).resumed_from == ""
 
 
-def test_training_prints_its_plan_stops_early_and_logs_to_tensorboard(project, prepared, tmp_path, capsys):
+def test_packed_training_prints_its_plan_stops_early_and_logs_to_tensorboard(project, prepared, tmp_path, capsys):
     from savile import train
 
     # A learning rate too small to move the loss: every measurement after the first fails to improve.
     cfg = load_config(project.root / "savile.yaml", [
         f"output_dir={tmp_path / 'runs'}", "train.epochs=50", "train.patience=2", "train.save_steps=1",
-        "train.learning_rate=1e-12", "train.canaries=false", "train.report_to=[tensorboard]"])
+        "train.learning_rate=1e-12", "train.canaries=false", "train.report_to=[tensorboard]", "train.packing=true"])
     record = train.run(cfg, prepared)
     steps_per_epoch = -(-sum(record.train_examples.values()) // cfg.train.batch_size)
     assert record.loss_history[-1]["step"] == 3 < 50 * steps_per_epoch, "stopped after 1 + patience measurements"

@@ -164,7 +164,7 @@ class TechniqueSettings(_Section):
 class TrainSettings(_Section):
     epochs: float = Field(3.0, gt=0, description="Most passes over the training examples; early stopping (`patience`) usually ends training sooner.")
     patience: int | None = Field(3, gt=0, description="Stop after this many loss measurements (every `save_steps`) without a lower validation loss; the best checkpoint is kept either way. null trains every epoch.")
-    packing: bool = Field(True, description="Lay each step's examples end to end in one row (positions restart per example, a block-diagonal mask, no padding) instead of padding them to the longest.")
+    packing: bool = Field(False, description="Lay each step's examples end to end in one row (positions restart per example, a block-diagonal mask, no padding) instead of padding them to the longest. Off by default: with the sdpa attention transformers picks, the mask is dense, so a packed row of 8 examples computes about 8x the attention of 8 padded ones, more than the padding it saves on short brand examples (benchmarks/train_throughput.py); it pays with a kernel that skips masked blocks, such as FlashAttention-2 on a GPU.")
     report_to: list[str] = Field([], description="Experiment trackers the transformers Trainer logs to (tensorboard, mlflow, wandb, ...) where installed; logs go to runs/train/logs. Empty logs nowhere.")
     learning_rate: float | None = Field(None, gt=0, description="Peak learning rate (cosine decay, 5% warm-up); null takes the method's default: 2e-4 for lora, qlora, dora and lora+rag, 2e-5 for full.")
     batch_size: int = Field(8, gt=0, description="Examples per step on each process; an optimiser update reads batch_size x grad_accum x processes (under torchrun or accelerate launch).")
