@@ -84,7 +84,8 @@ def _timed_step(model, collator, rows: list[dict], batch_size: int, bf16: bool) 
     mean_tokens = statistics.fmean(len(r["input_ids"]) for r in rows) * min(batch_size, len(rows))
     device = next(model.parameters()).device
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext()
-    inputs = {k: v.to(device) for k, v in collator(batch).items()}
+    fields = ("input_ids", "attention_mask", "labels")  # as the Trainer hands them: the "id" column dropped
+    inputs = {k: v.to(device) for k, v in collator([{k: r[k] for k in fields if k in r} for r in batch]).items()}
     was_training = model.training
     model.train()
     timings = []
