@@ -222,12 +222,13 @@ def demo(
     folder: Annotated[Path, typer.Argument(help="Project folder to create.")] = Path("demo-brand"),
     seed: Annotated[int, typer.Option(help="Seed of the generated brand files.")] = 7,
     overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Dotted override, repeatable.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Every training example, up to two epochs with early stopping, 100 test items per task (about an hour on 2 CPU cores).")] = False,
 ) -> None:
     """Write the fictional house Maison Lirelle's files and run every stage on them."""
     from savile.demo.project import write_project
 
     started = time.perf_counter()
-    config = write_project(folder, seed=seed)
+    config = write_project(folder, seed=seed, full=full)
     console.print(f"demo brand files and config: {config}")
     failed = False
     for verb in (prepare, train, _evaluate, report):
