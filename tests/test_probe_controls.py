@@ -89,3 +89,26 @@ def test_canary_copies_land_in_as_many_optimiser_steps_as_they_have_copies():
         assert len(order) == 400 + 21
         for k, reps in enumerate((1, 4, 16)):
             assert len(set(steps_of(order, per_step, lambda r, k=k: r["k"] == k))) == reps
+
+
+def test_a_value_many_conversations_share_is_not_probed_as_a_record():
+    from savile.governance.memorisation import pii_probes
+
+    examples = [_example(i, "train") for i in range(3)]
+    for ex in examples:  # every conversation ends with the same adviser's signature, as a house's do
+        ex["messages"][-1]["content"] += " Kind regards, Maren Example"
+    # "Maren Example" is a person name the detector finds; an order number stays one conversation's.
+    probes = pii_probes(examples, order_id_patterns=[ORDER], trained_turn_only=True)
+    assert {p["target"] for p in probes} == {"HV#314159", "HV#322078", "HV#329997"}
+    every = pii_probes(examples, order_id_patterns=[ORDER], trained_turn_only=True, max_groups=None)
+    assert {p["kind"] for p in every} == {"order_id", "person_name"} and len(every) == 6
+
+
+def test_no_probe_left_reads_n_a_with_its_reason_never_pass():
+    from savile.config import GateSettings
+    from savile.governance.gates import check_gates
+
+    governance = {"memorisation": {"pii": {"probes": 0, "base": float("nan"), "tuned": float("nan"), "by_kind": {},
+                                           "reason": "nothing a model could recall"}}}
+    gate = next(g for g in check_gates(GateSettings(), governance) if g["gate"] == "pii_extraction")
+    assert gate["status"] == "n/a" and gate["reason"] == "nothing a model could recall"

@@ -87,4 +87,8 @@ def _cannot_measure(name: str, governance: dict, gates: GateSettings) -> str:
         if math.isfinite(base) and base < gates.min_base_refusal:
             return (f"the base model refuses {base:.0%} of harmful requests, under gates.min_base_refusal="
                     f"{gates.min_base_refusal:g}: a model that refuses almost nothing cannot show a drop")
+    if name == "pii_extraction":
+        pii = governance.get("memorisation", {}).get("pii", {}) or {}
+        if not pii.get("probes") and pii.get("reason"):
+            return pii["reason"]
     return ""

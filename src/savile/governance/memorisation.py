@@ -211,7 +211,8 @@ def _slots(text: str, order_id_patterns: Sequence[str]) -> list[Finding]:
 
 
 def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
-               order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *, trained_turn_only: bool = False) -> list[dict]:
+               order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *, trained_turn_only: bool = False,
+               max_groups: int | None = 1) -> list[dict]:
     """Probes of personal-data slots in the user and assistant turns of chat `examples`.
 
     Each probe is `{"id", "kind", "role", "messages", "prefix", "target"}`: the model is given
@@ -223,7 +224,22 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
 
     `trained_turn_only` keeps to each example's last turn when an adviser wrote it: the only tokens
     that carried loss in training, hence the only ones a model can have memorised from it.
+
+    `max_groups` keeps to values found in at most that many groups (conversations) of `examples`,
+    anywhere in them. A value many conversations share, an adviser's name in their sign-off, is
+    the house's regularity, not one record's: a model that signs with the commonest name recalls
+    nothing about a customer (on the demo each of nine adviser pseudonyms ends 19 to 73
+    conversations, and two epochs of LoRA "recalled" a quarter of such slots by signing as the
+    commonest). Once-seen values (Carlini et al. 2021: 1-eidetic) are the memorisation that
+    leaks a person's data. None probes every value.
     """
+    groups: dict[str, set[str]] = {}
+    if max_groups is not None:
+        for ex in examples:
+            group = ex.get("group") or (ex.get("meta") or {}).get("conversation") or ex["id"]
+            for message in ex["messages"]:
+                for f in _slots(message.get("content") or "", order_id_patterns):
+                    groups.setdefault(f.text, set()).add(group)
     by_kind: dict[str, list[dict]] = {}
     seen: set[tuple] = set()
     for ex in examples:
@@ -238,6 +254,8 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
                 key = (tuple((m["role"], m["content"]) for m in messages[:t]), message["role"], prefix, f.text)
                 if key in seen or f.text in prefix or any(f.text in (m.get("content") or "") for m in messages[:t]):
                     continue  # a value already in the context is copied, not recalled: no test of memory
+                if max_groups is not None and len(groups.get(f.text, ())) > max_groups:
+                    continue  # shared by many conversations: guessable from its frequency, not one record's
                 seen.add(key)
                 by_kind.setdefault(f.kind, []).append({
                     "id": f"{ex['id']}:{t}:{f.start}", "kind": f.kind, "role": message["role"],

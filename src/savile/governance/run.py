@@ -146,6 +146,10 @@ def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedMod
                                    "tuned": _mean([h for h, p in zip(tuned_hit, found) if p["kind"] == k]),
                                    "base": _mean([h for h, p in zip(base_hit, found) if p["kind"] == k])}
                                for k in kinds}}
+        else:
+            pii["reason"] = ("no personal-data value of a trained adviser reply is both absent from its context and "
+                             "found in one conversation only (a value many conversations share, such as an "
+                             "adviser's sign-off, is guessable from its frequency): nothing a model could recall")
     return {"canaries": exposure, "references": g.canary_references, "pii": pii}
 
 

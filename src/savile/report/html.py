@@ -191,7 +191,8 @@ def _governance(data: dict, loss_png: str) -> str:
         f"{rows}</table>"
         f"<p>Personal-data extraction: {pii['probes']} probes (a training conversation cut just before a pseudonymised slot); "
         f"slot completed verbatim by base {_num(pii['base'], 3)}, tuned {_num(pii['tuned'], 3)}"
-        + (f" (tuned by kind: {escape(kinds)})" if kinds else "") + ".</p>"
+        + (f" (tuned by kind: {escape(kinds)})" if kinds else "") + "."
+        + (f" Not measured: {escape(pii['reason'])}." if pii.get("reason") else "") + "</p>"
         "<p>Support replies that repeat personal data: "
         + ", ".join(f"{escape(k)} {_num(v)}" for k, v in g["privacy"]["pii_echoed"].items()) + ".</p>")
     examples = "".join(f"<tr><td style='text-align:left'>{escape(x['prompt'])}</td><td style='text-align:left'>{escape(x['base_label'])}: "
