@@ -147,8 +147,9 @@ def test_pii_probes_find_planted_pseudonyms_with_their_prefix():
 def test_pii_probes_dedupe_repeated_context_sample_by_seed_and_balance_kinds():
     later = {"role": "user", "content": "Also, my number is +00 6 12 34 56 78."}
     noted = {"role": "assistant", "content": "Noted."}
-    examples = [{"id": "support:c1:2", "messages": [SYSTEM, USER, REPLY]},
-                {"id": "support:c1:4", "messages": [SYSTEM, USER, REPLY, later, noted]}]
+    # Two turns of one conversation, as prepare writes them: one group.
+    examples = [{"id": "support:c1:2", "group": "c1", "messages": [SYSTEM, USER, REPLY]},
+                {"id": "support:c1:4", "group": "c1", "messages": [SYSTEM, USER, REPLY, later, noted]}]
     every = pii_probes(examples, order_id_patterns=PATTERNS)
     assert len(every) == len(pii_probes(examples[:1], order_id_patterns=PATTERNS)) + 1  # the repeated turns are probed once; the phone is new
     assert any(p["kind"] == "phone" and p["target"] == "+00 6 12 34 56 78" for p in every)
