@@ -37,10 +37,11 @@ demo: setup
 
 # The models x techniques grid on the demo brand (README, "Technique against model"); reuses demo-brand's prepared data.
 # One epoch and 16 items per task, and lora+rag left out (its RAFT prompts carry 2.6x the tokens: 842 s of
-# training against lora's 265 s on SmolLM2), keep the ten cells near an hour; add it back with compare.techniques.
+# training against lora's 265 s on SmolLM2) and the one-request latency (4 requests of 36 s a cell on Gemma)
+# left out keep the ten cells near an hour; add them back with compare.techniques and compare.latency_items.
 compare: setup
 	$(BIN)/python benchmarks/compare_grid.py --keep demo-brand train.epochs=1 evaluate.max_items_per_task=16 \
-		'compare.techniques=[prompt,few-shot,rag,lora,qlora]'
+		'compare.techniques=[prompt,few-shot,rag,lora,qlora]' compare.latency_items=0
 
 test: setup browser
 	$(BIN)/python -m pytest -q
