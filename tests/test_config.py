@@ -33,6 +33,19 @@ def test_dotted_overrides_are_parsed_as_yaml_and_validated(tmp_path):
     assert cfg.train.epochs == 2.0 and cfg.technique.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
 
 
+def test_the_cost_section_takes_the_same_overrides_and_error_lines(tmp_path):
+    cfg = load_config(_write(tmp_path, MINIMAL | {"cost": {"usage": {"requests_per_month": 5}}}),
+                      ["cost.training.lora_rank=8"])
+    assert cfg.cost.training.lora_rank == 8 and cfg.cost.usage.requests_per_month == 5
+    assert cfg.cost.training.epochs == 1.0, "the section's defaults fill the rest"
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, MINIMAL | {"cost": {"usage": {"requests": 5}}}), ["cost.training.gpus=0"])
+    assert err.value.problems == [
+        "cost.training.gpus: input should be greater than or equal to 1, got 0.",
+        "cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README).",
+    ]
+
+
 def test_every_problem_is_reported_with_its_path_and_value(tmp_path):
     bad = MINIMAL | {"train": {"learning_rate": -1, "epoch": 2}, "evaluate": {"batch_size": 0}}
     with pytest.raises(ConfigError) as err:
