@@ -97,3 +97,10 @@ def test_setting_one_decoding_key_keeps_the_tasks_other_defaults(tmp_path, demo_
     assert cfg.evaluate.support.max_new_tokens == 96
     assert cfg.evaluate.support.no_repeat_ngram_size == 4, "the task default survives"
     assert cfg.evaluate.extract.no_repeat_ngram_size == 0
+
+
+def test_the_cost_estimate_defaults_to_the_run_savile_trains():
+    from savile.config import CostSettings, LoraSettings, PrepareSettings
+
+    training = CostSettings().training
+    assert training.lora_rank == LoraSettings().rank and training.seq_len == PrepareSettings().max_tokens

@@ -26,7 +26,7 @@ __all__ = [
     "LoraSettings", "QloraSettings", "RaftSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
     "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "CostTrainingSettings", "CostUsageSettings",
     "CostRetrievalSettings", "CostHostingSettings", "CostProjectSettings", "CostSettings", "load_config",
-    "load_cost_settings", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "load_cost_settings", "DEFAULT_LORA_RANK", "DEFAULT_MAX_TOKENS", "MAX_GPUS", "HOURS_PER_MONTH", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS", "RETRIEVAL_METHODS",
 ]
 
@@ -47,6 +47,11 @@ RETRIEVAL_METHODS = ("lora+rag",)
 # alpha / rank = 2 take the usual 2e-4 (Hu et al. 2021; Dettmers et al. 2023 for QLoRA; DoRA's
 # authors keep LoRA's rate); updating every weight needs a rate ten times smaller.
 DEFAULT_LEARNING_RATES = {"lora": 2e-4, "qlora": 2e-4, "dora": 2e-4, "lora+rag": 2e-4, "full": 2e-5}
+# Defaults two sections share: unless told otherwise, the run `savile cost` prices is the one `savile train` makes.
+DEFAULT_LORA_RANK = 16    # technique.lora.rank, cost.training.lora_rank
+DEFAULT_MAX_TOKENS = 512  # prepare.max_tokens, cost.training.seq_len
+MAX_GPUS = 64             # cost.training.gpus at most; past this many of one card, the cost model says it does not fit
+HOURS_PER_MONTH = 730     # 24 x 365 / 12: an always-on GPU's billed hours a month
 
 
 class _Section(BaseModel):
@@ -124,7 +129,7 @@ class PrepareSettings(_Section):
             raise ValueError(f"validation_fraction + test_fraction must leave at least 10% to train, got "
                              f"{self.validation_fraction + self.test_fraction:.2f}; lower one of them")
         return self
-    max_tokens: int = Field(512, gt=16, description="Longest example in tokens under the base model's chat template; longer ones are dropped with a count, never truncated.")
+    max_tokens: int = Field(DEFAULT_MAX_TOKENS, gt=16, description="Longest example in tokens under the base model's chat template; longer ones are dropped with a count, never truncated.")
     max_reject_share: float = Field(0.05, ge=0, le=1, description="The run fails when more than this share of a source's records is rejected.")
     dedupe_threshold: float = Field(0.9, gt=0, le=1, description="Near-duplicates (MinHash Jaccard at or above this, per task) are removed.")
     # Advisers paste policy paragraphs of 40 words and more into replies: that is the house's
@@ -140,7 +145,7 @@ class ModelSettings(_Section):
 
 
 class LoraSettings(_Section):
-    rank: int = Field(16, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
+    rank: int = Field(DEFAULT_LORA_RANK, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
     alpha: int | None = Field(None, gt=0, description="The update is scaled by alpha / rank; null is 2 x rank, so the scale and the default learning rate suit any rank.")
     # 0 by default: on CPU the dropout mask over every adapted input cost a third of the step time.
     dropout: float = Field(0.0, ge=0, lt=1, description="Dropout on the LoRA input.")
@@ -307,11 +312,11 @@ class CostTrainingSettings(_Section):
     epochs: float = Field(1.0, gt=0, description="Passes over the training tokens.")
     technique: Literal["lora", "qlora", "dora", "full", "all"] = Field("all", description="Technique(s) to estimate; the fine-tune path uses this one, or LoRA when 'all'.")
     gpu: str | None = Field(None, description="GPU type that trains the fine-tune path; null picks the cheapest that fits.")
-    gpus: int = Field(1, ge=1, le=64, description="GPUs sharing the run with ZeRO-3 / FSDP full sharding (weights, gradients and optimiser states split among them); a run that fits none at this count gets more.")
+    gpus: int = Field(1, ge=1, le=MAX_GPUS, description="GPUs sharing the run with ZeRO-3 / FSDP full sharding (weights, gradients and optimiser states split among them); a run that fits none at this count gets more.")
     mfu: float | None = Field(None, gt=0, le=1, description="One model FLOPs utilisation for every GPU, replacing the fitted curve (which depends on tokens per micro-batch and model size); null uses the curve, or the MFU a --measured run reached on its own GPU.")
     qlora_slowdown: float | None = Field(None, ge=1, description="QLoRA time over LoRA time for the same step; null models NF4 dequantisation per weight and pass (larger for small steps).")
-    lora_rank: int = Field(16, gt=0, description="LoRA rank r, adapters on every linear layer of the blocks.")
-    seq_len: int = Field(512, gt=0, description="Longest sequence in tokens (Savile's train.max_length): memory peaks on it; with packing every sequence has this length.")
+    lora_rank: int = Field(DEFAULT_LORA_RANK, gt=0, description="LoRA rank r, adapters on every linear layer of the blocks (technique.lora.rank of a Savile run).")
+    seq_len: int = Field(DEFAULT_MAX_TOKENS, gt=0, description="Longest sequence in tokens (prepare.max_tokens of a Savile run): memory peaks on it; with packing every sequence has this length.")
     micro_batch: int = Field(4, gt=0, description="Sequences per GPU per forward pass (per_device_train_batch_size).")
     packing: bool = Field(False, description="Pack examples into seq_len-token sequences; false computes each example at its own length (mean tokens), padding not counted.")
     gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass (less memory, +2NT FLOPs); GPUs the run fits only this way get it anyway.")
@@ -339,7 +344,7 @@ class CostRetrievalSettings(_Section):
 
 class CostHostingSettings(_Section):
     gpu: str | None = Field(None, description="GPU type serving the tuned model; null picks the cheapest that holds it in bf16 with a KV-cache margin.")
-    hours_per_month: float | None = Field(None, gt=0, description="Billed GPU hours a month; null is always on (730), unless tokens_per_second is set.")
+    hours_per_month: float | None = Field(None, gt=0, description=f"Billed GPU hours a month; null is always on ({HOURS_PER_MONTH}), unless tokens_per_second is set.")
     tokens_per_second: float | None = Field(None, gt=0, description="Measured serving throughput; billed hours = requests x completion tokens / this.")
 
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from savile.config import CostSettings
+from savile.config import HOURS_PER_MONTH, CostSettings
 from savile.cost.hardware import PriceTable
-from savile.cost.inputs import HOURS_PER_MONTH
 
 __all__ = ["CostPath", "prompt_path", "retrieval_path", "finetune_path", "break_even_month", "serving_hours"]
 
@@ -87,7 +86,7 @@ def serving_hours(inputs: CostSettings) -> tuple[float, str]:
     if h.tokens_per_second is not None:
         hours = u.requests_per_month * u.completion_tokens / h.tokens_per_second / 3600
         return min(hours, HOURS_PER_MONTH), f"requests x completion tokens / {h.tokens_per_second:g} tokens/s"
-    return float(HOURS_PER_MONTH), "always on (730 h)"
+    return float(HOURS_PER_MONTH), f"always on ({HOURS_PER_MONTH} h)"
 
 
 def finetune_path(inputs: CostSettings, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str) -> CostPath:

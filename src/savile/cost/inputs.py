@@ -16,9 +16,7 @@ from pathlib import Path
 from savile.config import Config, ModelSettings
 from savile.errors import SavileError
 
-__all__ = ["TrainingTokens", "training_tokens", "default_model", "HOURS_PER_MONTH"]
-
-HOURS_PER_MONTH = 730  # 24 x 365 / 12
+__all__ = ["TrainingTokens", "training_tokens", "default_model"]
 
 
 @dataclass(frozen=True)
