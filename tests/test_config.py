@@ -33,6 +33,19 @@ def test_dotted_overrides_are_parsed_as_yaml_and_validated(tmp_path):
     assert cfg.train.epochs == 2.0 and cfg.technique.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
 
 
+def test_the_cost_section_takes_the_same_overrides_and_error_lines(tmp_path):
+    cfg = load_config(_write(tmp_path, MINIMAL | {"cost": {"usage": {"requests_per_month": 5}}}),
+                      ["cost.training.lora_rank=8"])
+    assert cfg.cost.training.lora_rank == 8 and cfg.cost.usage.requests_per_month == 5
+    assert cfg.cost.training.epochs == 1.0, "the section's defaults fill the rest"
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, MINIMAL | {"cost": {"usage": {"requests": 5}}}), ["cost.training.gpus=0"])
+    assert err.value.problems == [
+        "cost.training.gpus: input should be greater than or equal to 1, got 0.",
+        "cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README).",
+    ]
+
+
 def test_every_problem_is_reported_with_its_path_and_value(tmp_path):
     bad = MINIMAL | {"train": {"learning_rate": -1, "epoch": 2}, "evaluate": {"batch_size": 0}}
     with pytest.raises(ConfigError) as err:
@@ -84,3 +97,10 @@ def test_setting_one_decoding_key_keeps_the_tasks_other_defaults(tmp_path, demo_
     assert cfg.evaluate.support.max_new_tokens == 96
     assert cfg.evaluate.support.no_repeat_ngram_size == 4, "the task default survives"
     assert cfg.evaluate.extract.no_repeat_ngram_size == 0
+
+
+def test_the_cost_estimate_defaults_to_the_run_savile_trains():
+    from savile.config import CostSettings, LoraSettings, PrepareSettings
+
+    training = CostSettings().training
+    assert training.lora_rank == LoraSettings().rank and training.seq_len == PrepareSettings().max_tokens

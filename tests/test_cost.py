@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from savile.cost import (CostPath, PricesError, break_even_month, cost_inputs, default_model, estimate, load_prices,
+from savile.cost import (CostPath, PricesError, break_even_month, load_cost_settings, default_model, estimate, load_prices,
                          measured_mfu, memory_needed, microbatch_time, model_size, parse_param_count, training_flops,
                          training_tokens)
 from savile.cost.api import prompt_path, retrieval_path, serving_hours
@@ -152,7 +152,7 @@ def test_memory_options_8bit_optimiser_and_sharding():
 
 
 def test_api_paths_by_hand(prices):
-    inputs = cost_inputs()
+    inputs = load_cost_settings()
     # prompt: 2000 guide + 5 x 300 examples + 150 user = 3650 tokens x $2/M + 250 x $8/M = $0.0093; x 100,000 = $930
     assert prompt_path(inputs, prices).monthly_usd == pytest.approx(930.0)
     # retrieval: (2000 + 5 x 200 + 150) x $2/M + 250 x $8/M = $0.0083 x 100,000 = $830, + queries 100,000 x 150 x $0.02/M = $0.30
@@ -160,7 +160,7 @@ def test_api_paths_by_hand(prices):
     assert rag.monthly_usd == pytest.approx(830.30)
     assert rag.one_off_usd == pytest.approx(0.40)   # 100,000 items x 200 tokens x $0.02/M
     # hours from throughput: 100,000 requests x 250 tokens / 50 tokens/s / 3600 = 138.9 h
-    hours, _ = serving_hours(cost_inputs(["hosting.tokens_per_second=50"]))
+    hours, _ = serving_hours(load_cost_settings(["hosting.tokens_per_second=50"]))
     assert hours == pytest.approx(138.89, abs=0.01)
 
 
@@ -174,7 +174,7 @@ def test_break_even_by_hand():
 
 
 def test_estimate_picks_the_cheapest_fitting_gpu_and_charges_recompute(prices):
-    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), cost_inputs(), prices)
+    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices)
     lora = [r for r in report.training if r.technique == "lora"]
     assert report.chosen == min((r for r in lora if r.fits != "no"), key=lambda r: r.usd)
     l4 = next(r for r in lora if r.device == "L4")
@@ -185,7 +185,7 @@ def test_estimate_picks_the_cheapest_fitting_gpu_and_charges_recompute(prices):
 
 
 def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
-    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), cost_inputs(), prices)
+    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices)
     full = {r.device: r for r in report.training if r.technique == "full"}
     assert full["H200"].fits == "yes" and full["H200"].gpus == 1
     h100 = full["H100 SXM"]
@@ -195,7 +195,7 @@ def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
     assert h100.usd == pytest.approx(h100.gpu_hours * prices.gpu("H100 SXM").usd_per_hour)
     assert full["L4"].gpus > full["L40S"].gpus > 2
     chosen = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300),
-                      cost_inputs(["training.technique=full", "training.gpu=H100 SXM"]), prices)
+                      load_cost_settings(["training.technique=full", "training.gpu=H100 SXM"]), prices)
     assert any("2 GPUs with ZeRO-3" in n for n in chosen.notes)
 
 
@@ -216,7 +216,7 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
     run = measured_mfu(_train_manifest(tmp_path / "train", tmp_path / "base"), prices, peak_flops=1e10)
     assert run.flops == pytest.approx(5.673669e12) and run.mfu == pytest.approx(0.5674, abs=1e-4)
     assert run.device == "cpu" and "assumed" in run.device_note
-    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
+    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run)
     assert {r.mfu_source for r in report.training if r.device != "cpu (this machine)"} == {"curve"}
     cpu = {r.technique: r for r in report.training if r.device == "cpu (this machine)"}
     assert {r.mfu_source for r in cpu.values()} == {"measured"}
@@ -230,7 +230,7 @@ def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
     folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=1e9, seconds=3600, device="NVIDIA H100 80GB HBM3")
     run = measured_mfu(folder, prices)
     assert run.device == "H100 SXM" and run.peak_flops == 989e12
-    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), cost_inputs(), prices, run)
+    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run)
     assert {(r.device, r.technique) for r in report.training if r.mfu_source == "measured"} == {("H100 SXM", "lora")}
     assert prices.gpu_for_device("NVIDIA L40S") == "L40S" and prices.gpu_for_device("NVIDIA L4") == "L4"
 
@@ -265,12 +265,15 @@ def test_price_file_problems_are_all_reported(tmp_path, prices):
         prices.gpu("H1000")
 
 
-def test_cost_settings_are_validated():
+def test_cost_settings_are_validated_with_the_config_error_lines():
     with pytest.raises(ConfigError) as err:
-        cost_inputs(["training.mfu=1.5", "usage.requests=3", "nonsense"])
-    text = str(err.value)
-    assert "training.mfu" in text and "usage.requests: unknown" in text and "section.key=value" in text
-    typed = cost_inputs(["project.months=12"], {"usage.api_model": "gpt-4.1-mini"})
+        load_cost_settings(["training.mfu=1.5", "usage.requests=3", "nonsense"])
+    problems = err.value.problems
+    assert len(problems) == 3
+    assert any(p.startswith("cost.training.mfu:") and "1.5" in p for p in problems)
+    assert "cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README)." in problems
+    assert any("key.path=value" in p for p in problems)
+    typed = load_cost_settings(["cost.project.months=12"], {"usage.api_model": "gpt-4.1-mini"})
     assert typed.project.months == 12 and typed.usage.api_model == "gpt-4.1-mini"
 
 
@@ -286,6 +289,34 @@ def test_cli_writes_json_and_png(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3",
                           "--technique", "sgd", "--out", str(out)], capture_output=True, text=True)
     assert bad.returncode == 2 and "training.technique" in bad.stderr
+
+
+def _savile(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "savile", *args], capture_output=True, text=True)
+
+
+def test_a_projects_cost_section_is_read_and_set_overrides_it(tmp_path):
+    config = tmp_path / "savile.yaml"
+    project = {"project": "p", "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "m.jsonl"},
+               "cost": {"usage": {"requests_per_month": 250_000}, "project": {"people_cost": 10_000}}}
+    config.write_text(yaml.safe_dump(project))
+    out = tmp_path / "cost"
+    done = _savile("cost", str(config), "--model", "7B", "--examples", "1000", "--mean-tokens", "300", "--epochs", "2",
+                   "--set", "project.people_cost=12000", "--set", "cost.usage.few_shot_examples=8", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    inputs = json.loads((out / "cost.json").read_text())["inputs"]
+    assert inputs["usage"]["requests_per_month"] == 250_000, "from the project's cost section"
+    assert inputs["project"]["people_cost"] == 12_000, "--set wins over the file"
+    assert inputs["usage"]["few_shot_examples"] == 8 and inputs["training"]["epochs"] == 2
+
+
+def test_a_bad_cost_key_gets_the_config_error_line_and_exit_2(tmp_path):
+    bad = _savile("cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3", "--set", "usage.requests=3",
+                  "--set", "cost.training.lora_rank=0", "--out", str(tmp_path / "cost"))
+    lines = [line for line in bad.stderr.splitlines() if line.strip()]
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert sorted(lines) == ["error: cost.training.lora_rank: input should be greater than 0, got 0.",
+                             "error: cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README)."], bad.stderr
 
 
 def _published():
@@ -319,16 +350,16 @@ def test_shipped_constants_are_the_fit_to_the_published_runs_and_meet_the_target
 
 def test_packing_eager_attention_and_a_set_mfu_reach_the_estimate(prices):
     tokens = training_tokens(examples=10_000, mean_tokens=300)
-    plain = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora"]), prices)
-    packed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.packing=true",
+    plain = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora"]), prices)
+    packed = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.packing=true",
                                                              "training.seq_len=2048"]), prices)
     h100 = {r.device: r for r in plain.training}["H100 SXM"]
     packed_h100 = {r.device: r for r in packed.training}["H100 SXM"]
     assert (h100.tokens_per_microbatch, packed_h100.tokens_per_microbatch) == (1200, 8192)
     assert packed_h100.mfu > h100.mfu and packed_h100.usd < h100.usd   # same FLOPs, fewer fixed costs
-    eager = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.attention=eager"]), prices)
+    eager = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.attention=eager"]), prices)
     assert eager.memory["lora"].activations_gib > plain.memory["lora"].activations_gib
-    fixed = estimate(model_size("7B"), tokens, cost_inputs(["training.technique=lora", "training.mfu=0.35"]), prices)
+    fixed = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.mfu=0.35"]), prices)
     assert all(r.mfu == pytest.approx(0.35) and r.mfu_source == "set" for r in fixed.training)
 
 

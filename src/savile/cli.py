@@ -246,34 +246,39 @@ def demo(
 
 @app.command()
 def cost(
-    model: Annotated[Optional[str], typer.Option(help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else Savile's default.")] = None,
+    config: Annotated[Optional[Path], typer.Argument(help="Project config YAML whose `cost:` section the options and --set override; with it, --prepared defaults to the project's prepare folder.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else the project's model.base, else Savile's default.")] = None,
     prepared: Annotated[Optional[Path], typer.Option(help="Prepare-stage folder (runs/prepare): train-split tokens.")] = None,
     examples: Annotated[Optional[int], typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")] = None,
     mean_tokens: Annotated[Optional[float], typer.Option(help="Mean tokens per training example.")] = None,
-    epochs: Annotated[Optional[float], typer.Option(help="Passes over the data [default 1].")] = None,
-    technique: Annotated[Optional[str], typer.Option(help="lora, qlora, dora, full or all [default all; the fine-tune path uses lora].")] = None,
-    gpu: Annotated[Optional[str], typer.Option(help="GPU type that trains the fine-tune path [default: cheapest that fits].")] = None,
-    mfu: Annotated[Optional[float], typer.Option(help="One model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU].")] = None,
+    epochs: Annotated[Optional[float], typer.Option(help="cost.training.epochs: passes over the data [default 1].")] = None,
+    technique: Annotated[Optional[str], typer.Option(help="cost.training.technique: lora, qlora, dora, full or all [default all; the fine-tune path uses lora].")] = None,
+    gpu: Annotated[Optional[str], typer.Option(help="cost.training.gpu: GPU type that trains the fine-tune path [default: cheapest that fits].")] = None,
+    mfu: Annotated[Optional[float], typer.Option(help="cost.training.mfu: one model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU].")] = None,
     measured: Annotated[Optional[Path], typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared].")] = None,
-    requests_per_month: Annotated[Optional[int], typer.Option(help="Requests a month on every path [default 100000].")] = None,
-    api_model: Annotated[Optional[str], typer.Option(help="Hosted API model of the prompt and retrieval paths [default gpt-4.1].")] = None,
+    requests_per_month: Annotated[Optional[int], typer.Option(help="cost.usage.requests_per_month: requests a month on every path [default 100000].")] = None,
+    api_model: Annotated[Optional[str], typer.Option(help="cost.usage.api_model: hosted API model of the prompt and retrieval paths [default gpt-4.1].")] = None,
     prices: Annotated[Optional[Path], typer.Option(help="Price table YAML [default: savile/cost/prices.yaml].")] = None,
     out: Annotated[Path, typer.Option(help="Folder for cost.json and cost.png.")] = Path("cost"),
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON here instead of OUT/cost.json.")] = None,
-    settings: Annotated[Optional[list[str]], typer.Option("--set", help="Any other setting, repeatable: usage.few_shot_examples=8, project.people_cost=12000.")] = None,
+    settings: Annotated[Optional[list[str]], typer.Option("--set", help="Any other key of the config reference's cost section, repeatable, `cost.` optional: usage.few_shot_examples=8, cost.project.people_cost=12000.")] = None,
 ) -> None:
     """Estimate training FLOPs, GPU hours, dollars and memory, and compare with hosted-API paths over months."""
     from savile import cost as lib
 
-    options = {"training.epochs": epochs, "training.technique": technique, "training.gpu": gpu, "training.mfu": mfu,
-               "usage.requests_per_month": requests_per_month, "usage.api_model": api_model}
-    inputs = lib.cost_inputs(settings, {k: v for k, v in options.items() if v is not None})
+    cfg = _config(config, None) if config else None
+    options = {"cost.training.epochs": epochs, "cost.training.technique": technique, "cost.training.gpu": gpu,
+               "cost.training.mfu": mfu, "cost.usage.requests_per_month": requests_per_month, "cost.usage.api_model": api_model}
+    inputs = lib.load_cost_settings(settings, {k: v for k, v in options.items() if v is not None}, cfg.cost if cfg else None)
+    if cfg is not None and prepared is None and examples is None and mean_tokens is None:
+        prepared = cfg.stage_dir("prepare")
     table = lib.load_prices(prices)
     tokens = lib.training_tokens(prepared, examples, mean_tokens)
     if measured is None and prepared is not None and (prepared.parent / "train" / "manifest.json").exists():
         measured = prepared.parent / "train"
     run = lib.measured_mfu(measured, table) if measured else None
-    report = lib.estimate(lib.model_size(model or lib.default_model(prepared)), tokens, inputs, table, run)
+    size = lib.model_size(model or lib.default_model(prepared, cfg), cfg.model.cache_dir if cfg else None)
+    report = lib.estimate(size, tokens, inputs, table, run)
     for t in lib.report_tables(report):
         console.print(t)
     for note in report.notes:

@@ -6,12 +6,15 @@ the README. Any key can be overridden on the command line with a dotted path:
     cfg = load_config(Path("savile.yaml"), ["train.epochs=2", "evaluate.max_items_per_task=16"])
 
 Every problem is reported at once, one line each: `train.learning_rate: must be > 0, got -1`.
+
+`savile cost` needs no project: `load_cost_settings` validates the `cost:` section alone, with the
+same overrides and the same error lines.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -21,7 +24,9 @@ from savile.errors import ConfigError
 __all__ = [
     "Config", "Sources", "CatalogueSettings", "CopySettings", "GuideSettings", "ConversationSettings", "PrivacySettings", "PrepareSettings", "ModelSettings",
     "LoraSettings", "QloraSettings", "RaftSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
-    "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "load_config", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "CostTrainingSettings", "CostUsageSettings",
+    "CostRetrievalSettings", "CostHostingSettings", "CostProjectSettings", "CostSettings", "load_config",
+    "load_cost_settings", "DEFAULT_LORA_RANK", "DEFAULT_MAX_TOKENS", "MAX_GPUS", "HOURS_PER_MONTH", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS", "RETRIEVAL_METHODS",
 ]
 
@@ -42,10 +47,18 @@ RETRIEVAL_METHODS = ("lora+rag",)
 # alpha / rank = 2 take the usual 2e-4 (Hu et al. 2021; Dettmers et al. 2023 for QLoRA; DoRA's
 # authors keep LoRA's rate); updating every weight needs a rate ten times smaller.
 DEFAULT_LEARNING_RATES = {"lora": 2e-4, "qlora": 2e-4, "dora": 2e-4, "lora+rag": 2e-4, "full": 2e-5}
+# Defaults two sections share: unless told otherwise, the run `savile cost` prices is the one `savile train` makes.
+DEFAULT_LORA_RANK = 16    # technique.lora.rank, cost.training.lora_rank
+DEFAULT_MAX_TOKENS = 512  # prepare.max_tokens, cost.training.seq_len
+MAX_GPUS = 64             # cost.training.gpus at most; past this many of one card, the cost model says it does not fit
+HOURS_PER_MONTH = 730     # 24 x 365 / 12: an always-on GPU's billed hours a month
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_S = TypeVar("_S", bound=_Section)
 
 
 class Sources(_Section):
@@ -116,7 +129,7 @@ class PrepareSettings(_Section):
             raise ValueError(f"validation_fraction + test_fraction must leave at least 10% to train, got "
                              f"{self.validation_fraction + self.test_fraction:.2f}; lower one of them")
         return self
-    max_tokens: int = Field(512, gt=16, description="Longest example in tokens under the base model's chat template; longer ones are dropped with a count, never truncated.")
+    max_tokens: int = Field(DEFAULT_MAX_TOKENS, gt=16, description="Longest example in tokens under the base model's chat template; longer ones are dropped with a count, never truncated.")
     max_reject_share: float = Field(0.05, ge=0, le=1, description="The run fails when more than this share of a source's records is rejected.")
     dedupe_threshold: float = Field(0.9, gt=0, le=1, description="Near-duplicates (MinHash Jaccard at or above this, per task) are removed.")
     # Advisers paste policy paragraphs of 40 words and more into replies: that is the house's
@@ -132,7 +145,7 @@ class ModelSettings(_Section):
 
 
 class LoraSettings(_Section):
-    rank: int = Field(16, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
+    rank: int = Field(DEFAULT_LORA_RANK, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
     alpha: int | None = Field(None, gt=0, description="The update is scaled by alpha / rank; null is 2 x rank, so the scale and the default learning rate suit any rank.")
     # 0 by default: on CPU the dropout mask over every adapted input cost a third of the step time.
     dropout: float = Field(0.0, ge=0, lt=1, description="Dropout on the LoRA input.")
@@ -295,6 +308,61 @@ class ExportSettings(_Section):
     max_drop: float = Field(0.02, ge=0, description="`savile export` exits with code 3 when a task's main metric on an export falls more than this below the unexported tuned model.")
 
 
+class CostTrainingSettings(_Section):
+    epochs: float = Field(1.0, gt=0, description="Passes over the training tokens.")
+    technique: Literal["lora", "qlora", "dora", "full", "all"] = Field("all", description="Technique(s) to estimate; the fine-tune path uses this one, or LoRA when 'all'.")
+    gpu: str | None = Field(None, description="GPU type that trains the fine-tune path; null picks the cheapest that fits.")
+    gpus: int = Field(1, ge=1, le=MAX_GPUS, description="GPUs sharing the run with ZeRO-3 / FSDP full sharding (weights, gradients and optimiser states split among them); a run that fits none at this count gets more.")
+    mfu: float | None = Field(None, gt=0, le=1, description="One model FLOPs utilisation for every GPU, replacing the fitted curve (which depends on tokens per micro-batch and model size); null uses the curve, or the MFU a --measured run reached on its own GPU.")
+    qlora_slowdown: float | None = Field(None, ge=1, description="QLoRA time over LoRA time for the same step; null models NF4 dequantisation per weight and pass (larger for small steps).")
+    lora_rank: int = Field(DEFAULT_LORA_RANK, gt=0, description="LoRA rank r, adapters on every linear layer of the blocks (technique.lora.rank of a Savile run).")
+    seq_len: int = Field(DEFAULT_MAX_TOKENS, gt=0, description="Longest sequence in tokens (prepare.max_tokens of a Savile run): memory peaks on it; with packing every sequence has this length.")
+    micro_batch: int = Field(4, gt=0, description="Sequences per GPU per forward pass (per_device_train_batch_size).")
+    packing: bool = Field(False, description="Pack examples into seq_len-token sequences; false computes each example at its own length (mean tokens), padding not counted.")
+    gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass (less memory, +2NT FLOPs); GPUs the run fits only this way get it anyway.")
+    attention: Literal["sdpa", "eager"] = Field("sdpa", description="'sdpa' (SDPA, FlashAttention) stores no attention-score matrix; 'eager' stores it (5·heads·s² bytes per sequence and layer).")
+    optimizer: Literal["adamw", "adamw_8bit", "paged_adamw_8bit"] = Field("adamw", description="Optimiser state: AdamW's two fp32 moments (8 bytes per trained parameter) or 8-bit (2 bytes).")
+
+
+class CostUsageSettings(_Section):
+    requests_per_month: int = Field(100_000, ge=0, description="Generations a month (descriptions, replies, extractions) on any path.")
+    api_model: str = Field("gpt-4.1", description="Hosted API model of the prompt-engineering and retrieval paths (a name in the price table).")
+    brand_guide_tokens: int = Field(2_000, ge=0, description="Tokens of the brand guide put in every prompt.")
+    few_shot_examples: int = Field(5, ge=0, description="Worked examples put in every prompt-engineering prompt.")
+    tokens_per_example: int = Field(300, ge=0, description="Tokens of one few-shot example (input and answer).")
+    user_tokens: int = Field(150, ge=0, description="Tokens of the request itself (a catalogue row, a customer message).")
+    completion_tokens: int = Field(250, ge=0, description="Tokens generated per request.")
+
+
+class CostRetrievalSettings(_Section):
+    catalogue_items: int = Field(100_000, ge=0, description="Passages embedded once (products, policy paragraphs).")
+    tokens_per_item: int = Field(200, ge=0, description="Tokens of one passage.")
+    passages_per_query: int = Field(5, ge=0, description="Passages retrieved into each prompt (they replace the few-shot examples).")
+    embedding_model: str = Field("text-embedding-3-small", description="Embedding model (a name in the price table).")
+    vector_store_per_month: float = Field(0.0, ge=0, description="Monthly cost of the vector store, US dollars.")
+
+
+class CostHostingSettings(_Section):
+    gpu: str | None = Field(None, description="GPU type serving the tuned model; null picks the cheapest that holds it in bf16 with a KV-cache margin.")
+    hours_per_month: float | None = Field(None, gt=0, description=f"Billed GPU hours a month; null is always on ({HOURS_PER_MONTH}), unless tokens_per_second is set.")
+    tokens_per_second: float | None = Field(None, gt=0, description="Measured serving throughput; billed hours = requests x completion tokens / this.")
+
+
+class CostProjectSettings(_Section):
+    people_cost: float = Field(0.0, ge=0, description="One-off cost of the people who run the fine-tune (engineering, evaluation), US dollars.")
+    data_prep_cost: float = Field(0.0, ge=0, description="One-off cost of collecting, cleaning and reviewing the training data, US dollars.")
+    retrain_every_months: int = Field(0, ge=0, description="Train again every this many months (catalogue changes); 0 never.")
+    months: int = Field(24, gt=0, le=120, description="Horizon of the cumulative comparison, months.")
+
+
+class CostSettings(_Section):
+    training: CostTrainingSettings = Field(default_factory=CostTrainingSettings, description="Training run settings.")
+    usage: CostUsageSettings = Field(default_factory=CostUsageSettings, description="Request volume and prompt sizes.")
+    retrieval: CostRetrievalSettings = Field(default_factory=CostRetrievalSettings, description="Retrieval path settings.")
+    hosting: CostHostingSettings = Field(default_factory=CostHostingSettings, description="Self-hosting of the tuned model.")
+    project: CostProjectSettings = Field(default_factory=CostProjectSettings, description="One-off project costs and the horizon.")
+
+
 class Config(_Section):
     project: str = Field(description="Project name, used in reports.")
     output_dir: Path = Field(Path("runs"), description="Where every stage writes; relative to the config file's folder.")
@@ -314,6 +382,7 @@ class Config(_Section):
     compare: CompareSettings = Field(default_factory=CompareSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    cost: CostSettings = Field(default_factory=CostSettings, description="What `savile cost` estimates: the training run, the request volume and the alternatives it is priced against.")
     root: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by load_config).")
 
     def path(self, p: Path) -> Path:
@@ -336,6 +405,35 @@ class Config(_Section):
 
 def load_config(path: Path, overrides: list[str] | None = None) -> Config:
     """Read, override and validate a project config; every problem raises at once in one ConfigError."""
+    data = _read(path)
+    problems = [p for item in overrides or [] for p in _apply_override(data, item)]
+    data["root"] = str(path.resolve().parent)
+    return _validated(Config, data, problems)
+
+
+class _CostOnly(_Section):
+    """The cost section on its own: what `savile cost` validates when no project config is given."""
+
+    cost: CostSettings = Field(default_factory=CostSettings)
+
+
+def load_cost_settings(overrides: list[str] | None = None, values: dict[str, Any] | None = None,
+                       base: CostSettings | None = None) -> CostSettings:
+    """The `cost:` section: `base` (a project's, `load_config(path).cost`) or the schema's defaults, then
+    `values` (already typed, e.g. from command-line options) and `overrides` (`key.path=value`, parsed as YAML).
+    Keys are paths in the section, with or without the `cost.` prefix:
+
+        load_cost_settings(["usage.requests_per_month=250000"], {"cost.training.epochs": 3})
+
+    Every problem raises at once in one ConfigError, in the same lines as load_config's.
+    """
+    data: dict[str, Any] = {"cost": base.model_dump() if base is not None else {}}
+    problems = [p for key, value in (values or {}).items() for p in _set(data, _under("cost", key), value, key)]
+    problems += [p for item in overrides or [] for p in _apply_override(data, item, section="cost")]
+    return _validated(_CostOnly, data, problems).cost
+
+
+def _read(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError([f"{path}: config file not found; create one (`savile demo` writes an example)."])
     try:
@@ -344,29 +442,40 @@ def load_config(path: Path, overrides: list[str] | None = None) -> Config:
         raise ConfigError([f"{path}: not valid YAML ({str(exc).splitlines()[0]}); fix the syntax."]) from None
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: top level must be a mapping of keys, got {type(data).__name__}."])
-    problems = [p for item in overrides or [] for p in _apply_override(data, item)]
-    data["root"] = str(path.resolve().parent)
+    return data
+
+
+def _validated(schema: type[_S], data: dict[str, Any], problems: list[str]) -> _S:
     try:
-        cfg = Config.model_validate(data)
+        result = schema.model_validate(data)
     except ValidationError as exc:
-        problems += [_describe(err) for err in exc.errors()]
-        raise ConfigError(problems) from None
+        raise ConfigError(problems + [_describe(err) for err in exc.errors()]) from None
     if problems:
         raise ConfigError(problems)
-    return cfg
+    return result
 
 
-def _apply_override(data: dict[str, Any], item: str) -> list[str]:
+def _apply_override(data: dict[str, Any], item: str, section: str = "") -> list[str]:
+    """Set one `key.path=value` in the raw data; under `section` a key may leave out its prefix."""
     key, sep, raw = item.partition("=")
     if not sep or not key:
-        return [f"override {item!r}: expected key.path=value, e.g. train.epochs=2."]
+        example = "cost.training.epochs=3" if section == "cost" else "train.epochs=2"
+        return [f"override {item!r}: expected key.path=value, e.g. {example}."]
+    return _set(data, _under(section, key), yaml.safe_load(raw) if raw else raw, item)
+
+
+def _under(section: str, key: str) -> str:
+    return key if not section or key == section or key.startswith(f"{section}.") else f"{section}.{key}"
+
+
+def _set(data: dict[str, Any], key: str, value: Any, item: str) -> list[str]:
     node = data
     *parents, leaf = key.split(".")
     for part in parents:
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
             return [f"override {item!r}: {part} is not a section."]
-    node[leaf] = yaml.safe_load(raw) if raw else raw
+    node[leaf] = value
     return []
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from savile.config import HOURS_PER_MONTH, CostSettings
 from savile.cost.hardware import PriceTable
-from savile.cost.inputs import HOURS_PER_MONTH, CostInputs
 
 __all__ = ["CostPath", "prompt_path", "retrieval_path", "finetune_path", "break_even_month", "serving_hours"]
 
@@ -54,7 +54,7 @@ def _api_monthly(requests: int, prompt_tokens: int, completion_tokens: int, in_p
     return requests * (prompt_tokens * in_price + completion_tokens * out_price) / 1e6
 
 
-def prompt_path(inputs: CostInputs, prices: PriceTable) -> CostPath:
+def prompt_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
     u = inputs.usage
     api = prices.api(u.api_model)
     prompt = u.brand_guide_tokens + u.few_shot_examples * u.tokens_per_example + u.user_tokens
@@ -64,7 +64,7 @@ def prompt_path(inputs: CostInputs, prices: PriceTable) -> CostPath:
     return CostPath(f"prompt engineering ({u.api_model})", 0.0, monthly, _cumulative(0.0, monthly, inputs.project.months), detail)
 
 
-def retrieval_path(inputs: CostInputs, prices: PriceTable) -> CostPath:
+def retrieval_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
     u, r = inputs.usage, inputs.retrieval
     api, emb = prices.api(u.api_model), prices.embedding(r.embedding_model)
     one_off = r.catalogue_items * r.tokens_per_item * emb.usd_per_m_tokens / 1e6
@@ -78,7 +78,7 @@ def retrieval_path(inputs: CostInputs, prices: PriceTable) -> CostPath:
     return CostPath(f"retrieval ({u.api_model})", one_off, monthly, _cumulative(one_off, monthly, inputs.project.months), detail)
 
 
-def serving_hours(inputs: CostInputs) -> tuple[float, str]:
+def serving_hours(inputs: CostSettings) -> tuple[float, str]:
     """Billed serving GPU hours a month, and how they were set."""
     h, u = inputs.hosting, inputs.usage
     if h.hours_per_month is not None:
@@ -86,10 +86,10 @@ def serving_hours(inputs: CostInputs) -> tuple[float, str]:
     if h.tokens_per_second is not None:
         hours = u.requests_per_month * u.completion_tokens / h.tokens_per_second / 3600
         return min(hours, HOURS_PER_MONTH), f"requests x completion tokens / {h.tokens_per_second:g} tokens/s"
-    return float(HOURS_PER_MONTH), "always on (730 h)"
+    return float(HOURS_PER_MONTH), f"always on ({HOURS_PER_MONTH} h)"
 
 
-def finetune_path(inputs: CostInputs, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str) -> CostPath:
+def finetune_path(inputs: CostSettings, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str) -> CostPath:
     p = inputs.project
     hours, how = serving_hours(inputs)
     monthly = hours * prices.gpu(serve_gpu).usd_per_hour

@@ -1,8 +1,8 @@
 """`savile.cost.estimate`: training cost per GPU and technique, and the comparison over months.
 
-    from savile.cost import estimate, model_size, training_tokens, cost_inputs, load_prices
+    from savile.cost import estimate, model_size, training_tokens, load_cost_settings, load_prices
     report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300),
-                      cost_inputs(["training.epochs=3"]), load_prices())
+                      load_cost_settings(["training.epochs=3"]), load_prices())
     report.break_even          # {'prompt engineering (gpt-4.1)': 1, 'retrieval (gpt-4.1)': 1}
     report.to_dict()           # what `savile cost` writes as cost.json
 
@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from savile.config import CostSettings
 from savile.cost.api import CostPath, break_even_month, finetune_path, prompt_path, retrieval_path
 from savile.cost.flops import TECHNIQUES, adapter_params
 from savile.cost.hardware import PriceTable
-from savile.cost.inputs import CostInputs, TrainingTokens
+from savile.cost.inputs import TrainingTokens
 from savile.cost.measured import MeasuredRun
 from savile.cost.memory import GIB, MAX_GPUS, OVERHEAD_GIB, MemoryBreakdown, gpus_needed, memory_needed
 from savile.cost.shape import ModelSize
@@ -61,7 +62,7 @@ class CostReport:
     model: ModelSize
     tokens: TrainingTokens
     epochs: float
-    inputs: CostInputs
+    inputs: CostSettings
     prices_as_of: str
     prices_source: str
     memory: dict[str, MemoryBreakdown]
@@ -87,7 +88,7 @@ class CostReport:
         }
 
 
-def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostInputs, prices: PriceTable,
+def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, prices: PriceTable,
              measured: MeasuredRun | None = None) -> CostReport:
     t = inputs.training
     techniques = list(TECHNIQUES) if t.technique == "all" else [t.technique]
@@ -108,20 +109,20 @@ def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostInputs, prices
     )
 
 
-def tokens_per_microbatch(tokens: TrainingTokens, inputs: CostInputs) -> float:
+def tokens_per_microbatch(tokens: TrainingTokens, inputs: CostSettings) -> float:
     """Tokens one micro-batch computes: micro_batch sequences of seq_len when packed, else of the mean example."""
     t = inputs.training
     length = t.seq_len if t.packing or not tokens.examples else min(tokens.mean_tokens, t.seq_len)
     return t.micro_batch * length
 
 
-def _memory(technique: str, size: ModelSize, inputs: CostInputs, checkpointing: bool, gpus: int) -> MemoryBreakdown:
+def _memory(technique: str, size: ModelSize, inputs: CostSettings, checkpointing: bool, gpus: int) -> MemoryBreakdown:
     t = inputs.training
     return memory_needed(technique, size, t.lora_rank, t.seq_len, t.micro_batch, checkpointing,
                          attention=t.attention, optimizer=t.optimizer, gpus=gpus)
 
 
-def _fit(technique: str, size: ModelSize, inputs: CostInputs, memory_gib: float) -> tuple[str, MemoryBreakdown]:
+def _fit(technique: str, size: ModelSize, inputs: CostSettings, memory_gib: float) -> tuple[str, MemoryBreakdown]:
     """The verdict and the memory of the cheapest way to hold the run on GPUs of `memory_gib`."""
     t = inputs.training
     mem = _memory(technique, size, inputs, t.gradient_checkpointing, t.gpus)
@@ -140,7 +141,7 @@ def _fit(technique: str, size: ModelSize, inputs: CostInputs, memory_gib: float)
     return "no", _memory(technique, size, inputs, True, MAX_GPUS)
 
 
-def _mfu(device: str, technique: str, inputs: CostInputs, measured: MeasuredRun | None) -> tuple[float | None, str]:
+def _mfu(device: str, technique: str, inputs: CostSettings, measured: MeasuredRun | None) -> tuple[float | None, str]:
     if inputs.training.mfu is not None:
         return inputs.training.mfu, "set"
     if measured is not None and measured.device == device and measured.technique == technique:
@@ -148,7 +149,7 @@ def _mfu(device: str, technique: str, inputs: CostInputs, measured: MeasuredRun 
     return None, "curve"
 
 
-def _gpu_row(name: str, technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostInputs,
+def _gpu_row(name: str, technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostSettings,
              prices: PriceTable, measured: MeasuredRun | None) -> TrainingRow:
     t, gpu = inputs.training, prices.gpu(name)
     fits, mem = _fit(technique, size, inputs, gpu.memory_gib)
@@ -164,7 +165,7 @@ def _gpu_row(name: str, technique: str, size: ModelSize, tokens: TrainingTokens,
                        per_mb, step.qlora_factor)
 
 
-def _cpu_row(technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostInputs, measured: MeasuredRun) -> TrainingRow:
+def _cpu_row(technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, measured: MeasuredRun) -> TrainingRow:
     """The measured CPU rate applied to the FLOPs: no GPU overhead term and no GPU QLoRA factor."""
     t = inputs.training
     adapter = adapter_params(size, t.lora_rank) if technique != "full" else 0
@@ -186,7 +187,7 @@ def _chosen(rows: list[TrainingRow], technique: str, gpu: str | None, prices: Pr
     return min(fitting, key=lambda r: r.usd)
 
 
-def serving_gpu(size: ModelSize, inputs: CostInputs, prices: PriceTable) -> str:
+def serving_gpu(size: ModelSize, inputs: CostSettings, prices: PriceTable) -> str:
     """The hosting GPU: as configured, else the cheapest whose memory holds bf16 weights x 1.2 + overhead."""
     if inputs.hosting.gpu is not None:
         prices.gpu(inputs.hosting.gpu)
@@ -196,7 +197,7 @@ def serving_gpu(size: ModelSize, inputs: CostInputs, prices: PriceTable) -> str:
     return min(fitting, key=lambda n: prices.gpus[n].usd_per_hour)
 
 
-def _notes(size: ModelSize, inputs: CostInputs, chosen: TrainingRow, measured: MeasuredRun | None, prices: PriceTable) -> list[str]:
+def _notes(size: ModelSize, inputs: CostSettings, chosen: TrainingRow, measured: MeasuredRun | None, prices: PriceTable) -> list[str]:
     notes = [f"Prices are examples as of {prices.as_of} ({prices.source}); check them before deciding."]
     if size.assumed_shape:
         notes.append(f"{size.spec} is a bare parameter count: the shape behind activation memory and adapter size is "

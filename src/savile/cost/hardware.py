@@ -61,13 +61,13 @@ class PriceTable(_Schema):
     source: str = Field("", description="File the table was read from (set by load_prices).")
 
     def gpu(self, name: str) -> GpuSpec:
-        return self._pick("GPU", name, self.gpus, "training.gpu / --gpu")
+        return self._pick("GPU", name, self.gpus, "cost.training.gpu / --gpu")
 
     def api(self, name: str) -> ApiPrice:
-        return self._pick("API model", name, self.apis, "usage.api_model / --api-model")
+        return self._pick("API model", name, self.apis, "cost.usage.api_model / --api-model")
 
     def embedding(self, name: str) -> EmbeddingPrice:
-        return self._pick("embedding model", name, self.embeddings, "retrieval.embedding_model")
+        return self._pick("embedding model", name, self.embeddings, "cost.retrieval.embedding_model")
 
     def _pick(self, kind: str, name: str, table: dict, option: str):
         if name not in table:

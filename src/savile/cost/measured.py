@@ -26,6 +26,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from savile.config import LoraSettings, TrainSettings
 from savile.cost.flops import adapter_params, dora_flops, technique_of, training_flops
 from savile.cost.hardware import PriceTable
 from savile.cost.shape import ModelSize, shape_from_config
@@ -64,16 +65,16 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     manifest = _read_manifest(run_dir)
     cfg = manifest.get("config", {})
     size = _base_size(manifest)
-    # Configs before the technique section kept the LoRA settings under train.
-    lora = cfg.get("technique", {}).get("lora") or cfg.get("train", {}).get("lora", {})
+    # Configs before the technique section kept the LoRA settings under train; a key a config lacks takes the schema's default.
+    lora = LoraSettings().model_dump() | (cfg.get("technique", {}).get("lora") or cfg.get("train", {}).get("lora", {}))
     technique = technique_of(manifest["method"])
-    adapter = adapter_params(size, lora.get("rank", 16), lora.get("target_modules", "all-linear")) if technique != "full" else 0
+    adapter = adapter_params(size, lora["rank"], lora["target_modules"]) if technique != "full" else 0
     tokens, seconds = int(manifest["train_tokens"]), float(manifest["train_seconds"])
     if tokens <= 0 or seconds <= 0:
         raise SavileError(f"{run_dir}: train_tokens={tokens}, train_seconds={seconds}; a run that trained nothing measures nothing, point --measured at a finished run.")
     flops = training_flops(technique, size.params, tokens, adapter)
     if technique == "dora":
-        flops += dora_flops(size, lora.get("rank", 16)) * _microbatches(manifest, cfg)
+        flops += dora_flops(size, lora["rank"]) * _microbatches(manifest, cfg)
     device, note = _device(manifest, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
     if peak_flops is None:
@@ -98,7 +99,7 @@ def _microbatches(manifest: dict, cfg: dict) -> float:
     """Micro-batches the run computed: its examples over the batch size, times epochs."""
     train = cfg.get("train", {})
     examples = sum((manifest.get("train_examples") or {}).values())
-    return examples * train.get("epochs", 1) / train.get("batch_size", 8)
+    return examples * train.get("epochs", 1) / train.get("batch_size", TrainSettings().batch_size)
 
 
 def _read_manifest(run_dir: Path) -> dict:

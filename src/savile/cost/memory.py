@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from savile.config import MAX_GPUS
 from savile.cost.flops import adapter_params
 from savile.cost.shape import ModelSize
 
@@ -45,7 +46,6 @@ GIB = 2**30
 NF4_BYTES = (4 + 0.127) / 8   # NF4 weight plus double-quantised constants, bytes per parameter
 OVERHEAD_GIB = 1.0
 OPTIMIZER_STATE_BYTES = {"adamw": 8, "adamw_8bit": 2, "paged_adamw_8bit": 2}
-MAX_GPUS = 64                 # beyond this many of one card, the row says it does not fit
 
 
 @dataclass(frozen=True)

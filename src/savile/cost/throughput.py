@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from savile.config import DEFAULT_LORA_RANK
 from savile.cost.flops import dora_flops, training_flops
 from savile.cost.shape import ModelSize
 
@@ -68,7 +69,7 @@ def quantised_weights(size: ModelSize) -> float:
 
 
 def microbatch_time(technique: str, size: ModelSize, tokens: float, peak_flops: float, *, adapter: float = 0.0,
-                    rank: int = 16, checkpointing: bool = False, mfu: float | None = None,
+                    rank: int = DEFAULT_LORA_RANK, checkpointing: bool = False, mfu: float | None = None,
                     qlora_slowdown: float | None = None) -> StepTime:
     """Seconds of one micro-batch of `tokens` computed tokens on one GPU of `peak_flops` FLOP/s.
 
