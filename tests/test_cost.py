@@ -229,6 +229,32 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
     assert any("does not transfer to GPUs" in n for n in report.notes)
 
 
+def test_a_cpu_run_is_measured_against_the_peak_its_manifest_records(tmp_path, prices):
+    folder = _train_manifest(tmp_path / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
+    assert measured_mfu(folder, prices).mfu == pytest.approx(0.5674, abs=1e-4)   # the by-hand run above, at 1e10 FLOP/s
+    older = _train_manifest(tmp_path / "older", tmp_path / "base", device="cpu")
+    with pytest.raises(SavileError, match="records no CPU matmul peak in bf16.*pass --mfu"):
+        measured_mfu(older, prices)
+
+
+def test_savile_cost_imports_neither_torch_nor_transformers(tmp_path):
+    """The estimate is arithmetic: the command, the stage records and a measured run load no deep-learning library."""
+    prepared = _prepared(tmp_path / "runs" / "prepare", counts={"describe": {"train": 100}}, tokens={"describe": {"train": 30_000}},
+                         config={"model": {"base": "7B"}}).parent
+    _train_manifest(tmp_path / "runs" / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
+    out = tmp_path / "cost"
+    script = ("import sys\n"
+              "from savile.cli import main\n"
+              f"sys.argv = ['savile', 'cost', '--prepared', {str(prepared)!r}, '--set', 'usage.few_shot_examples=8', '--out', {str(out)!r}]\n"
+              "main()\n"
+              "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    report = json.loads((out / "cost.json").read_text())
+    assert report["measured"]["device"] == "cpu" and report["model"]["spec"] == "7B", "the records were read"
+
+
 def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
     folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=10**9, seconds=3600, device="NVIDIA H100 80GB HBM3")
     run = measured_mfu(folder, prices)

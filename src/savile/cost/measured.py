@@ -7,7 +7,9 @@ MFU = model FLOPs of the run (the FLOPs model in `flops.py`, with the run's own 
 method, adapter rank and target layers) / (train_seconds x the device's peak). The peak of a GPU
 is its datasheet bf16 figure from the price table; a CPU has no datasheet figure here, so its
 peak is the matmul rate the train stage measured beside the run (best of a few timed large
-matmuls in the precision the run used), or, for manifests without it, measured now.
+matmuls in the precision the run used) and recorded in its manifest. Nothing is timed here, so
+`savile cost` needs no torch: a CPU run whose manifest predates that record gets an error naming
+the fix (rerun `savile train`, or pass --mfu).
 
 The manifest is read as the train stage's record, `savile.records.TrainedModel`. The device is its
 config's `device` (a CUDA device name, or 'cpu') where the train stage records one; manifests
@@ -33,7 +35,7 @@ from savile.cost.shape import ModelSize, shape_from_config
 from savile.errors import SavileError
 from savile.records import TrainedModel
 
-__all__ = ["MeasuredRun", "measured_mfu", "cpu_peak_flops"]
+__all__ = ["MeasuredRun", "measured_mfu"]
 
 
 @dataclass(frozen=True)
@@ -79,21 +81,21 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     device, note = _device(trained, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
     if peak_flops is None:
-        # Prefer the rate the train stage measured beside the run: the same machine under the same load.
-        recorded = cfg.get("cpu_peak_flops", {}).get(precision)
-        peak_flops = (recorded or cpu_peak_flops(precision)) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
+        peak_flops = _cpu_peak(trained, precision, run_dir) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
     # No QLoRA factor: the seconds already hold whatever dequantisation cost on this device, and a GPU's
     # NF4 kernels say nothing about a CPU's. The MFU is the run's own, reused only for its device and technique.
     mfu = flops / (seconds * peak_flops)
     return MeasuredRun(str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu)
 
 
-def cpu_peak_flops(precision: str) -> float:
-    """This CPU's matmul peak in `precision` (savile.train.hardware's timed matmul), imported only when needed
-    so that `savile cost` loads no torch."""
-    from savile.train.hardware import cpu_peak_flops as measure
-
-    return measure(precision)
+def _cpu_peak(trained: TrainedModel, precision: str, run_dir: Path) -> float:
+    """The matmul rate the train stage measured beside the run: the same machine under the same load."""
+    recorded = trained.config.get("cpu_peak_flops", {}).get(precision)
+    if not recorded:
+        raise SavileError(f"{run_dir}: the train manifest records no CPU matmul peak in {precision} (written by a Savile "
+                          "that did not measure one), so its MFU cannot be computed; rerun `savile train`, or pass --mfu "
+                          "instead of --measured.")
+    return recorded
 
 
 def _microbatches(trained: TrainedModel) -> float:
