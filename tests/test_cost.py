@@ -20,6 +20,7 @@ from savile.cost.throughput import modelled_mfu
 from savile.cost.hardware import DEFAULT_PRICES
 from savile.cost.shape import REFERENCE_SHAPES, shape_from_config
 from savile.errors import ConfigError, SavileError
+from savile.records import PreparedData, TrainedModel
 
 SMOLLM2_CONFIG = {"hidden_size": 576, "intermediate_size": 1536, "num_hidden_layers": 30, "num_attention_heads": 9,
                   "num_key_value_heads": 3, "vocab_size": 49152, "tie_word_embeddings": True, "head_dim": 64}
@@ -199,14 +200,16 @@ def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
     assert any("2 GPUs with ZeRO-3" in n for n in chosen.notes)
 
 
-def _train_manifest(folder, base, tokens=10_000, seconds=1_000.0, **extra):
+def _train_manifest(folder, base, tokens=10_000, seconds=1_000.0, method="lora", train_examples=None, **config):
+    """A train stage's record over a SmolLM2-shaped base; its config keeps LoRA under `train`, as older Savile did."""
     base.mkdir(parents=True, exist_ok=True)
     (base / "config.json").write_text(json.dumps(SMOLLM2_CONFIG))
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"stage": "train", "base_model": "smollm2-135m-instruct", "base_path": str(base), "method": "lora",
-                "train_tokens": tokens, "train_seconds": seconds,
-                "config": {"train": {"lora": {"rank": 16, "target_modules": "all-linear"}}, "bf16": True}, **extra}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    TrainedModel(
+        adapter_dir=folder / "adapter", base_model="smollm2-135m-instruct", base_path=str(base), method=method,
+        data_fingerprint="f", seed=0, train_examples=train_examples or {"describe": 80}, train_tokens=tokens,
+        dropped_too_long=0, loss_history=[], eval_loss=1.0, train_seconds=seconds, resumed_from="", versions={},
+        config={"train": {"lora": {"rank": 16, "target_modules": "all-linear"}, "epochs": 1, "batch_size": 8}, "bf16": True, **config},
+    ).save(folder)
     return folder
 
 
@@ -226,8 +229,34 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
     assert any("does not transfer to GPUs" in n for n in report.notes)
 
 
+def test_a_cpu_run_is_measured_against_the_peak_its_manifest_records(tmp_path, prices):
+    folder = _train_manifest(tmp_path / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
+    assert measured_mfu(folder, prices).mfu == pytest.approx(0.5674, abs=1e-4)   # the by-hand run above, at 1e10 FLOP/s
+    older = _train_manifest(tmp_path / "older", tmp_path / "base", device="cpu")
+    with pytest.raises(SavileError, match="records no CPU matmul peak in bf16.*pass --mfu"):
+        measured_mfu(older, prices)
+
+
+def test_savile_cost_imports_neither_torch_nor_transformers(tmp_path):
+    """The estimate is arithmetic: the command, the stage records and a measured run load no deep-learning library."""
+    prepared = _prepared(tmp_path / "runs" / "prepare", counts={"describe": {"train": 100}}, tokens={"describe": {"train": 30_000}},
+                         config={"model": {"base": "7B"}}).parent
+    _train_manifest(tmp_path / "runs" / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
+    out = tmp_path / "cost"
+    script = ("import sys\n"
+              "from savile.cli import main\n"
+              f"sys.argv = ['savile', 'cost', '--prepared', {str(prepared)!r}, '--set', 'usage.few_shot_examples=8', '--out', {str(out)!r}]\n"
+              "main()\n"
+              "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    report = json.loads((out / "cost.json").read_text())
+    assert report["measured"]["device"] == "cpu" and report["model"]["spec"] == "7B", "the records were read"
+
+
 def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
-    folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=1e9, seconds=3600, device="NVIDIA H100 80GB HBM3")
+    folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=10**9, seconds=3600, device="NVIDIA H100 80GB HBM3")
     run = measured_mfu(folder, prices)
     assert run.device == "H100 SXM" and run.peak_flops == 989e12
     report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run)
@@ -235,11 +264,19 @@ def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
     assert prices.gpu_for_device("NVIDIA L40S") == "L40S" and prices.gpu_for_device("NVIDIA L4") == "L4"
 
 
-def test_training_tokens_from_a_prepared_manifest(tmp_path):
-    manifest = {"stage": "prepare", "counts": {"describe": {"train": 10, "eval": 2}, "support": {"train": 5, "eval": 1}},
-                "tokens": {"describe": {"train": 2_000, "eval": 400}, "support": {"train": 1_000, "eval": 150}},
-                "config": {"model": {"base": "7B"}}}
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+def _prepared(folder, counts, tokens, config):
+    """A prepare stage's record; the cost model reads its token and example counts and its model."""
+    return PreparedData(
+        train_path=folder / "train.jsonl", validation_path=folder / "validation.jsonl", test_path=folder / "test.jsonl",
+        card_path=folder / "data_card.md", quarantine_path=folder / "quarantine.jsonl", counts=counts, tokens=tokens,
+        vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[], fingerprint="f", config=config,
+    ).save(folder)
+
+
+def test_training_tokens_from_a_prepared_record(tmp_path):
+    _prepared(tmp_path, counts={"describe": {"train": 10, "validation": 2}, "support": {"train": 5, "validation": 1}},
+              tokens={"describe": {"train": 2_000, "validation": 400}, "support": {"train": 1_000, "validation": 150}},
+              config={"model": {"base": "7B"}})
     tokens = training_tokens(prepared=tmp_path)
     assert (tokens.per_epoch, tokens.examples, tokens.mean_tokens) == (3_000, 15, 200)
     assert default_model(tmp_path) == "7B" and default_model(None) == "smollm2-135m-instruct"
@@ -247,6 +284,14 @@ def test_training_tokens_from_a_prepared_manifest(tmp_path):
         training_tokens(prepared=tmp_path, examples=3)
     with pytest.raises(SavileError, match="--mean-tokens"):
         training_tokens(examples=3)
+
+
+def test_a_missing_or_wrong_stage_folder_names_the_command_that_makes_it(tmp_path):
+    with pytest.raises(SavileError, match="run `savile prepare` first"):
+        training_tokens(prepared=tmp_path / "nothing")
+    _prepared(tmp_path / "prepare", counts={"describe": {"train": 1}}, tokens={"describe": {"train": 10}}, config={})
+    with pytest.raises(SavileError, match="not a train manifest"):
+        measured_mfu(tmp_path / "prepare", peak_flops=1e10)
 
 
 def test_price_file_problems_are_all_reported(tmp_path, prices):

@@ -26,7 +26,7 @@ __all__ = [
     "LoraSettings", "QloraSettings", "RaftSettings", "TechniqueSettings", "TrainSettings", "DecodingSettings", "EvaluateSettings", "GovernanceSettings", "Gate",
     "GateSettings", "CompareSettings", "ServeSettings", "ExportSettings", "CostTrainingSettings", "CostUsageSettings",
     "CostRetrievalSettings", "CostHostingSettings", "CostProjectSettings", "CostSettings", "load_config",
-    "load_cost_settings", "DEFAULT_LORA_RANK", "DEFAULT_MAX_TOKENS", "MAX_GPUS", "HOURS_PER_MONTH", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
+    "load_cost_settings", "describe_problem", "DEFAULT_LORA_RANK", "DEFAULT_MAX_TOKENS", "MAX_GPUS", "HOURS_PER_MONTH", "TASKS", "SYSTEMS", "METHODS", "TRAINED_METHODS",
     "PROMPTING_METHODS", "RETRIEVAL_METHODS",
 ]
 
@@ -449,7 +449,7 @@ def _validated(schema: type[_S], data: dict[str, Any], problems: list[str]) -> _
     try:
         result = schema.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems + [_describe(err) for err in exc.errors()]) from None
+        raise ConfigError(problems + [describe_problem(err) for err in exc.errors()]) from None
     if problems:
         raise ConfigError(problems)
     return result
@@ -479,10 +479,11 @@ def _set(data: dict[str, Any], key: str, value: Any, item: str) -> list[str]:
     return []
 
 
-def _describe(err: dict[str, Any]) -> str:
+def describe_problem(err: dict[str, Any], reference: str = "the config reference in the README") -> str:
+    """One line for one pydantic error: the key path, what is wrong, the value found; `reference` lists the keys."""
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
     if err["type"] == "extra_forbidden":
-        return f"{where}: unknown key; remove it or fix its spelling (see the config reference in the README)."
+        return f"{where}: unknown key; remove it or fix its spelling (see {reference})."
     if err["type"] == "missing":
         return f"{where}: required key is missing; add it."
     found = err.get("input")

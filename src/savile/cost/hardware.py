@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from savile.config import describe_problem
 from savile.errors import SavileError
 
 __all__ = ["GpuSpec", "ApiPrice", "EmbeddingPrice", "PriceTable", "PricesError", "load_prices", "DEFAULT_PRICES"]
@@ -98,13 +99,5 @@ def load_prices(path: Path | None = None) -> PriceTable:
     try:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
-        raise PricesError([f"{path}: {_describe(err)}" for err in exc.errors()]) from None
+        raise PricesError([f"{path}: {describe_problem(err, f'{DEFAULT_PRICES.name} for the fields')}" for err in exc.errors()]) from None
 
-
-def _describe(err: dict) -> str:
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown key; remove it or fix its spelling (see {DEFAULT_PRICES.name} for the fields)."
-    if err["type"] == "missing":
-        return f"{where}: required key is missing; add it."
-    return f"{where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {err.get('input')!r}; fix the value."

@@ -1,6 +1,6 @@
 """What an estimate needs besides the model and its settings: the training token count.
 
-    tokens = training_tokens(prepared=Path("runs/prepare"))          # the prepared train split
+    tokens = training_tokens(prepared=Path("runs/prepare"))          # the train split of its PreparedData record
     tokens = training_tokens(examples=100_000, mean_tokens=300)      # or a count by hand
 
 The settings are the `cost:` section of the project config (`savile.config.CostSettings`):
@@ -9,12 +9,12 @@ The settings are the `cost:` section of the project config (`savile.config.CostS
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from savile.config import Config, ModelSettings
 from savile.errors import SavileError
+from savile.records import PreparedData
 
 __all__ = ["TrainingTokens", "training_tokens", "default_model"]
 
@@ -40,9 +40,9 @@ def training_tokens(prepared: Path | None = None, examples: int | None = None, m
     if prepared is not None and (examples is not None or mean_tokens is not None):
         raise SavileError("give either --prepared DIR or --examples N --mean-tokens M, not both.")
     if prepared is not None:
-        manifest = _prepare_manifest(prepared)
-        per_epoch = sum(splits.get("train", 0) for splits in manifest["tokens"].values())
-        count = sum(splits.get("train", 0) for splits in manifest.get("counts", {}).values())
+        data = PreparedData.load(prepared)
+        per_epoch = sum(splits.get("train", 0) for splits in data.tokens.values())
+        count = sum(splits.get("train", 0) for splits in data.counts.values())
         if per_epoch <= 0:
             raise SavileError(f"{prepared}: the prepared train split holds {per_epoch} tokens; run `savile prepare` on data with training examples.")
         return TrainingTokens(per_epoch, count, f"train split of {prepared}")
@@ -59,17 +59,4 @@ def default_model(prepared: Path | None = None, config: Config | None = None) ->
     default = (config.model if config is not None else ModelSettings()).base
     if prepared is None:
         return default
-    return _prepare_manifest(prepared).get("config", {}).get("model", {}).get("base", default)
-
-
-def _prepare_manifest(folder: Path) -> dict:
-    """The prepare stage's manifest.json, read for the few keys the cost model needs (tokens, counts,
-    config), so the estimate keeps working on folders written by older or newer versions of Savile."""
-    path = folder / "manifest.json"
-    if not path.exists():
-        raise SavileError(f"{path} not found: point --prepared at a prepare-stage folder (runs/prepare) of `savile prepare`.")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("stage") != "prepare" or not isinstance(manifest.get("tokens"), dict):
-        raise SavileError(f"{path} is not a prepare manifest with token counts (stage {manifest.get('stage')!r}); "
-                          "point --prepared at runs/prepare, rerunning `savile prepare` if it predates token counts.")
-    return manifest
+    return PreparedData.load(prepared).config.get("model", {}).get("base", default)
