@@ -119,11 +119,12 @@ def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None =
 def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedModel, models) -> dict:
     """Canary exposure and personal-data extraction, base against tuned: `{"canaries", "references", "pii"}`."""
     from savile.governance import memorisation
+    from savile.train.canaries import Canary
     from savile.train.data import read_examples
 
     g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
     both = _both(models)
-    canaries = [memorisation.Canary(**c) for c in trained.canaries]
+    canaries = [Canary(**c) for c in trained.canaries]
     exposure = []
     if canaries:
         base_exp, tuned_exp = both(lambda model: memorisation.exposure(model, tokenizer, canaries, g.canary_references,

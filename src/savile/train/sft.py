@@ -35,8 +35,8 @@ from transformers import EarlyStoppingCallback, TrainerCallback
 
 from savile import atomic
 from savile.config import RETRIEVAL_METHODS, Config
-from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel, withdraw
+from savile.train.canaries import canary_examples, make_canaries
 from savile.train.data import encode_all, read_examples, sample_per_task
 from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_resume, first_process_value,
                                         wait_for_everyone)
