@@ -96,10 +96,9 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
     from savile.records import PreparedData
     from savile.train.batches import AnswerLossTrainer, PackedCollator
     from savile.train.data import encode_all, read_examples
-    from savile.train.hardware import cpu_peak_flops
+    from savile.train.hardware import cpu_peak_flops, use_bf16
     from savile.train.methods import trainable_model
     from savile.train.order import training_order
-    from savile.train.sft import use_bf16
 
     cfg = load_config(config, ["technique.method=lora", "technique.lora.rank=16"])
     prepared = PreparedData.load(cfg.stage_dir("prepare"))

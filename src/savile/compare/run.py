@@ -170,7 +170,7 @@ def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str,
                  base_path: Path, trained: TrainedModel | None) -> dict:
     """The cell's answers per item, and its generation seconds per task; from cache where inputs match."""
     from savile.evaluate.generate import generate
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     bf16 = use_bf16(cfg.train.precision)
     system = SYSTEM_OF[technique]
@@ -207,7 +207,7 @@ def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loa
     import statistics
 
     from savile.evaluate.generate import generate
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     n = cfg.compare.latency_items
     if not n:

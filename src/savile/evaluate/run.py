@@ -51,7 +51,7 @@ def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResult:
     from savile.evaluate.model import load_models
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     guide = brand_guide(cfg)
     tasks = list(cfg.prepare.tasks)

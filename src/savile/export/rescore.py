@@ -38,7 +38,7 @@ def held_out_items(cfg: Config, prepared: PreparedData) -> list[dict]:
 
 def answer(cfg: Config, guide: BrandGuide, model: Any, tokenizer: Any, items: list[dict], label: str) -> dict[str, str]:
     """Item id -> the model's greedy answer, prompted as the tuned rung of `savile evaluate` is."""
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     ladder = Ladder(cfg, guide, {}, None)  # the tuned rung needs no retrieval index
     bf16 = use_bf16(cfg.train.precision)

@@ -90,7 +90,7 @@ def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None =
     """Refusal rates on harmful requests and over-refusal on benign ones, asked in the deployed role (`system`)."""
     from savile.evaluate.generate import generate
     from savile.governance import probes, refusal
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
     harmful = harmful if harmful is not None else probes.harmful_requests(g.harmful, seed=ev.seed)

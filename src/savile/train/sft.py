@@ -40,28 +40,12 @@ from savile.train.canaries import canary_examples, make_canaries
 from savile.train.data import encode_all, read_examples, sample_per_task
 from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_resume, first_process_value,
                                         wait_for_everyone)
-from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
+from savile.train.hardware import cpu_peak_flops, use_bf16
 from savile.train.order import training_order
 from savile.train.raft import retrieval_view
 from savile.train.reproducibility import environment, seeded
 
-__all__ = ["run", "use_bf16", "run_key"]
-
-
-def use_bf16(precision: str) -> bool:
-    """Whether to train and generate under bf16 autocast.
-
-    'auto' asks the hardware: a CUDA GPU with bf16 says yes; on a CPU, a CPU flag is not enough
-    (on some Xeons with AVX-512 BF16, bf16 matmuls run at half the fp32 speed), so a short timed
-    matmul decides.
-    """
-    import torch
-
-    if precision != "auto":
-        return precision == "bf16"
-    if torch.cuda.is_available():
-        return torch.cuda.is_bf16_supported()
-    return cpu_bf16_is_faster()
+__all__ = ["run", "run_key"]
 
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
