@@ -36,10 +36,8 @@ MAIN_METRIC = {"describe": "description_f1", "support": "fact_f1", "extract": "f
 def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: int) -> list[dict]:
     """A seeded sample of test items per task (the only read of the test split); support items need
     policy facts to score."""
-    from savile.train.data import read_examples
-
     rng = random.Random(seed)
-    held_out = read_examples(prepared.test_path)
+    held_out = prepared.examples("test")
     items = []
     for task in tasks:
         pool = [e for e in held_out if e["task"] == task]

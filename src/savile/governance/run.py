@@ -120,7 +120,6 @@ def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedMod
     """Canary exposure and personal-data extraction, base against tuned: `{"canaries", "references", "pii"}`."""
     from savile.governance import memorisation
     from savile.train.canaries import Canary
-    from savile.train.data import read_examples
 
     g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
     both = _both(models)
@@ -136,7 +135,7 @@ def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedMod
     if g.pii_probes:
         # Only what was trained can be recalled: the examples sampled for training, their adviser reply.
         trained_ids = set(json.loads(trained.trained_ids_path.read_text(encoding="utf-8"))) if trained.trained_ids_path else set()
-        found = memorisation.pii_probes([e for e in read_examples(prepared.train_path) if e["id"] in trained_ids],
+        found = memorisation.pii_probes([e for e in prepared.examples("train") if e["id"] in trained_ids],
                                         g.pii_probes, seed=ev.seed, order_id_patterns=cfg.privacy.order_id_patterns,
                                         trained_turn_only=True)
         if found:
