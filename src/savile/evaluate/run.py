@@ -20,10 +20,13 @@ from savile import atomic
 from savile.config import Config
 from savile.data.guide import brand_guide
 from savile.evaluate.generate import generate
+from savile.evaluate.governance import overfitting
+from savile.evaluate.governance import run as run_governance
 from savile.evaluate.score import METRICS, score_items
 from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
 from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder, describe_system
 from savile.evaluate.verdict import verdict
+from savile.governance.gates import check_gates
 from savile.records import EvalResult, PreparedData, TrainedModel
 
 __all__ = ["run", "select_items", "statistics", "MAIN_METRIC"]
@@ -83,10 +86,6 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     with atomic.open_text(examples_path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    from savile.governance.gates import check_gates
-    from savile.governance.run import overfitting
-    from savile.governance.run import run as run_governance
 
     # The loss curves are already measured, so the overfitting gate holds even without the probes.
     governance = (run_governance(cfg, prepared, trained, models, guide, rows) if cfg.governance.enabled

@@ -1,6 +1,6 @@
 """The governance probes, base vs tuned on the same inputs: what fine-tuning may have cost.
 
-    governance = run(cfg, prepared, trained, models, guide, rows)
+    governance = run(cfg, prepared, trained, models, guide, rows)   # inside `savile evaluate`
 
 - forgetting: bits per byte on general English news text (gensim's Lee corpus) and accuracy on a
   general-knowledge cloze set, each with a paired CI;
@@ -13,6 +13,8 @@
 - privacy: the share of support answers that repeat personal data (from the task scores).
 
 `models` (evaluate.model.Models) gives the base and the tuned model; for LoRA they are one load.
+The probes themselves and the gates live in `savile.governance`, which needs nothing of evaluate;
+running them is evaluate's, since it shares the loaded models, generation and paired statistics.
 """
 
 from __future__ import annotations
