@@ -19,7 +19,7 @@ import time
 from savile import atomic
 from savile.config import Config
 from savile.data.guide import brand_guide
-from savile.evaluate.generate import generate
+from savile.evaluate.answer import answer_items
 from savile.evaluate.governance import overfitting
 from savile.evaluate.governance import run as run_governance
 from savile.evaluate.score import METRICS, score_items
@@ -71,12 +71,11 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
         for system in systems:
             chats = ladder.chats(system, task, task_items)
             prompts[system][task] = ladder.system_prompt(system, task)
-            t0 = time.perf_counter()
             with models.view("tuned" if system in TUNED else "base") as model:
-                answers = generate(model, models.tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
-                                   label=f"{task}: {system}")
-            timings.setdefault(system, {})[task] = round(time.perf_counter() - t0, 1)
-            outputs[system].update({e["id"]: a for e, a in zip(task_items, answers)})
+                answers, seconds = answer_items(model, models.tokenizer, task_items, chats, decoding,
+                                                cfg.evaluate.batch_size, bf16, label=f"{task}: {system}")
+            timings.setdefault(system, {})[task] = round(seconds, 1)
+            outputs[system].update(answers)
     generate_seconds = time.perf_counter() - start
 
     out = cfg.stage_dir("evaluate")
