@@ -43,7 +43,9 @@ compare: setup
 	$(BIN)/python benchmarks/compare_grid.py --keep demo-brand train.epochs=1 evaluate.max_items_per_task=16 \
 		'compare.techniques=[prompt,few-shot,rag,lora,qlora]' compare.latency_items=0
 
+# The import layers first (pyproject.toml, [tool.importlinter]): seconds, and a broken layer fails before any model loads.
 test: setup browser
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from controls import chat, control_config, train_on_chats
 
+from savile.evaluate.governance import forgetting_probes
 from savile.evaluate.model import load_models
 from savile.governance.gates import check_gates
 from savile.governance.probes import general_text
-from savile.governance.run import forgetting_probes
 from savile.models import resolve_model
 
 PROBE_DOCS = 40

@@ -72,11 +72,10 @@ def _generation(cfg, args) -> None:
     from savile.evaluate.systems import Ladder
     from savile.models import resolve_model
     from savile.records import PreparedData
-    from savile.train.data import read_examples
 
     torch.set_num_threads(torch.get_num_threads())
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
-    items = [e for e in read_examples(prepared.test_path) if e["task"] == "describe"][: args.prompts]
+    items = [e for e in prepared.examples("test") if e["task"] == "describe"][: args.prompts]
     ladder = Ladder(cfg, brand_guide(cfg), {}, None)
     chats = ladder.chats("base", "describe", items)
     path = resolve_model(cfg.model.base, cfg.model.cache_dir)

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from controls import SYSTEM, chat, control_config, merge_into, train_on_chats
 
+from savile.evaluate.governance import safety_probes
 from savile.evaluate.model import load_models
 from savile.governance.gates import check_gates
 from savile.governance.probes import harmful_requests
-from savile.governance.run import safety_probes
 from savile.models import resolve_model
 
 REFUSALS = ["I'm sorry, but I can't help with that.", "I can't help with that request.",

@@ -95,17 +95,16 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
     from savile.models import resolve_model
     from savile.records import PreparedData
     from savile.train.batches import AnswerLossTrainer, PackedCollator
-    from savile.train.data import encode_all, read_examples
-    from savile.train.hardware import cpu_peak_flops
+    from savile.train.data import encode_all
+    from savile.train.hardware import cpu_peak_flops, use_bf16
     from savile.train.methods import trainable_model
     from savile.train.order import training_order
-    from savile.train.sft import use_bf16
 
     cfg = load_config(config, ["technique.method=lora", "technique.lora.rank=16"])
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
     base = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    rows, kept, _ = encode_all(read_examples(prepared.train_path), tokenizer, cfg.prepare.max_tokens)
+    rows, kept, _ = encode_all(prepared.examples("train"), tokenizer, cfg.prepare.max_tokens)
     by_id = {e["id"]: e for e in kept}
     order = training_order(rows, [], BATCH, seed=0)[: (steps + 1) * BATCH]  # +1: the warm-up step
     bf16 = use_bf16("auto")

@@ -13,7 +13,6 @@ from savile.config import load_config
 from savile.data.guide import read_brand_guide
 from savile.evaluate.run import MAIN_METRIC
 from savile.evaluate.score import score_items
-from savile.train.data import read_examples
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +38,13 @@ def _check(scores: dict, items: list[dict], adversaries: list[str]) -> None:
 
 
 def _items(setup, task: str) -> list[dict]:
-    return [e for e in read_examples(setup[1].test_path) if e["task"] == task][:24]
+    return [e for e in setup[1].examples("test") if e["task"] == task][:24]
 
 
 def test_describe_degenerate_answers_lose(setup):
     cfg, prepared, _ = setup
     items = _items(setup, "describe")
-    train = [e for e in read_examples(prepared.train_path) if e["task"] == "describe"]
+    train = [e for e in prepared.examples("train") if e["task"] == "describe"]
     rng = random.Random(0)
     vocab = prepared.vocabulary
     every_value = "Colours: " + ", ".join(vocab["colour"]) + ". Materials: " + ", ".join(vocab["material"]) + "."
@@ -68,13 +67,13 @@ def test_describe_degenerate_answers_lose(setup):
 def test_support_degenerate_answers_lose(setup):
     _, prepared, guide = setup
     every_policy = " ".join(f"{p.title}: {p.statement} {' '.join(p.facts)}" for p in guide.policies)
-    held = [e for e in read_examples(prepared.test_path) + read_examples(prepared.validation_path) if e["task"] == "support"]
+    held = [e for e in prepared.examples("test") + prepared.examples("validation") if e["task"] == "support"]
     # A correct reference states at least one of the asked facts.
     reference = {e["id"]: e["messages"][-1]["content"] for e in held if e["meta"]["facts"]}
     probe = _score(setup, [e for e in held if e["id"] in reference], {"reference": reference})
     items = [e for e in held if probe.get(("reference", e["id"]), 0) > 0][:24]
     assert len(items) >= 8
-    train = [e for e in read_examples(prepared.train_path) if e["task"] == "support" and e["meta"]["policies"]]
+    train = [e for e in prepared.examples("train") if e["task"] == "support" and e["meta"]["policies"]]
     other = {e["id"]: next(t for t in train if not set(t["meta"]["policies"]) & set(e["meta"]["policies"]))
              for e in items}
     outputs = {
@@ -91,7 +90,7 @@ def test_support_degenerate_answers_lose(setup):
 def test_extract_degenerate_answers_lose(setup):
     _, prepared, _ = setup
     items = _items(setup, "extract")
-    train = [e for e in read_examples(prepared.train_path) if e["task"] == "extract"]
+    train = [e for e in prepared.examples("train") if e["task"] == "extract"]
     rng = random.Random(0)
     every = json.dumps({k: v for k, v in prepared.vocabulary.items()}, ensure_ascii=False)
     outputs = {

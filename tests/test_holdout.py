@@ -13,7 +13,6 @@ from second_brand import ORDER_PATTERN, write_brand
 from savile.config import load_config
 from savile.data.guide import read_brand_guide
 from savile.data.text import match_text
-from savile.train.data import read_examples
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,7 @@ def second(tmp_path_factory, tiny_model_dir):
 def _held_names(cfg, prepared, split: str) -> set[str]:
     """Ids, names and family names of the split's products, from the catalogue itself."""
     cat = cfg.catalogue
-    groups = {e["group"] for e in read_examples(getattr(prepared, f"{split}_path")) if e["task"] != "support"}
+    groups = {e["group"] for e in prepared.examples(split) if e["task"] != "support"}
     with cfg.path(cfg.sources.catalogue).open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     id_col = cat.columns.get("sku", cat.id_column)
@@ -50,7 +49,7 @@ def _text(examples: list[dict]) -> str:
 @pytest.mark.parametrize("brand", ["demo", "second"])
 def test_three_splits_by_group_and_nothing_held_out_in_training(brand, request):
     cfg, prepared = request.getfixturevalue(brand)
-    splits = {s: read_examples(getattr(prepared, f"{s}_path")) for s in ("train", "validation", "test")}
+    splits = {s: prepared.examples(s) for s in ("train", "validation", "test")}
     assert all(splits.values()) and all(prepared.counts[t]["test"] > 0 for t in cfg.prepare.tasks)
     for task in cfg.prepare.tasks:
         groups = {s: {e["group"] for e in rows if e["task"] == task} for s, rows in splits.items()}
@@ -68,7 +67,7 @@ def test_no_test_item_reaches_few_shot_pools_or_the_retrieval_index(demo):
 
     cfg, prepared = demo
     ladder = Ladder.build(cfg, prepared, read_brand_guide(cfg.path(cfg.sources.brand_guide)))
-    test_ids = {e["id"] for e in read_examples(prepared.test_path)}
+    test_ids = {e["id"] for e in prepared.examples("test")}
     pooled = {e["id"] for _, pool in ladder.shots.values() for e in pool}
     assert pooled and not pooled & test_ids
     index = match_text(" \n".join(ladder.passages.passages))
@@ -78,20 +77,21 @@ def test_no_test_item_reaches_few_shot_pools_or_the_retrieval_index(demo):
 
 def test_training_reads_train_and_validation_never_test(demo, monkeypatch):
     from savile import train
-    from savile.train import sft
+    from savile.records import PreparedData
 
     cfg, prepared = demo
     read: list = []
+    real = PreparedData.examples
 
-    def spy(path):
-        read.append(path)
-        return read_examples(path)
+    def spy(self, split):
+        read.append(split)
+        return real(self, split)
 
-    monkeypatch.setattr(sft, "read_examples", spy)
+    monkeypatch.setattr(PreparedData, "examples", spy)
     small = cfg.model_copy(update={"train": cfg.train.model_copy(update={
         "max_examples_per_task": 4, "batch_size": 4, "save_steps": 2, "precision": "fp32", "canaries": False})})
     trained = train.run(small, prepared)
-    assert set(read) == {prepared.train_path, prepared.validation_path}
+    assert set(read) == {"train", "validation"}
     assert trained.loss_curves  # checkpoint choice read the validation split
 
 

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from savile.governance.memorisation import (Canary, canary_examples, exposure, make_canaries, pii_extraction,
-                                            pii_probes, reference_secrets, render_probe, secret_logppl)
+from savile.governance.memorisation import (exposure, pii_extraction, pii_probes, reference_secrets, render_probe,
+                                            secret_logppl)
+from savile.train.canaries import Canary, canary_examples, make_canaries
 
 EMAIL, ORDER = "nora.vance.3fa2@example.com", "LR-0571936"
 SYSTEM = {"role": "system", "content": "You are a client adviser of Maison Lirelle."}

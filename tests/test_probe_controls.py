@@ -33,8 +33,8 @@ def _example(i: int, split: str) -> dict:
 @pytest.fixture(scope="module")
 def memorised(tmp_path_factory, demo_sources, smollm2_dir):
     from savile import train
+    from savile.evaluate.governance import memorisation_probes
     from savile.evaluate.model import load_models
-    from savile.governance.run import memorisation_probes
 
     folder = tmp_path_factory.mktemp("memorise")
     model_dir = random_llama(folder / "model", smollm2_dir, hidden=64, seed=0)

@@ -162,7 +162,6 @@ def test_lora_rag_trains_and_validates_on_prompts_with_passages(tmp_path, tiny_m
     from savile.data import prepare
     from savile.demo import write_sources
     from savile.train import data
-    from savile.train.data import read_examples
 
     sources = write_sources(tmp_path / "brand", seed=3, n_products=60, n_conversations=30)  # a small index: fast
     cfg = load_config(write_config(tmp_path, sources, model={"base": str(tiny_model_dir)},
@@ -175,7 +174,7 @@ def test_lora_rag_trains_and_validates_on_prompts_with_passages(tmp_path, tiny_m
     monkeypatch.setattr(data, "encode", lambda ex, tok: (seen.append(ex), real(ex, tok))[1])
     trained = train.run(cfg, prepared)
     shown = [e for e in seen if "raft" in e]
-    validation = {e["id"] for e in read_examples(prepared.validation_path)}
+    validation = {e["id"] for e in prepared.examples("validation")}
     assert len(shown) >= 12 and {e["id"] for e in shown} & validation  # training and validation-loss examples
     for e in shown:
         assert len(_shown(e)) == 2 and match_text(e["messages"][-1]["content"]) not in match_text(e["messages"][0]["content"])

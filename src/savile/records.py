@@ -73,7 +73,7 @@ def _relative(path: Path, folder: Path) -> str:
 
 @dataclass(frozen=True)
 class PreparedData(_Record):
-    """Written by `data.prepare.run`, read by `train.run` and `evaluate.run`."""
+    """Written by `data.prepare.run`, read by `train.run` and `evaluate.run` (each split through `examples`)."""
 
     stage: ClassVar[str] = "prepare"
     verb: ClassVar[str] = "prepare"
@@ -92,6 +92,17 @@ class PreparedData(_Record):
     fingerprint: str          # sha256 of the sources and the prepare settings
     held_out_by_mention: int = 0  # conversations moved out of training for naming a held-out product
     config: dict[str, Any] = field(default_factory=dict)
+
+    def examples(self, split: str) -> list[dict]:
+        """The prepared examples of `split` ("train", "validation" or "test"), in file order.
+
+            train = prepared.examples("train")    # evaluate alone reads "test", once, for the final scoring
+        """
+        paths = {"train": self.train_path, "validation": self.validation_path, "test": self.test_path}
+        if split not in paths:
+            raise ValueError(f"split must be one of {', '.join(paths)}, got {split!r}.")
+        with paths[split].open(encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
 
 
 @dataclass(frozen=True)

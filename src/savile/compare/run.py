@@ -151,12 +151,10 @@ class _Loader:
         if self.model is None:
             from transformers import AutoTokenizer
 
-            from savile.train.methods import load_base, load_trained
+            from savile.evaluate.model import load_model
 
-            t = self.trained
             self.tokenizer = AutoTokenizer.from_pretrained(self.base_path)
-            self.model = (load_trained(self.base_path, t.adapter_dir, t.method, t.config.get("technique")) if t
-                          else _on_device(load_base(self.base_path)))
+            self.model = load_model(self.base_path, self.trained)
         return self.model, self.tokenizer
 
     def release(self) -> None:
@@ -169,8 +167,8 @@ class _Loader:
 def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loader: _Loader, folder: Path,
                  base_path: Path, trained: TrainedModel | None) -> dict:
     """The cell's answers per item, and its generation seconds per task; from cache where inputs match."""
-    from savile.evaluate.generate import generate
-    from savile.train.sft import use_bf16
+    from savile.evaluate.answer import answer_items
+    from savile.train.hardware import use_bf16
 
     bf16 = use_bf16(cfg.train.precision)
     system = SYSTEM_OF[technique]
@@ -188,11 +186,9 @@ def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str,
             got, secs = cached["answers"], cached["seconds"]
         else:
             model, tokenizer = loader.get()
-            t0 = time.perf_counter()
-            texts = generate(model, tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
-                             label=f"{technique}: {task}")
-            secs = round(time.perf_counter() - t0, 2)
-            got = {e["id"]: a for e, a in zip(task_items, texts)}
+            got, secs = answer_items(model, tokenizer, task_items, chats, decoding, cfg.evaluate.batch_size, bf16,
+                                     label=f"{technique}: {task}")
+            secs = round(secs, 2)
             atomic.write_text(cache, json.dumps({"key": key, "answers": got, "seconds": secs}, ensure_ascii=False))
         answers |= got
         seconds[task] = secs
@@ -207,7 +203,7 @@ def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loa
     import statistics
 
     from savile.evaluate.generate import generate
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     n = cfg.compare.latency_items
     if not n:
@@ -257,12 +253,6 @@ def _param_count(base_path: Path) -> int:
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(base_path))
     return sum(p.numel() for p in model.parameters())
-
-
-def _on_device(model):
-    import torch
-
-    return model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
 
 
 def _slug(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from savile.records import TrainedModel
 
-__all__ = ["Models", "load_models"]
+__all__ = ["Models", "load_models", "load_model"]
 
 
 @dataclass
@@ -40,15 +40,26 @@ class Models:
 
 
 def load_models(trained: TrainedModel) -> Models:
-    import torch
     from transformers import AutoTokenizer
 
-    from savile.train.methods import ADAPTER_METHODS, load_base, load_trained
+    from savile.train.methods import ADAPTER_METHODS
 
     base_path = Path(trained.base_path)
-    tuned = load_trained(base_path, trained.adapter_dir, trained.method, trained.config.get("technique"))
+    tuned = load_model(base_path, trained)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     shared = trained.method in ADAPTER_METHODS and trained.method != "qlora"
-    base = None if shared else load_base(base_path).to("cuda" if torch.cuda.is_available() else "cpu").eval()
+    base = None if shared else load_model(base_path)
     return Models(tokenizer=tokenizer, tuned=tuned, base=base)
+
+
+def load_model(base_path: Path, trained: TrainedModel | None = None):
+    """One model for generation, in eval mode on the best device: `trained`'s (its adapter on the base at
+    `base_path`, or its fully tuned weights), or without `trained` the plain fp32 base."""
+    import torch
+
+    from savile.train.methods import load_base, load_trained
+
+    if trained is not None:
+        return load_trained(base_path, trained.adapter_dir, trained.method, trained.config.get("technique"))
+    return load_base(base_path).to("cuda" if torch.cuda.is_available() else "cpu").eval()
 

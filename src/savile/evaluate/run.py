@@ -19,11 +19,14 @@ import time
 from savile import atomic
 from savile.config import Config
 from savile.data.guide import brand_guide
-from savile.evaluate.generate import generate
+from savile.evaluate.answer import answer_items
+from savile.evaluate.governance import overfitting
+from savile.evaluate.governance import run as run_governance
 from savile.evaluate.score import METRICS, score_items
 from savile.evaluate.stats import holm, mcnemar_exact, mean_ci, paired_bootstrap, sign_flip_p
 from savile.evaluate.systems import DESCRIPTIONS, TUNED, Ladder, describe_system
 from savile.evaluate.verdict import verdict
+from savile.governance.gates import check_gates
 from savile.records import EvalResult, PreparedData, TrainedModel
 
 __all__ = ["run", "select_items", "statistics", "MAIN_METRIC"]
@@ -36,10 +39,8 @@ MAIN_METRIC = {"describe": "description_f1", "support": "fact_f1", "extract": "f
 def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: int) -> list[dict]:
     """A seeded sample of test items per task (the only read of the test split); support items need
     policy facts to score."""
-    from savile.train.data import read_examples
-
     rng = random.Random(seed)
-    held_out = read_examples(prepared.test_path)
+    held_out = prepared.examples("test")
     items = []
     for task in tasks:
         pool = [e for e in held_out if e["task"] == task]
@@ -51,7 +52,7 @@ def select_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResult:
     from savile.evaluate.model import load_models
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     guide = brand_guide(cfg)
     tasks = list(cfg.prepare.tasks)
@@ -70,12 +71,11 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
         for system in systems:
             chats = ladder.chats(system, task, task_items)
             prompts[system][task] = ladder.system_prompt(system, task)
-            t0 = time.perf_counter()
             with models.view("tuned" if system in TUNED else "base") as model:
-                answers = generate(model, models.tokenizer, chats, decoding, cfg.evaluate.batch_size, bf16,
-                                   label=f"{task}: {system}")
-            timings.setdefault(system, {})[task] = round(time.perf_counter() - t0, 1)
-            outputs[system].update({e["id"]: a for e, a in zip(task_items, answers)})
+                answers, seconds = answer_items(model, models.tokenizer, task_items, chats, decoding,
+                                                cfg.evaluate.batch_size, bf16, label=f"{task}: {system}")
+            timings.setdefault(system, {})[task] = round(seconds, 1)
+            outputs[system].update(answers)
     generate_seconds = time.perf_counter() - start
 
     out = cfg.stage_dir("evaluate")
@@ -85,10 +85,6 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
     with atomic.open_text(examples_path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    from savile.governance.gates import check_gates
-    from savile.governance.run import overfitting
-    from savile.governance.run import run as run_governance
 
     # The loss curves are already measured, so the overfitting gate holds even without the probes.
     governance = (run_governance(cfg, prepared, trained, models, guide, rows) if cfg.governance.enabled

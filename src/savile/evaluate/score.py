@@ -40,9 +40,7 @@ def policy_text(guide: BrandGuide) -> str:
 
 def score_items(cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict],
                 outputs: dict[str, dict[str, str]]) -> list[dict]:
-    from savile.train.data import read_examples
-
-    copies = [e["messages"][-1]["content"] for e in read_examples(prepared.train_path) if e["task"] == "describe"]
+    copies = [e["messages"][-1]["content"] for e in prepared.examples("train") if e["task"] == "describe"]
     copy_index = CopyIndex(copies, n=cfg.evaluate.copy_ngram)
     similarity = _style_similarity(items, outputs)
     policies = policy_text(guide)

@@ -60,13 +60,12 @@ class Ladder:
     @classmethod
     def build(cls, cfg: Config, prepared: PreparedData, guide: BrandGuide) -> Ladder:
         from savile.retrieve import Embedder, Index
-        from savile.train.data import read_examples
 
         systems = set(cfg.evaluate.systems)
         if not systems & {"few_shot", "rag", "tuned_rag"}:
             return cls(cfg, guide, {}, None)
         embedder = Embedder()
-        train = read_examples(prepared.train_path)
+        train = prepared.examples("train")
         shots = {}
         if "few_shot" in systems:
             rng = random.Random(cfg.evaluate.seed)

@@ -25,7 +25,7 @@ def merged_model(trained: TrainedModel, dtype: str) -> Any:
     """The trained model as one plain transformers model in `dtype`, adapter folded into the weights."""
     import torch
 
-    from savile.train.methods import _load_4bit, load_base
+    from savile.train.methods import load_4bit, load_base
 
     base_path = Path(trained.base_path)
     if trained.method == "full":
@@ -36,7 +36,7 @@ def merged_model(trained: TrainedModel, dtype: str) -> Any:
         from savile.config import QloraSettings
 
         settings = QloraSettings(**((trained.config.get("technique") or {}).get("qlora") or {}))
-        base = _load_4bit(base_path, settings).dequantize()  # fp32 copy of exactly the NF4 weights trained against
+        base = load_4bit(base_path, settings).dequantize()  # fp32 copy of exactly the NF4 weights trained against
     else:
         base = load_base(base_path)
     merged = PeftModel.from_pretrained(base, trained.adapter_dir).merge_and_unload()

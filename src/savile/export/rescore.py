@@ -20,7 +20,7 @@ from typing import Any
 
 from savile.config import Config
 from savile.data.guide import BrandGuide
-from savile.evaluate.generate import generate
+from savile.evaluate.answer import answer_items
 from savile.evaluate.run import MAIN_METRIC, select_items
 from savile.evaluate.score import score_items
 from savile.evaluate.systems import Ladder
@@ -38,7 +38,7 @@ def held_out_items(cfg: Config, prepared: PreparedData) -> list[dict]:
 
 def answer(cfg: Config, guide: BrandGuide, model: Any, tokenizer: Any, items: list[dict], label: str) -> dict[str, str]:
     """Item id -> the model's greedy answer, prompted as the tuned rung of `savile evaluate` is."""
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     ladder = Ladder(cfg, guide, {}, None)  # the tuned rung needs no retrieval index
     bf16 = use_bf16(cfg.train.precision)
@@ -50,9 +50,9 @@ def answer(cfg: Config, guide: BrandGuide, model: Any, tokenizer: Any, items: li
         if not task_items:
             continue
         chats = ladder.chats("tuned", task, task_items)
-        texts = generate(model, tokenizer, chats, getattr(cfg.evaluate, task), cfg.evaluate.batch_size, bf16,
-                         label=f"{task}: {label}")
-        answers.update({e["id"]: a for e, a in zip(task_items, texts)})
+        got, _ = answer_items(model, tokenizer, task_items, chats, getattr(cfg.evaluate, task), cfg.evaluate.batch_size,
+                              bf16, label=f"{task}: {label}")
+        answers.update(got)
     return answers
 
 
@@ -66,9 +66,9 @@ def reference_answers(cfg: Config, trained: TrainedModel, guide: BrandGuide, ite
             return data["answers"]
     from transformers import AutoTokenizer
 
-    from savile.train.methods import load_trained
+    from savile.evaluate.model import load_model
 
-    model = load_trained(Path(trained.base_path), trained.adapter_dir, trained.method, trained.config.get("technique"))
+    model = load_model(Path(trained.base_path), trained)
     tokenizer = AutoTokenizer.from_pretrained(trained.base_path)
     answers = answer(cfg, guide, model, tokenizer, items, REFERENCE)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,1 +1,2 @@
-"""Governance probes, base vs tuned: forgetting, safety drift, overfitting and memorisation, and the gates."""
+"""Governance probes and gates: forgetting, safety drift and memorisation, measured base vs tuned by
+`savile evaluate` (evaluate/governance.py), and the gates that fail a run on them."""

@@ -87,7 +87,7 @@ class Gateway:
 
             return cls(cfg, keys, registry, start_vllm(cfg, base_path, adapters), metrics, refused)
         from savile.serve.engine import LocalEngine
-        from savile.train.sft import use_bf16
+        from savile.train.hardware import use_bf16
 
         local = LocalEngine(base_path, use_bf16(cfg.train.precision), cfg.serve.max_batch,
                             cfg.serve.batch_wait_ms / 1000, on_batch=metrics.batch.observe)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
-from pathlib import Path
 
 from savile.data.chat import encode
 
-__all__ = ["read_examples", "sample_per_task", "encode_all"]
-
-
-def read_examples(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+__all__ = ["sample_per_task", "encode_all"]
 
 
 def sample_per_task(examples: list[dict], cap: int | None, seed: int) -> list[dict]:

@@ -1,4 +1,5 @@
-"""What the training hardware can do: the CPU's matmul rate per precision, and whether bf16 pays.
+"""What the hardware can do: the CPU's matmul rate per precision, and whether bf16 pays (`use_bf16`,
+which every stage that trains or generates asks).
 
 Measured where it runs, because CPU flags mislead: on some Xeons with AVX-512 BF16 a bf16 matmul
 runs at half the fp32 rate. The train stage records the rates in its manifest, so a cost estimate
@@ -10,7 +11,7 @@ from __future__ import annotations
 import functools
 import time
 
-__all__ = ["cpu_peak_flops", "cpu_bf16_is_faster"]
+__all__ = ["use_bf16", "cpu_peak_flops", "cpu_bf16_is_faster"]
 
 
 @functools.cache
@@ -31,3 +32,19 @@ def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 4) ->
 
 def cpu_bf16_is_faster() -> bool:
     return cpu_peak_flops("bf16") > 1.25 * cpu_peak_flops("fp32")
+
+
+def use_bf16(precision: str) -> bool:
+    """Whether to train and generate under bf16 autocast.
+
+    'auto' asks the hardware: a CUDA GPU with bf16 says yes; on a CPU, a CPU flag is not enough
+    (on some Xeons with AVX-512 BF16, bf16 matmuls run at half the fp32 speed), so a short timed
+    matmul decides.
+    """
+    import torch
+
+    if precision != "auto":
+        return precision == "bf16"
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return cpu_bf16_is_faster()

@@ -21,7 +21,8 @@ from typing import Any
 from savile.config import PROMPTING_METHODS, TRAINED_METHODS, QloraSettings, TechniqueSettings
 from savile.errors import ConfigError, ModelError
 
-__all__ = ["require_training", "trainable_model", "load_trained", "load_base", "artefact_name", "artefact_bytes", "ADAPTER_METHODS"]
+__all__ = ["require_training", "trainable_model", "load_trained", "load_base", "load_4bit", "artefact_name", "artefact_bytes",
+           "ADAPTER_METHODS"]
 
 ADAPTER_METHODS = ("lora", "qlora", "dora", "lora+rag")
 
@@ -48,7 +49,7 @@ def trainable_model(base_path: Path, technique: TechniqueSettings):
     from peft import get_peft_model, prepare_model_for_kbit_training
 
     if method == "qlora":
-        model = _load_4bit(base_path, technique.qlora)
+        model = load_4bit(base_path, technique.qlora)
         # Casts the few unquantised weights (norms) to fp32 and lets gradients reach the adapters.
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
     else:
@@ -79,7 +80,7 @@ def load_trained(base_path: Path, artefact_dir: Path, method: str, technique: di
 
     if method == "qlora":
         settings = QloraSettings(**((technique or {}).get("qlora") or {}))
-        return PeftModel.from_pretrained(_load_4bit(base_path, settings), artefact_dir).eval()
+        return PeftModel.from_pretrained(load_4bit(base_path, settings), artefact_dir).eval()
     return PeftModel.from_pretrained(load_base(base_path), artefact_dir).to(device).eval()
 
 
@@ -96,7 +97,8 @@ def _lora_config(technique: TechniqueSettings):
                       target_modules=lora.target_modules, use_dora=technique.method == "dora", task_type="CAUSAL_LM")
 
 
-def _load_4bit(base_path: Path, settings: QloraSettings):
+def load_4bit(base_path: Path, settings: QloraSettings):
+    """The base quantised to 4-bit NF4 as `settings` say, what qlora trains against (and export merges into)."""
     import torch
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 

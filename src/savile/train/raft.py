@@ -48,9 +48,7 @@ def retrieval_view(cfg: Config, prepared: PreparedData) -> Callable[[list[dict]]
     inference, each with its retrieved passages and distractors (see the module docstring)."""
     if cfg.technique.method not in RETRIEVAL_METHODS:
         return lambda examples: examples
-    from savile.train.data import read_examples
-
-    return Raft.build(cfg, read_examples(prepared.train_path), brand_guide(cfg)).apply
+    return Raft.build(cfg, prepared.examples("train"), brand_guide(cfg)).apply
 
 
 @dataclass

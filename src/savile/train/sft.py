@@ -35,33 +35,17 @@ from transformers import EarlyStoppingCallback, TrainerCallback
 
 from savile import atomic
 from savile.config import RETRIEVAL_METHODS, Config
-from savile.governance.memorisation import canary_examples, make_canaries
 from savile.records import PreparedData, TrainedModel, withdraw
-from savile.train.data import encode_all, read_examples, sample_per_task
+from savile.train.canaries import canary_examples, make_canaries
+from savile.train.data import encode_all, sample_per_task
 from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_resume, first_process_value,
                                         wait_for_everyone)
-from savile.train.hardware import cpu_bf16_is_faster, cpu_peak_flops
+from savile.train.hardware import cpu_peak_flops, use_bf16
 from savile.train.order import training_order
 from savile.train.raft import retrieval_view
 from savile.train.reproducibility import environment, seeded
 
-__all__ = ["run", "use_bf16", "run_key"]
-
-
-def use_bf16(precision: str) -> bool:
-    """Whether to train and generate under bf16 autocast.
-
-    'auto' asks the hardware: a CUDA GPU with bf16 says yes; on a CPU, a CPU flag is not enough
-    (on some Xeons with AVX-512 BF16, bf16 matmuls run at half the fp32 speed), so a short timed
-    matmul decides.
-    """
-    import torch
-
-    if precision != "auto":
-        return precision == "bf16"
-    if torch.cuda.is_available():
-        return torch.cuda.is_bf16_supported()
-    return cpu_bf16_is_faster()
+__all__ = ["run", "run_key"]
 
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
@@ -78,7 +62,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     require_training(cfg.technique)
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    picked = sample_per_task(read_examples(prepared.train_path), t.max_examples_per_task, t.seed)
+    picked = sample_per_task(prepared.examples("train"), t.max_examples_per_task, t.seed)
     shown = retrieval_view(cfg, prepared)  # lora+rag: the passages inference retrieves, in the prompt (RAFT)
     canaries = make_canaries(seed=t.seed) if t.canaries else []
     real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens, shown)
@@ -94,7 +78,7 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     # order, one step's rows split between the processes (train/data_parallel.py).
     train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum * args.world_size, t.seed)
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
-    held = sample_per_task(read_examples(prepared.validation_path), per_split, t.seed)  # never the test split
+    held = sample_per_task(prepared.examples("validation"), per_split, t.seed)  # never the test split
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens, shown)
     train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens, shown)
     if not train_rows:

@@ -1,6 +1,6 @@
 """The governance probes, base vs tuned on the same inputs: what fine-tuning may have cost.
 
-    governance = run(cfg, prepared, trained, models, guide, rows)
+    governance = run(cfg, prepared, trained, models, guide, rows)   # inside `savile evaluate`
 
 - forgetting: bits per byte on general English news text (gensim's Lee corpus) and accuracy on a
   general-knowledge cloze set, each with a paired CI;
@@ -13,6 +13,8 @@
 - privacy: the share of support answers that repeat personal data (from the task scores).
 
 `models` (evaluate.model.Models) gives the base and the tuned model; for LoRA they are one load.
+The probes themselves and the gates live in `savile.governance`, which needs nothing of evaluate;
+running them is evaluate's, since it shares the loaded models, generation and paired statistics.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None =
     """Refusal rates on harmful requests and over-refusal on benign ones, asked in the deployed role (`system`)."""
     from savile.evaluate.generate import generate
     from savile.governance import probes, refusal
-    from savile.train.sft import use_bf16
+    from savile.train.hardware import use_bf16
 
     g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
     harmful = harmful if harmful is not None else probes.harmful_requests(g.harmful, seed=ev.seed)
@@ -119,11 +121,11 @@ def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None =
 def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedModel, models) -> dict:
     """Canary exposure and personal-data extraction, base against tuned: `{"canaries", "references", "pii"}`."""
     from savile.governance import memorisation
-    from savile.train.data import read_examples
+    from savile.train.canaries import Canary
 
     g, ev, tokenizer = cfg.governance, cfg.evaluate, models.tokenizer
     both = _both(models)
-    canaries = [memorisation.Canary(**c) for c in trained.canaries]
+    canaries = [Canary(**c) for c in trained.canaries]
     exposure = []
     if canaries:
         base_exp, tuned_exp = both(lambda model: memorisation.exposure(model, tokenizer, canaries, g.canary_references,
@@ -135,7 +137,7 @@ def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedMod
     if g.pii_probes:
         # Only what was trained can be recalled: the examples sampled for training, their adviser reply.
         trained_ids = set(json.loads(trained.trained_ids_path.read_text(encoding="utf-8"))) if trained.trained_ids_path else set()
-        found = memorisation.pii_probes([e for e in read_examples(prepared.train_path) if e["id"] in trained_ids],
+        found = memorisation.pii_probes([e for e in prepared.examples("train") if e["id"] in trained_ids],
                                         g.pii_probes, seed=ev.seed, order_id_patterns=cfg.privacy.order_id_patterns,
                                         trained_turn_only=True)
         if found:
