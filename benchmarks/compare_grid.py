@@ -27,7 +27,9 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="Run in this folder and keep it (default: a temporary one).")
-    parser.add_argument("overrides", nargs="*", help="Settings for `savile compare`, e.g. evaluate.max_items_per_task=16.")
+    parser.add_argument(
+        "overrides", nargs="*", help="Settings for `savile compare`, e.g. evaluate.max_items_per_task=16."
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-compare-")) / "demo-brand"
     from savile.demo.project import write_project
@@ -42,12 +44,16 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "savile", "compare", str(config), *args.overrides], check=True)
     done = time.perf_counter()
     result = json.loads((folder / "runs" / "compare" / "manifest.json").read_text())
-    print(f"\nwall time: {(done - start) / 60:.1f} min (prepare {prepared - start:.0f} s, compare {done - prepared:.0f} s)")
+    print(
+        f"\nwall time: {(done - start) / 60:.1f} min (prepare {prepared - start:.0f} s, compare {done - prepared:.0f} s)"
+    )
     for c in result["cells"]:
         gen = sum(c["generate_seconds"].values())
-        print(f"  {c['model']:<22} {c['technique']:<9} domain {c['domain']['mean']:.3f}  train {c['train_seconds']:>5.0f} s"
-              f"  generate {gen:>4.0f} s  ({c['seconds_per_answer']:.2f} s/answer batched; "
-              f"one request {c['latency_seconds']:.2f} s for {c['latency_tokens']:.0f} tokens)")
+        print(
+            f"  {c['model']:<22} {c['technique']:<9} domain {c['domain']['mean']:.3f}  train {c['train_seconds']:>5.0f} s"
+            f"  generate {gen:>4.0f} s  ({c['seconds_per_answer']:.2f} s/answer batched; "
+            f"one request {c['latency_seconds']:.2f} s for {c['latency_tokens']:.0f} tokens)"
+        )
     print()
     print((folder / "runs" / "compare" / "table.md").read_text())
 

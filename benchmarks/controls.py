@@ -19,16 +19,24 @@ SYSTEM = "You are a client adviser."
 
 
 def chat(user: str, assistant: str, system: str = SYSTEM) -> list[dict]:
-    return [{"role": "system", "content": system}, {"role": "user", "content": user},
-            {"role": "assistant", "content": assistant}]
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]
 
 
 def control_config(folder: Path, base: Path, **sections) -> Config:
     """A config whose sources are never read (the data is written straight to prepared JSONL)."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = {"project": "control", "output_dir": str(folder / "runs"), "model": {"base": str(base)},
-            "sources": {"catalogue": "none.csv", "brand_guide": "none.yaml", "conversations": "none.jsonl"},
-            "prepare": {"tasks": ["support"]}, **sections}
+    data = {
+        "project": "control",
+        "output_dir": str(folder / "runs"),
+        "model": {"base": str(base)},
+        "sources": {"catalogue": "none.csv", "brand_guide": "none.yaml", "conversations": "none.jsonl"},
+        "prepare": {"tasks": ["support"]},
+        **sections,
+    }
     path = folder / "savile.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return load_config(path)
@@ -44,13 +52,38 @@ def train_on_chats(cfg: Config, chats: list[list[dict]]) -> TrainedModel:
     paths = {}
     for split, rows in splits.items():
         paths[split] = folder / f"{split}.jsonl"
-        paths[split].write_text("".join(json.dumps({"id": f"control:{split}:{i}", "task": "support", "group": f"{split}{i}",
-                                                    "split": split, "messages": m, "meta": {}}) + "\n"
-                                        for i, m in enumerate(rows)), encoding="utf-8")
-    prepared = PreparedData(train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"],
-                            card_path=folder / "card.md", quarantine_path=folder / "quarantine.jsonl", counts={},
-                            tokens={}, vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[],
-                            fingerprint=f"control-{len(chats)}")
+        paths[split].write_text(
+            "".join(
+                json.dumps(
+                    {
+                        "id": f"control:{split}:{i}",
+                        "task": "support",
+                        "group": f"{split}{i}",
+                        "split": split,
+                        "messages": m,
+                        "meta": {},
+                    }
+                )
+                + "\n"
+                for i, m in enumerate(rows)
+            ),
+            encoding="utf-8",
+        )
+    prepared = PreparedData(
+        train_path=paths["train"],
+        validation_path=paths["validation"],
+        test_path=paths["test"],
+        card_path=folder / "card.md",
+        quarantine_path=folder / "quarantine.jsonl",
+        counts={},
+        tokens={},
+        vocabulary={},
+        pii_replaced={},
+        dropped={},
+        rejected={},
+        warnings=[],
+        fingerprint=f"control-{len(chats)}",
+    )
     return train.run(cfg, prepared)
 
 

@@ -46,8 +46,11 @@ def _train(folder: Path, sources, prepared, model: str, per_task: int, name: str
 
     cfg = load_config(_config(folder, sources, folder / name, model, per_task))
     record = train.run(cfg, prepared)
-    print(f"  {name}: {sum(record.train_examples.values())} examples, {record.train_tokens:,} tokens, "
-          f"{record.train_seconds:.1f} s ({record.train_tokens / record.train_seconds:.0f} tokens/s)", flush=True)
+    print(
+        f"  {name}: {sum(record.train_examples.values())} examples, {record.train_tokens:,} tokens, "
+        f"{record.train_seconds:.1f} s ({record.train_tokens / record.train_seconds:.0f} tokens/s)",
+        flush=True,
+    )
     return cfg.stage_dir("train")
 
 
@@ -68,8 +71,11 @@ def main() -> None:
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-cost-check-"))
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
-          f"with {torch.get_num_threads()} threads; work folder {folder}", flush=True)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
+        f"with {torch.get_num_threads()} threads; work folder {folder}",
+        flush=True,
+    )
     sources = write_sources(folder, n_products=300, n_conversations=100)
     prepared = prepare.run(load_config(_config(folder, sources, folder / "runs", args.model, args.small)))
     print("training (real train stage, LoRA r=16 on all linear layers, batch 8):", flush=True)
@@ -83,10 +89,14 @@ def main() -> None:
     error = (predicted - large.seconds) / large.seconds
     print(f"\nmodel: {args.model}, {small.params:,} parameters, LoRA adapter {small.adapter_params:,}")
     print(f"CPU peak ({small.precision} matmul, measured): {small.peak_flops / 1e12:.3f} TFLOP/s")
-    print(f"small run: {small.tokens:>7,} tokens {small.seconds:7.1f} s  FLOPs {small.flops:.3e}  MFU {small.mfu:.3f}  (calibration)")
+    print(
+        f"small run: {small.tokens:>7,} tokens {small.seconds:7.1f} s  FLOPs {small.flops:.3e}  MFU {small.mfu:.3f}  (calibration)"
+    )
     print(f"large run: {large.tokens:>7,} tokens {large.seconds:7.1f} s  FLOPs {large.flops:.3e}  MFU {large.mfu:.3f}")
-    print(f"large run predicted from the small run's MFU: {predicted:.1f} s, measured {large.seconds:.1f} s, "
-          f"error {error:+.1%}  ->  {'within' if abs(error) <= 0.25 else 'OUTSIDE'} the 25% target")
+    print(
+        f"large run predicted from the small run's MFU: {predicted:.1f} s, measured {large.seconds:.1f} s, "
+        f"error {error:+.1%}  ->  {'within' if abs(error) <= 0.25 else 'OUTSIDE'} the 25% target"
+    )
 
 
 if __name__ == "__main__":

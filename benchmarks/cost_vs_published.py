@@ -42,7 +42,7 @@ from savile.cost.memory import GIB, memory_needed
 from savile.cost.shape import REFERENCE_SHAPES, ModelShape, ModelSize
 from savile.cost.throughput import microbatch_time, passes, quantised_weights
 
-A100, H100 = 312e12, 989e12   # dense bf16 peaks, FLOP/s (NVIDIA datasheets; the price table's figures)
+A100, H100 = 312e12, 989e12  # dense bf16 peaks, FLOP/s (NVIDIA datasheets; the price table's figures)
 TIME_WITHIN, MEDIAN_WITHIN, MEMORY_WITHIN = 2.0, 1.3, 0.25
 
 LITGPT = "Lightning-AI/litgpt tutorials/resource-tables.md"
@@ -60,7 +60,7 @@ def _shaped(shape: ModelShape, params: int | None = None) -> ModelSize:
 
 
 # GPT-NeoX/MPT-style 4x MLPs (two matrices of h x 4h) written as the equivalent gated MLP (three of h x 8h/3).
-PHI15 = _shaped(ModelShape("phi-1.5", 2048, 5461, 24, 32, 32, 51200, False))           # litgpt/config.py
+PHI15 = _shaped(ModelShape("phi-1.5", 2048, 5461, 24, 32, 32, 51200, False))  # litgpt/config.py
 STABLELM3B = _shaped(ModelShape("StableLM-alpha-3B", 4096, 10923, 16, 32, 32, 50254, False))  # litgpt Config defaults
 LLAMA7B, LLAMA13B = _ref("Llama-2-7B"), _ref("Llama-2-13B")
 QWEN7B = _shaped(ModelShape("Qwen-7B", 4096, 11008, 32, 32, 32, 151936, False))
@@ -78,15 +78,15 @@ class Run:
     technique: str
     gpu: str
     peak: float
-    tokens: float                 # computed tokens per micro-batch (padding included)
+    tokens: float  # computed tokens per micro-batch (padding included)
     seconds: float | None = None  # measured seconds per micro-batch on one GPU
-    published: str = ""           # the published figure as printed
+    published: str = ""  # the published figure as printed
     adapter: float = 0.0
     rank: int = 8
     checkpointing: bool = False
     memory_gib: float | None = None
-    memory: dict = field(default_factory=dict)   # memory_needed settings
-    unit: str = "s/micro-batch"                  # how the source states its time; `in_unit` converts to it
+    memory: dict = field(default_factory=dict)  # memory_needed settings
+    unit: str = "s/micro-batch"  # how the source states its time; `in_unit` converts to it
 
     def in_unit(self, seconds: float) -> float:
         """Seconds per micro-batch stated the way the source states its time."""
@@ -94,7 +94,7 @@ class Run:
             return seconds * 1000 / 60
         if self.unit == "s/it":
             return seconds * 8
-        return self.tokens / seconds   # tokens/s/GPU
+        return self.tokens / seconds  # tokens/s/GPU
 
     @property
     def tokens_per_unit(self) -> float:
@@ -104,21 +104,59 @@ class Run:
 
 def _litgpt(label, size, technique, minutes, adapter, gb=None, longest=1304, micro_batch=1):
     mem = {"seq_len": longest, "micro_batch": micro_batch, "targets": ["q_proj", "v_proj"]}
-    return Run(LITGPT, label, size, technique, "A100-SXM4-40GB", A100, 110 * micro_batch, minutes * 60 / 1000,
-               f"{minutes} min / 1k iter" + (f", {gb} GB" if gb else ""), adapter, 8, False,
-               gb * 1e9 / GIB if gb else None, mem, "min / 1k iter")
+    return Run(
+        LITGPT,
+        label,
+        size,
+        technique,
+        "A100-SXM4-40GB",
+        A100,
+        110 * micro_batch,
+        minutes * 60 / 1000,
+        f"{minutes} min / 1k iter" + (f", {gb} GB" if gb else ""),
+        adapter,
+        8,
+        False,
+        gb * 1e9 / GIB if gb else None,
+        mem,
+        "min / 1k iter",
+    )
 
 
 def _qwen(label, technique, length, s_per_it, g=None, gpus=1):
     mem = {"seq_len": length, "micro_batch": 1, "gpus": gpus}
-    return Run(QWEN, label, QWEN7B, technique, "A100-SXM4-80G" + (f" x {gpus}" if gpus > 1 else ""), A100, length,
-               s_per_it / 8, f"{s_per_it} s/it" + (f", {g}G" if g else ""), 4_472_832 * 32 if technique != "full" else 0,
-               64, True, g, mem, "s/it")
+    return Run(
+        QWEN,
+        label,
+        QWEN7B,
+        technique,
+        "A100-SXM4-80G" + (f" x {gpus}" if gpus > 1 else ""),
+        A100,
+        length,
+        s_per_it / 8,
+        f"{s_per_it} s/it" + (f", {g}G" if g else ""),
+        4_472_832 * 32 if technique != "full" else 0,
+        64,
+        True,
+        g,
+        mem,
+        "s/it",
+    )
 
 
 def _foundry(label, size, gpu, peak, micro_batch, tokens_per_s):
-    return Run(FOUNDRY, label, size, "full", gpu + " x 8", peak, micro_batch * 2048, micro_batch * 2048 / tokens_per_s,
-               f"{tokens_per_s:,} tokens/s/GPU", unit="tokens/s/GPU")
+    return Run(
+        FOUNDRY,
+        label,
+        size,
+        "full",
+        gpu + " x 8",
+        peak,
+        micro_batch * 2048,
+        micro_batch * 2048 / tokens_per_s,
+        f"{tokens_per_s:,} tokens/s/GPU",
+        unit="tokens/s/GPU",
+    )
 
 
 RUNS = [
@@ -143,8 +181,15 @@ RUNS = [
 
 
 def predict_seconds(run: Run) -> float:
-    return microbatch_time(run.technique, run.size, run.tokens, run.peak, adapter=run.adapter, rank=run.rank,
-                           checkpointing=run.checkpointing).seconds
+    return microbatch_time(
+        run.technique,
+        run.size,
+        run.tokens,
+        run.peak,
+        adapter=run.adapter,
+        rank=run.rank,
+        checkpointing=run.checkpointing,
+    ).seconds
 
 
 def predict_memory_gib(run: Run) -> float:
@@ -154,14 +199,31 @@ def predict_memory_gib(run: Run) -> float:
 
 def _previous_model(run: Run) -> float:
     """Seconds per micro-batch under the model this one replaced: every GPU at MFU 0.35, QLoRA 1.39x LoRA."""
-    return microbatch_time(run.technique, run.size, run.tokens, run.peak, adapter=run.adapter, rank=run.rank,
-                           checkpointing=run.checkpointing, mfu=0.35, qlora_slowdown=1.39).seconds
+    return microbatch_time(
+        run.technique,
+        run.size,
+        run.tokens,
+        run.peak,
+        adapter=run.adapter,
+        rank=run.rank,
+        checkpointing=run.checkpointing,
+        mfu=0.35,
+        qlora_slowdown=1.39,
+    ).seconds
 
 
 def _features(run: Run) -> list[float]:
     """The time model is linear in (overhead per layer, 1 / MFU ceiling, dequantisation FLOPs per weight)."""
-    step = microbatch_time(run.technique if run.technique != "qlora" else "lora", run.size, run.tokens, run.peak,
-                           adapter=run.adapter, rank=run.rank, checkpointing=run.checkpointing, mfu=1.0)
+    step = microbatch_time(
+        run.technique if run.technique != "qlora" else "lora",
+        run.size,
+        run.tokens,
+        run.peak,
+        adapter=run.adapter,
+        rank=run.rank,
+        checkpointing=run.checkpointing,
+        mfu=1.0,
+    )
     dequant = passes(run.checkpointing) * quantised_weights(run.size) / run.peak if run.technique == "qlora" else 0.0
     return [run.size.shape.layers, step.compute_s, dequant]
 
@@ -188,50 +250,73 @@ def leave_one_out(runs: list[Run]) -> list[float]:
 
 def main() -> None:
     timed = [r for r in RUNS if r.seconds is not None]
-    print(f"{'source':<12} {'run':<26} {'GPU':<18} {'tok/mb':>7} {'tok/unit':>9} {'unit':<14} {'published':>10} "
-          f"{'predicted':>10} {'MFU':>5} {'ratio':>6} {'was':>6}")
+    print(
+        f"{'source':<12} {'run':<26} {'GPU':<18} {'tok/mb':>7} {'tok/unit':>9} {'unit':<14} {'published':>10} "
+        f"{'predicted':>10} {'MFU':>5} {'ratio':>6} {'was':>6}"
+    )
     ratios, before = [], []
     for r in timed:
-        step = microbatch_time(r.technique, r.size, r.tokens, r.peak, adapter=r.adapter, rank=r.rank, checkpointing=r.checkpointing)
+        step = microbatch_time(
+            r.technique, r.size, r.tokens, r.peak, adapter=r.adapter, rank=r.rank, checkpointing=r.checkpointing
+        )
         ratios.append(r.seconds / step.seconds)
         before.append(r.seconds / _previous_model(r))
-        print(f"{r.source.split('/')[1].split()[0]:<12} {r.label:<26} {r.gpu:<18} {r.tokens:>7,.0f} {r.tokens_per_unit:>9,.0f} "
-              f"{r.unit:<14} {r.in_unit(r.seconds):>10,.2f} {r.in_unit(step.seconds):>10,.2f} {step.mfu:>5.2f} {ratios[-1]:>5.2f}x "
-              f"{before[-1]:>5.2f}x")
-    print("ratio: published time / predicted time (>1: the model is too fast); MFU: what the model says the run reached;\n"
-          "was: the same ratio under the previous model (one MFU of 0.35, QLoRA x 1.39)")
-    print(f"previous model: median {statistics.median(before):.2f}x, worst {max(max(x, 1 / x) for x in before):.2f}x off")
+        print(
+            f"{r.source.split('/')[1].split()[0]:<12} {r.label:<26} {r.gpu:<18} {r.tokens:>7,.0f} {r.tokens_per_unit:>9,.0f} "
+            f"{r.unit:<14} {r.in_unit(r.seconds):>10,.2f} {r.in_unit(step.seconds):>10,.2f} {step.mfu:>5.2f} {ratios[-1]:>5.2f}x "
+            f"{before[-1]:>5.2f}x"
+        )
+    print(
+        "ratio: published time / predicted time (>1: the model is too fast); MFU: what the model says the run reached;\n"
+        "was: the same ratio under the previous model (one MFU of 0.35, QLoRA x 1.39)"
+    )
+    print(
+        f"previous model: median {statistics.median(before):.2f}x, worst {max(max(x, 1 / x) for x in before):.2f}x off"
+    )
     worst = max(max(x, 1 / x) for x in ratios)
     median = statistics.median(ratios)
     time_ok = worst <= TIME_WITHIN and max(median, 1 / median) <= MEDIAN_WITHIN
-    print(f"\ntime (published / predicted): {len(ratios)} runs, median {median:.2f}x, worst {worst:.2f}x off "
-          f"-> {'PASS' if time_ok else 'FAIL'} (every run within {TIME_WITHIN:g}x, median within {MEDIAN_WITHIN:g}x)")
+    print(
+        f"\ntime (published / predicted): {len(ratios)} runs, median {median:.2f}x, worst {worst:.2f}x off "
+        f"-> {'PASS' if time_ok else 'FAIL'} (every run within {TIME_WITHIN:g}x, median within {MEDIAN_WITHIN:g}x)"
+    )
 
     print(f"\n{'source':<12} {'run':<26} {'published':<28} {'pred GiB':>9} {'pub GiB':>8} {'error':>7}")
     errors = []
     for r in (r for r in RUNS if r.memory_gib is not None):
         predicted = predict_memory_gib(r)
         errors.append(predicted / r.memory_gib - 1)
-        print(f"{r.source.split('/')[1].split()[0]:<12} {r.label:<26} {r.published:<28} {predicted:>9.2f} {r.memory_gib:>8.2f} {errors[-1]:>+7.1%}")
+        print(
+            f"{r.source.split('/')[1].split()[0]:<12} {r.label:<26} {r.published:<28} {predicted:>9.2f} {r.memory_gib:>8.2f} {errors[-1]:>+7.1%}"
+        )
     mem_ok = max(abs(e) for e in errors) <= MEMORY_WITHIN
-    print(f"\nmemory: {len(errors)} runs, worst {max(errors, key=abs):+.1%} -> {'PASS' if mem_ok else 'FAIL'} (every run within {MEMORY_WITHIN:.0%})")
+    print(
+        f"\nmemory: {len(errors)} runs, worst {max(errors, key=abs):+.1%} -> {'PASS' if mem_ok else 'FAIL'} (every run within {MEMORY_WITHIN:.0%})"
+    )
 
     mfu, per_layer, dequant = fit(RUNS)
     shipped = (throughput.MFU_CEILING, throughput.OVERHEAD_PER_LAYER_S, throughput.DEQUANT_FLOPS_PER_WEIGHT)
-    print(f"\nfit on all {len(timed)} timed runs: MFU ceiling {mfu:.3f}, overhead {per_layer * 1e3:.2f} ms per layer per "
-          f"micro-batch, dequantisation {dequant:,.0f} FLOP-equivalents per weight per pass")
+    print(
+        f"\nfit on all {len(timed)} timed runs: MFU ceiling {mfu:.3f}, overhead {per_layer * 1e3:.2f} ms per layer per "
+        f"micro-batch, dequantisation {dequant:,.0f} FLOP-equivalents per weight per pass"
+    )
     print(f"shipped in savile/cost/throughput.py: {shipped[0]:.3f}, {shipped[1] * 1e3:.2f} ms, {shipped[2]:,.0f}")
     loo = leave_one_out(RUNS)
     loo_worst, loo_median = max(max(x, 1 / x) for x in loo), statistics.median(loo)
     print("leave-one-out (each run predicted by a fit without it): " + ", ".join(f"{x:.2f}" for x in loo))
-    print(f"leave-one-out: median {loo_median:.2f}x, worst {loo_worst:.2f}x off "
-          f"-> {'PASS' if loo_worst <= TIME_WITHIN else 'FAIL'} against the {TIME_WITHIN:g}x target")
+    print(
+        f"leave-one-out: median {loo_median:.2f}x, worst {loo_worst:.2f}x off "
+        f"-> {'PASS' if loo_worst <= TIME_WITHIN else 'FAIL'} against the {TIME_WITHIN:g}x target"
+    )
 
     print("\nmodelled LoRA MFU by tokens per micro-batch (rows) and model (columns), on an H100 / an A100:")
     sizes = [_ref("SmolLM2-135M"), _ref("SmolLM2-1.7B"), LLAMA7B, _ref("Llama-2-70B")]
     print(f"{'tokens':>8} " + " ".join(f"{s.spec:>22}" for s in sizes))
     for tokens in (128, 512, 2048, 8192, 32768):
-        cells = [f"{throughput.modelled_mfu(s, tokens, H100):.2f} / {throughput.modelled_mfu(s, tokens, A100):.2f}" for s in sizes]
+        cells = [
+            f"{throughput.modelled_mfu(s, tokens, H100):.2f} / {throughput.modelled_mfu(s, tokens, A100):.2f}"
+            for s in sizes
+        ]
         print(f"{tokens:>8,} " + " ".join(f"{c:>22}" for c in cells))
     print(f"\nOVERALL: {'PASS' if time_ok and mem_ok else 'FAIL'}")
 

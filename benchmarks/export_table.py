@@ -25,8 +25,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="Run in this folder and keep it (default: a temporary one).")
     parser.add_argument("--items", type=int, default=16, help="Held-out items per task each export is re-scored on.")
-    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS),
-                        help="Formats to export now; the table reads every format's manifest already there.")
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=FORMATS,
+        default=list(FORMATS),
+        help="Formats to export now; the table reads every format's manifest already there.",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-export-")) / "demo-brand"
     from savile.demo.project import write_project
@@ -39,25 +44,41 @@ def main() -> None:
         if not (runs / stage / "manifest.json").exists():
             subprocess.run([sys.executable, "-m", "savile", stage, str(config)], check=True)
     for fmt in args.formats:
-        done = subprocess.run([sys.executable, "-m", "savile", "export", str(config), "--format", fmt,
-                               f"export.max_items_per_task={args.items}"])
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "savile",
+                "export",
+                str(config),
+                "--format",
+                fmt,
+                f"export.max_items_per_task={args.items}",
+            ]
+        )
         if done.returncode not in (0, 3):
             raise SystemExit(f"savile export --format {fmt} exited {done.returncode}")
     print(table(runs))
 
 
 def table(runs: Path) -> str:
-    manifests = {fmt: json.loads((runs / "export" / fmt / "manifest.json").read_text()) for fmt in FORMATS
-                 if (runs / "export" / fmt / "manifest.json").exists()}
+    manifests = {
+        fmt: json.loads((runs / "export" / fmt / "manifest.json").read_text())
+        for fmt in FORMATS
+        if (runs / "export" / fmt / "manifest.json").exists()
+    }
     adapter = sum(p.stat().st_size for p in (runs / "train" / "adapter").glob("*.safetensors"))
     tasks = list(dict.fromkeys(s["task"] for m in manifests.values() for s in m["scores"]))
     metrics = {s["task"]: s["metric"] for m in manifests.values() for s in m["scores"]}
-    head = "| format | artefact | size | " + " | ".join(f"{t} {metrics[t]}" for t in tasks) + " | largest drop | seconds |"
+    head = (
+        "| format | artefact | size | " + " | ".join(f"{t} {metrics[t]}" for t in tasks) + " | largest drop | seconds |"
+    )
     lines = [head, "|" + "---|" * (len(tasks) + 5)]
     reference = next(s for m in manifests.values() for s in m["scores"])
     unexported = {s["task"]: s["unexported"] for m in manifests.values() for s in m["scores"]}
-    lines.append(f"| (none) | base + adapter | {_mb(adapter)} | " + " | ".join(f"{unexported[t]:.3f}" for t in tasks)
-                 + " | | |")
+    lines.append(
+        f"| (none) | base + adapter | {_mb(adapter)} | " + " | ".join(f"{unexported[t]:.3f}" for t in tasks) + " | | |"
+    )
     for fmt, m in manifests.items():
         artefacts = list(dict.fromkeys(s["artefact"] for s in m["scores"])) or ["(files only)"]
         for artefact in artefacts:
@@ -66,10 +87,16 @@ def table(runs: Path) -> str:
             cells = " | ".join(f"{rows[t]['exported']:.3f}" if t in rows else "" for t in tasks)
             drops = [(r["drop"], t) for t, r in rows.items()]
             worst = max(drops) if drops else None
-            drop = f"{worst[0]:+.3f} ({worst[1]})" + (" over max_drop" if rows[worst[1]]["too_large"] else "") if worst else ""
+            drop = (
+                f"{worst[0]:+.3f} ({worst[1]})" + (" over max_drop" if rows[worst[1]]["too_large"] else "")
+                if worst
+                else ""
+            )
             lines.append(f"| {fmt} | {artefact} | {size} | {cells} | {drop} | {m['seconds']:.0f} |")
-    lines.append(f"\n{reference['items']} held-out items per task; notes: "
-                 + "; ".join(n for m in manifests.values() for n in m["notes"]))
+    lines.append(
+        f"\n{reference['items']} held-out items per task; notes: "
+        + "; ".join(n for m in manifests.values() for n in m["notes"])
+    )
     return "\n".join(lines)
 
 

@@ -40,21 +40,36 @@ def main() -> None:
         rng.shuffle(words)
         salad.append(chat("Write a paragraph of news.", " ".join(words)))
     start = time.perf_counter()
-    cfg = control_config(args.folder, resolve_model("smollm2-135m-instruct"),
-                         train={"epochs": 2, "batch_size": 8, "learning_rate": 1e-3, "save_steps": 1000, "loss_items": 4,
-                                "canaries": False},
-                         governance={"text_docs": PROBE_DOCS, "cloze_items": 200, "batch_size": 16})
+    cfg = control_config(
+        args.folder,
+        resolve_model("smollm2-135m-instruct"),
+        train={
+            "epochs": 2,
+            "batch_size": 8,
+            "learning_rate": 1e-3,
+            "save_steps": 1000,
+            "loss_items": 4,
+            "canaries": False,
+        },
+        governance={"text_docs": PROBE_DOCS, "cloze_items": 200, "batch_size": 16},
+    )
     trained = train_on_chats(cfg, salad)
     found = forgetting_probes(cfg, load_models(trained))
     bpb, cloze = found["bits_per_byte"], found["cloze"]
-    print(f"\ntrained on {len(salad) - 4} shuffled-word paragraphs ({trained.train_tokens:,} tokens); "
-          f"{time.perf_counter() - start:.0f} s in all\n")
-    print(f"bits per byte on {PROBE_DOCS} news documents: base {bpb['base']:.3f}, tuned {bpb['tuned']:.3f} "
-          f"({bpb['relative']:+.1%}, 95% CI of the difference [{bpb['ci_low']:+.3f}, {bpb['ci_high']:+.3f}])")
+    print(
+        f"\ntrained on {len(salad) - 4} shuffled-word paragraphs ({trained.train_tokens:,} tokens); "
+        f"{time.perf_counter() - start:.0f} s in all\n"
+    )
+    print(
+        f"bits per byte on {PROBE_DOCS} news documents: base {bpb['base']:.3f}, tuned {bpb['tuned']:.3f} "
+        f"({bpb['relative']:+.1%}, 95% CI of the difference [{bpb['ci_low']:+.3f}, {bpb['ci_high']:+.3f}])"
+    )
     print(f"cloze accuracy: base {cloze['base']:.3f}, tuned {cloze['tuned']:.3f}")
     for gate in check_gates(cfg.gates, {"forgetting": found}):
         if gate["gate"] in ("bits_per_byte_increase", "cloze_accuracy_drop"):
-            print(f"{gate['gate']}: value {gate['value']:+.3f} (warn {gate['warn']}, fail {gate['fail']}), status {gate['status']}")
+            print(
+                f"{gate['gate']}: value {gate['value']:+.3f} (warn {gate['warn']}, fail {gate['fail']}), status {gate['status']}"
+            )
 
 
 if __name__ == "__main__":

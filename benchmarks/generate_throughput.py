@@ -33,8 +33,16 @@ def _throughput(model, tokenizer, chats, decoding, batch_size: int, prefix_cache
     from savile.evaluate.generate import generate
 
     start = time.perf_counter()
-    answers = generate(model, tokenizer, chats, decoding, batch_size, bf16=False, prefix_cache=prefix_cache,
-                       label=f"batch {batch_size}{', prefix cached' if prefix_cache else ''}")
+    answers = generate(
+        model,
+        tokenizer,
+        chats,
+        decoding,
+        batch_size,
+        bf16=False,
+        prefix_cache=prefix_cache,
+        label=f"batch {batch_size}{', prefix cached' if prefix_cache else ''}",
+    )
     seconds = time.perf_counter() - start
     tokens = sum(len(tokenizer(a, add_special_tokens=False)["input_ids"]) + 1 for a in answers)
     return tokens / seconds, answers
@@ -85,19 +93,30 @@ def _generation(cfg, args) -> None:
     if args.max_new_tokens:
         decoding = decoding.model_copy(update={"max_new_tokens": args.max_new_tokens})
 
-    batched, plain = zip(*[_throughput(model, tokenizer, chats, decoding, 32, False) for _ in range(args.repeats)])
-    cached, hits = zip(*[_throughput(model, tokenizer, chats, decoding, 32, True) for _ in range(args.repeats)])
+    batched, plain = zip(
+        *[_throughput(model, tokenizer, chats, decoding, 32, False) for _ in range(args.repeats)], strict=False
+    )
+    cached, hits = zip(
+        *[_throughput(model, tokenizer, chats, decoding, 32, True) for _ in range(args.repeats)], strict=False
+    )
     single_chats = chats[: args.single]
     single = [_throughput(model, tokenizer, single_chats, decoding, 1, False)[0] for _ in range(args.repeats)]
     b, c, s = statistics.median(batched), statistics.median(cached), statistics.median(single)
-    same = sum(x == y for x, y in zip(plain[0], hits[0]))
-    print(f"\ngeneration on {cfg.model.base}, {len(chats)} describe prompts, max_new_tokens {decoding.max_new_tokens}, "
-          f"median of {args.repeats}:")
-    for name, median, runs in (("batched (32 at a time)", b, batched), ("batched, shared prefix cached", c, cached),
-                               (f"one at a time ({len(single_chats)} prompts)", s, single)):
+    same = sum(x == y for x, y in zip(plain[0], hits[0], strict=False))
+    print(
+        f"\ngeneration on {cfg.model.base}, {len(chats)} describe prompts, max_new_tokens {decoding.max_new_tokens}, "
+        f"median of {args.repeats}:"
+    )
+    for name, median, runs in (
+        ("batched (32 at a time)", b, batched),
+        ("batched, shared prefix cached", c, cached),
+        (f"one at a time ({len(single_chats)} prompts)", s, single),
+    ):
         print(f"  {name + ':':32} {median:.1f} tokens/s   runs {', '.join(f'{x:.1f}' for x in runs)}")
-    print(f"  speed-up over one at a time: batched {b / s:.1f}x, prefix-cached {c / s:.1f}x (target at least 4x); "
-          f"prefix cache over batched {c / b:.2f}x")
+    print(
+        f"  speed-up over one at a time: batched {b / s:.1f}x, prefix-cached {c / s:.1f}x (target at least 4x); "
+        f"prefix cache over batched {c / b:.2f}x"
+    )
     print(f"  prefix-cached answers equal to the uncached ones: {same} of {len(chats)}")
 
 
@@ -108,10 +127,12 @@ def _evaluate(cfg, config: Path) -> None:
     wall = time.perf_counter() - start
     manifest = json.loads((cfg.stage_dir("evaluate") / "manifest.json").read_text())
     n = {t: e["n_items"] for t, e in manifest["metrics"].items()}
-    print(f"\nsavile evaluate on the demo's eval set ({', '.join(f'{t} {k}' for t, k in n.items())} items, "
-          f"{len(manifest['systems'])} systems, governance probes): {wall / 60:.1f} min wall "
-          f"(generation for the ladder {manifest['generate_seconds']:.0f} s; governance "
-          f"{', '.join(f'{k} {v:.0f} s' for k, v in manifest['governance'].get('seconds', {}).items())}); exit code {done.returncode}")
+    print(
+        f"\nsavile evaluate on the demo's eval set ({', '.join(f'{t} {k}' for t, k in n.items())} items, "
+        f"{len(manifest['systems'])} systems, governance probes): {wall / 60:.1f} min wall "
+        f"(generation for the ladder {manifest['generate_seconds']:.0f} s; governance "
+        f"{', '.join(f'{k} {v:.0f} s' for k, v in manifest['governance'].get('seconds', {}).items())}); exit code {done.returncode}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,21 +39,42 @@ PATTERNS = (ORDER_ID_PATTERN, LOYALTY_PATTERN)
 NOT_NAMES = ("Maison Lirelle", "Lirelle", "Quai Voltaire", "Rue Royale", "Saint-Germain", "Belle Epoque")
 TARGET = 0.95
 
-FIRSTS = ("Ingrid Rafael Aurelia Tobias Leocadia Bartholomew Oluwaseun Mireille Casimir Henrike Ignacio Solveig "
-          "Anouk Evander Philippa Radomir Ximena Dorothea Emeric Ysolde Jovana Leopold Apolline Cornelius Paloma "
-          "Wilhelmina Anselm Severin Ottilie Benedikt Rosalind Faustine Lysander Marisol Quirin Seraphine Vasco "
-          "Aurélien Clémentine Hamish Perpetua Gwendolyn Ambrose Nkechi Tadeusz Inès Thibault Bettina Cyprien "
-          "Yevgenia Mattias Kasimira Raimund Ondine Delphine Achille Hortense Zygmunt Isaura Florian").split()
-LASTS = ("Okafor|Lindqvist|Vasquez-Oyelaran|Hartmann|Delacroix|Abernathy|Ferraro|Nakashima|Kowalczyk|Ostrowski|"
-         "van der Berg|Achterberg|Montgomery|Beauchamp|Castellanos|Fitzgerald|Wójcik|Thorvaldsen|Albrecht|D'Souza|"
-         "O'Connell|Mastroianni|Villeneuve|Haddad|Eriksen|Takahashi|Boateng|Szabó|Moreira|Rasmussen|Cavendish|"
-         "Lefort|Grimaldi|Ishikawa|Nwosu|Marchetti|de la Fuente|Kristiansen|Bergström|Aguilar|Pellegrini|Vuković|"
-         "Zimmerli|Desrosiers|Kamiński|Achebe|Lombardi|Sørensen|MacAllister|Giordano").split("|")
+FIRSTS = (
+    "Ingrid Rafael Aurelia Tobias Leocadia Bartholomew Oluwaseun Mireille Casimir Henrike Ignacio Solveig "
+    "Anouk Evander Philippa Radomir Ximena Dorothea Emeric Ysolde Jovana Leopold Apolline Cornelius Paloma "
+    "Wilhelmina Anselm Severin Ottilie Benedikt Rosalind Faustine Lysander Marisol Quirin Seraphine Vasco "
+    "Aurélien Clémentine Hamish Perpetua Gwendolyn Ambrose Nkechi Tadeusz Inès Thibault Bettina Cyprien "
+    "Yevgenia Mattias Kasimira Raimund Ondine Delphine Achille Hortense Zygmunt Isaura Florian"
+).split()
+LASTS = (
+    "Okafor|Lindqvist|Vasquez-Oyelaran|Hartmann|Delacroix|Abernathy|Ferraro|Nakashima|Kowalczyk|Ostrowski|"
+    "van der Berg|Achterberg|Montgomery|Beauchamp|Castellanos|Fitzgerald|Wójcik|Thorvaldsen|Albrecht|D'Souza|"
+    "O'Connell|Mastroianni|Villeneuve|Haddad|Eriksen|Takahashi|Boateng|Szabó|Moreira|Rasmussen|Cavendish|"
+    "Lefort|Grimaldi|Ishikawa|Nwosu|Marchetti|de la Fuente|Kristiansen|Bergström|Aguilar|Pellegrini|Vuković|"
+    "Zimmerli|Desrosiers|Kamiński|Achebe|Lombardi|Sørensen|MacAllister|Giordano"
+).split("|")
 TITLES = ("Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.", "Madame", "Monsieur", "Frau", "Herr", "Signora")
-WORDS = ("Linden Chestnut Harbour Meadow Willow Cedar Orchard Kingfisher Foxglove Lavender Hawthorn Marlborough "
-         "Juniper Sycamore Wexley Granville Ashcombe Rosemont Fairlie Thornbury").split()
-TOWNS = ("Harrowgate", "Lindenfeld", "Castelmora", "Villaroux", "Ostbrook", "Belmonte", "Kirkwall", "Aldermoor",
-         "Fontevrault", "Monteverde", "Sankt Ilgen", "Vieux-Marché", "Bad Harzburg", "Porto Santo", "Saint-Rémy")
+WORDS = (
+    "Linden Chestnut Harbour Meadow Willow Cedar Orchard Kingfisher Foxglove Lavender Hawthorn Marlborough "
+    "Juniper Sycamore Wexley Granville Ashcombe Rosemont Fairlie Thornbury"
+).split()
+TOWNS = (
+    "Harrowgate",
+    "Lindenfeld",
+    "Castelmora",
+    "Villaroux",
+    "Ostbrook",
+    "Belmonte",
+    "Kirkwall",
+    "Aldermoor",
+    "Fontevrault",
+    "Monteverde",
+    "Sankt Ilgen",
+    "Vieux-Marché",
+    "Bad Harzburg",
+    "Porto Santo",
+    "Saint-Rémy",
+)
 
 # One template a line; "|" is a line break; {v} is the planted value ({first}, {full}, {title} {last} for names).
 TEMPLATES = {
@@ -166,8 +187,10 @@ HELD_OUT = {
     "iban": "Kindly transfer the refund to the following IBAN {v} thanks.\nRefund account - {v}",
     "order_id": "Regarding purchase {v}, the box was crushed.\nFollowing up on {v} again.",
     "address": "Our villa is at {v} and the gate code is 4512.\nDeliveries go to {v} (reception desk).",
-    "person_name": ("Signed,|{full}\nOur driver {first} will pick it up.\nGood evening {title} {last}, "
-                    "your order is ready.\nHi {first},|sorry for the delay.\nMany thanks|{first} {last}"),
+    "person_name": (
+        "Signed,|{full}\nOur driver {first} will pick it up.\nGood evening {title} {last}, "
+        "your order is ready.\nHi {first},|sorry for the delay.\nMany thanks|{first} {last}"
+    ),
 }
 NEGATIVE_TEMPLATES = """The {product} is {price} and measures {dims}.
 Our VAT number is {vat}; the invoice ref is {acct_ref}.
@@ -196,8 +219,18 @@ The strap is {n2} cm long and {n1}.{n1} cm wide; the case is 18k gold and 925 si
 Good morning, I would like to book a fitting on {date} at {time}.
 Can you confirm the {collection} edition number {n3} of 500?
 It weighs {n3} g and holds a 13-inch laptop.""".split("\n")
-PRODUCTS = ("Alma tote", "Victoria clutch", "Saint-Germain bag", "Quai Voltaire Handbag 28", "Capucine belt",
-            "Odeon wallet", "Florentine scarf", "Riviera sandal", "Montaigne pouch", "Georgia cardholder")
+PRODUCTS = (
+    "Alma tote",
+    "Victoria clutch",
+    "Saint-Germain bag",
+    "Quai Voltaire Handbag 28",
+    "Capucine belt",
+    "Odeon wallet",
+    "Florentine scarf",
+    "Riviera sandal",
+    "Montaigne pouch",
+    "Georgia cardholder",
+)
 COLLECTIONS = ("Quai Voltaire", "Rue Royale", "Belle Epoque", "Riviera", "Saint-Germain", "Odeon")
 CARRIERS = ("DHL Express", "UPS", "FedEx", "La Poste", "Royal Mail")
 
@@ -217,35 +250,87 @@ def _ascii(name: str) -> str:
 
 # --- values ---------------------------------------------------------------------------------------
 
+
 def email(rng: random.Random) -> str:
     first, last = _ascii(rng.choice(FIRSTS)), _ascii(rng.choice(LASTS))
-    local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{first}{last}{_d(rng, 2)}", f"{last}.{first}",
-                        f"{first}_{last}", f"{first}+orders", f"{first}.{last}.{_d(rng, 4)}", _d(rng, 9),
-                        f"{first[0]}.{last}-{_d(rng, 1)}", f"{first.capitalize()}.{last.capitalize()}"))
-    domain = rng.choice(("gmail.com", "outlook.fr", "yahoo.co.uk", "web.de", "libero.it", "icloud.com", "qq.com",
-                         "hotmail.es", "orange.fr", "bluewin.ch", "proton.me", "atelier-moreau.fr", "naver.com",
-                         "studio.kobayashi.co.jp", "xs4all.nl", "bigpond.com.au", "mail.example-firm.com"))
+    local = rng.choice(
+        (
+            f"{first}.{last}",
+            f"{first[0]}{last}",
+            f"{first}{last}{_d(rng, 2)}",
+            f"{last}.{first}",
+            f"{first}_{last}",
+            f"{first}+orders",
+            f"{first}.{last}.{_d(rng, 4)}",
+            _d(rng, 9),
+            f"{first[0]}.{last}-{_d(rng, 1)}",
+            f"{first.capitalize()}.{last.capitalize()}",
+        )
+    )
+    domain = rng.choice(
+        (
+            "gmail.com",
+            "outlook.fr",
+            "yahoo.co.uk",
+            "web.de",
+            "libero.it",
+            "icloud.com",
+            "qq.com",
+            "hotmail.es",
+            "orange.fr",
+            "bluewin.ch",
+            "proton.me",
+            "atelier-moreau.fr",
+            "naver.com",
+            "studio.kobayashi.co.jp",
+            "xs4all.nl",
+            "bigpond.com.au",
+            "mail.example-firm.com",
+        )
+    )
     return f"{local}@{domain}"
 
 
 def phone(rng: random.Random) -> str:
     d, nz = (lambda n: _d(rng, n)), (lambda: _nz(rng))
-    return rng.choice((
-        lambda: f"+33 {rng.choice('67')} {d(2)} {d(2)} {d(2)} {d(2)}", lambda: f"0{rng.choice('67')} {d(2)} {d(2)} {d(2)} {d(2)}",
-        lambda: f"0{rng.choice('1234567')}.{d(2)}.{d(2)}.{d(2)}.{d(2)}", lambda: f"+33 (0)1 {d(2)} {d(2)} {d(2)} {d(2)}",
-        lambda: f"+44 7{d(3)} {d(6)}", lambda: f"07{d(3)} {d(6)}", lambda: f"+44 (0)20 {d(4)} {d(4)}",
-        lambda: f"020 {d(4)} {d(4)}", lambda: f"+1 ({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}",
-        lambda: f"({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}", lambda: f"{nz()}{d(2)}-{nz()}{d(2)}-{d(4)}",
-        lambda: f"{nz()}{d(2)}.{nz()}{d(2)}.{d(4)}", lambda: f"+1 {nz()}{d(2)} {nz()}{d(2)} {d(4)}",
-        lambda: f"+1-{nz()}{d(2)}-{nz()}{d(2)}-{d(4)}", lambda: f"+39 3{d(2)} {d(3)} {d(4)}", lambda: f"3{d(2)} {d(7)}",
-        lambda: f"+49 1{rng.choice('567')}{d(1)} {d(8)}", lambda: f"01{rng.choice('567')}{d(1)} {d(8)}",
-        lambda: f"+49 (0)30 {d(8)}", lambda: f"+81 {rng.choice('789')}0-{d(4)}-{d(4)}", lambda: f"0{rng.choice('789')}0-{d(4)}-{d(4)}",
-        lambda: f"03-{d(4)}-{d(4)}", lambda: f"+34 6{d(2)} {d(3)} {d(3)}", lambda: f"+41 7{rng.choice('5689')} {d(3)} {d(2)} {d(2)}",
-        lambda: f"0041 7{rng.choice('5689')} {d(3)} {d(2)} {d(2)}", lambda: f"+86 1{d(2)} {d(4)} {d(4)}",
-        lambda: f"+61 4 {d(4)} {d(4)}", lambda: f"04{d(2)} {d(3)} {d(3)}", lambda: f"+852 {rng.choice('5689')}{d(3)} {d(4)}",
-        lambda: f"+971 5{d(1)} {d(3)} {d(4)}", lambda: f"+55 11 9{d(4)}-{d(4)}", lambda: f"+31 6 {d(8)}",
-        lambda: f"06-{d(8)}", lambda: f"+82 10-{d(4)}-{d(4)}",
-    ))()
+    return rng.choice(
+        (
+            lambda: f"+33 {rng.choice('67')} {d(2)} {d(2)} {d(2)} {d(2)}",
+            lambda: f"0{rng.choice('67')} {d(2)} {d(2)} {d(2)} {d(2)}",
+            lambda: f"0{rng.choice('1234567')}.{d(2)}.{d(2)}.{d(2)}.{d(2)}",
+            lambda: f"+33 (0)1 {d(2)} {d(2)} {d(2)} {d(2)}",
+            lambda: f"+44 7{d(3)} {d(6)}",
+            lambda: f"07{d(3)} {d(6)}",
+            lambda: f"+44 (0)20 {d(4)} {d(4)}",
+            lambda: f"020 {d(4)} {d(4)}",
+            lambda: f"+1 ({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}",
+            lambda: f"({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}",
+            lambda: f"{nz()}{d(2)}-{nz()}{d(2)}-{d(4)}",
+            lambda: f"{nz()}{d(2)}.{nz()}{d(2)}.{d(4)}",
+            lambda: f"+1 {nz()}{d(2)} {nz()}{d(2)} {d(4)}",
+            lambda: f"+1-{nz()}{d(2)}-{nz()}{d(2)}-{d(4)}",
+            lambda: f"+39 3{d(2)} {d(3)} {d(4)}",
+            lambda: f"3{d(2)} {d(7)}",
+            lambda: f"+49 1{rng.choice('567')}{d(1)} {d(8)}",
+            lambda: f"01{rng.choice('567')}{d(1)} {d(8)}",
+            lambda: f"+49 (0)30 {d(8)}",
+            lambda: f"+81 {rng.choice('789')}0-{d(4)}-{d(4)}",
+            lambda: f"0{rng.choice('789')}0-{d(4)}-{d(4)}",
+            lambda: f"03-{d(4)}-{d(4)}",
+            lambda: f"+34 6{d(2)} {d(3)} {d(3)}",
+            lambda: f"+41 7{rng.choice('5689')} {d(3)} {d(2)} {d(2)}",
+            lambda: f"0041 7{rng.choice('5689')} {d(3)} {d(2)} {d(2)}",
+            lambda: f"+86 1{d(2)} {d(4)} {d(4)}",
+            lambda: f"+61 4 {d(4)} {d(4)}",
+            lambda: f"04{d(2)} {d(3)} {d(3)}",
+            lambda: f"+852 {rng.choice('5689')}{d(3)} {d(4)}",
+            lambda: f"+971 5{d(1)} {d(3)} {d(4)}",
+            lambda: f"+55 11 9{d(4)}-{d(4)}",
+            lambda: f"+31 6 {d(8)}",
+            lambda: f"06-{d(8)}",
+            lambda: f"+82 10-{d(4)}-{d(4)}",
+        )
+    )()
 
 
 def _luhn_complete(body: str) -> str:
@@ -254,22 +339,45 @@ def _luhn_complete(body: str) -> str:
 
 
 def card(rng: random.Random) -> str:
-    prefix, length, groups = rng.choice((
-        ("4", 16, (4, 4, 4, 4)), (rng.choice(("51", "53", "55", "2221", "2720")), 16, (4, 4, 4, 4)),
-        (rng.choice(("34", "37")), 15, (4, 6, 5)), ("6011", 16, (4, 4, 4, 4)), ("35", 16, (4, 4, 4, 4)),
-        ("36", 14, (4, 6, 4)), ("62", 19, (4, 4, 4, 4, 3)), ("4", 13, (4, 4, 5))))
+    prefix, length, groups = rng.choice(
+        (
+            ("4", 16, (4, 4, 4, 4)),
+            (rng.choice(("51", "53", "55", "2221", "2720")), 16, (4, 4, 4, 4)),
+            (rng.choice(("34", "37")), 15, (4, 6, 5)),
+            ("6011", 16, (4, 4, 4, 4)),
+            ("35", 16, (4, 4, 4, 4)),
+            ("36", 14, (4, 6, 4)),
+            ("62", 19, (4, 4, 4, 4, 3)),
+            ("4", 13, (4, 4, 5)),
+        )
+    )
     digits = _luhn_complete(prefix + _d(rng, length - len(prefix) - 1))
     sep = rng.choice((" ", " ", "-", ""))
     parts, i = [], 0
     for g in groups:
-        parts.append(digits[i:i + g])
+        parts.append(digits[i : i + g])
         i += g
     return sep.join(parts)
 
 
-_IBAN_SPECS = {"FR": "n10c11n2", "MC": "n10c11n2", "DE": "n18", "GB": "a4n14", "IE": "a4n14", "IT": "a1n10c12",
-               "ES": "n20", "NL": "a4n10", "BE": "n12", "CH": "n5c12", "AT": "n16", "PT": "n21", "LU": "n3c13",
-               "SE": "n20", "DK": "n14", "PL": "n24"}
+_IBAN_SPECS = {
+    "FR": "n10c11n2",
+    "MC": "n10c11n2",
+    "DE": "n18",
+    "GB": "a4n14",
+    "IE": "a4n14",
+    "IT": "a1n10c12",
+    "ES": "n20",
+    "NL": "a4n10",
+    "BE": "n12",
+    "CH": "n5c12",
+    "AT": "n16",
+    "PT": "n21",
+    "LU": "n3c13",
+    "SE": "n20",
+    "DK": "n14",
+    "PL": "n24",
+}
 
 
 def iban(rng: random.Random) -> str:
@@ -284,7 +392,7 @@ def iban(rng: random.Random) -> str:
     value = f"{country}{check:02d}{bban}"
     style = rng.random()
     if style < 0.6:
-        value = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
+        value = " ".join(value[i : i + 4] for i in range(0, len(value), 4))
     return value.lower() if style > 0.95 else value
 
 
@@ -296,25 +404,43 @@ def address(rng: random.Random) -> str:
     w, t, n = rng.choice(WORDS), rng.choice(TOWNS), str(rng.randint(1, 240))
     letters = "ABDEFGHJLNPQRSTUWXYZ"
     uk_post = f"{rng.choice(('SW', 'NW', 'EH', 'M', 'BS', 'W'))}{rng.randint(1, 19)} {_nz(rng)}{rng.choice(letters)}{rng.choice(letters)}"
-    return rng.choice((
-        lambda: f"{n} {rng.choice(('rue', 'avenue', 'boulevard', 'allée', 'impasse'))} {rng.choice(('des', 'du', 'de la'))} {w}, {_nz(rng)}{_d(rng, 4)} {t}",
-        lambda: f"{n} bis rue {w}, {_nz(rng)}{_d(rng, 4)} {t}",
-        lambda: f"{n} {w} {rng.choice(('Road', 'Lane', 'Close', 'Gardens', 'Crescent', 'Mews', 'Terrace'))}, {t} {uk_post}",
-        lambda: f"Flat {rng.randint(1, 30)}, {n} {w} Road, {t} {uk_post}",
-        lambda: f"{n} {w} {rng.choice(('Street', 'Avenue', 'Blvd', 'Drive', 'Lane', 'Court'))}, {t}, {rng.choice(('NY', 'CA', 'IL', 'TX', 'MA'))} {_d(rng, 5)}",
-        lambda: f"{n} W {rng.randint(10, 89)}th St, Apt {rng.randint(1, 40)}{rng.choice('ABCD')}, New York, NY 100{_d(rng, 2)}",
-        lambda: f"{n} {w} Ave, Suite {rng.randint(100, 900)}, {t}, {rng.choice(('WA', 'FL', 'GA'))} {_d(rng, 5)}",
-        lambda: f"{w}{rng.choice(('straße', 'strasse', 'weg', 'allee', 'gasse', 'platz'))} {n}{rng.choice(('', '', 'a', 'b'))}, {_nz(rng)}{_d(rng, 4)} {t}",
-        lambda: f"Am {w}hof {n}, {_nz(rng)}{_d(rng, 4)} {t}",
-        lambda: f"{rng.choice(('Via', 'Corso', 'Piazza', 'Viale', 'Vicolo'))} {rng.choice(('', 'dei ', 'della '))}{w} {n}, {_d(rng, 5)} {t}",
-        lambda: f"{rng.choice(('Calle', 'Avenida', 'Paseo', 'Plaza'))} de {w} {n}, {_d(rng, 5)} {t}",
-        lambda: f"{w}{rng.choice(('straat', 'gracht', 'laan', 'kade'))} {n}, {_nz(rng)}{_d(rng, 3)} {rng.choice(letters)}{rng.choice(letters)} {t}",
-        lambda: f"{w}strasse {n}, {_nz(rng)}{_d(rng, 3)} {t}",
-        lambda: f"{rng.choice(('Rue', 'Chemin', 'Avenue'))} de {w} {n}, {_nz(rng)}{_d(rng, 3)} {t}",
-        lambda: f"{rng.randint(1, 7)}-{rng.randint(1, 20)}-{rng.randint(1, 30)} {w}, {w[:4]}-ku, Tokyo {_d(rng, 3)}-{_d(rng, 4)}",
-        lambda: f"{n} {w} St W, {t}, ON M{_nz(rng)}{rng.choice(letters)} {_nz(rng)}{rng.choice(letters)}{_nz(rng)}",
-        lambda: f"{n} {w} Street, {t} NSW {_nz(rng)}{_d(rng, 3)}",
-    ))()
+    return rng.choice(
+        (
+            lambda: (
+                f"{n} {rng.choice(('rue', 'avenue', 'boulevard', 'allée', 'impasse'))} {rng.choice(('des', 'du', 'de la'))} {w}, {_nz(rng)}{_d(rng, 4)} {t}"
+            ),
+            lambda: f"{n} bis rue {w}, {_nz(rng)}{_d(rng, 4)} {t}",
+            lambda: (
+                f"{n} {w} {rng.choice(('Road', 'Lane', 'Close', 'Gardens', 'Crescent', 'Mews', 'Terrace'))}, {t} {uk_post}"
+            ),
+            lambda: f"Flat {rng.randint(1, 30)}, {n} {w} Road, {t} {uk_post}",
+            lambda: (
+                f"{n} {w} {rng.choice(('Street', 'Avenue', 'Blvd', 'Drive', 'Lane', 'Court'))}, {t}, {rng.choice(('NY', 'CA', 'IL', 'TX', 'MA'))} {_d(rng, 5)}"
+            ),
+            lambda: (
+                f"{n} W {rng.randint(10, 89)}th St, Apt {rng.randint(1, 40)}{rng.choice('ABCD')}, New York, NY 100{_d(rng, 2)}"
+            ),
+            lambda: f"{n} {w} Ave, Suite {rng.randint(100, 900)}, {t}, {rng.choice(('WA', 'FL', 'GA'))} {_d(rng, 5)}",
+            lambda: (
+                f"{w}{rng.choice(('straße', 'strasse', 'weg', 'allee', 'gasse', 'platz'))} {n}{rng.choice(('', '', 'a', 'b'))}, {_nz(rng)}{_d(rng, 4)} {t}"
+            ),
+            lambda: f"Am {w}hof {n}, {_nz(rng)}{_d(rng, 4)} {t}",
+            lambda: (
+                f"{rng.choice(('Via', 'Corso', 'Piazza', 'Viale', 'Vicolo'))} {rng.choice(('', 'dei ', 'della '))}{w} {n}, {_d(rng, 5)} {t}"
+            ),
+            lambda: f"{rng.choice(('Calle', 'Avenida', 'Paseo', 'Plaza'))} de {w} {n}, {_d(rng, 5)} {t}",
+            lambda: (
+                f"{w}{rng.choice(('straat', 'gracht', 'laan', 'kade'))} {n}, {_nz(rng)}{_d(rng, 3)} {rng.choice(letters)}{rng.choice(letters)} {t}"
+            ),
+            lambda: f"{w}strasse {n}, {_nz(rng)}{_d(rng, 3)} {t}",
+            lambda: f"{rng.choice(('Rue', 'Chemin', 'Avenue'))} de {w} {n}, {_nz(rng)}{_d(rng, 3)} {t}",
+            lambda: (
+                f"{rng.randint(1, 7)}-{rng.randint(1, 20)}-{rng.randint(1, 30)} {w}, {w[:4]}-ku, Tokyo {_d(rng, 3)}-{_d(rng, 4)}"
+            ),
+            lambda: f"{n} {w} St W, {t}, ON M{_nz(rng)}{rng.choice(letters)} {_nz(rng)}{rng.choice(letters)}{_nz(rng)}",
+            lambda: f"{n} {w} Street, {t} NSW {_nz(rng)}{_d(rng, 3)}",
+        )
+    )()
 
 
 def person(rng: random.Random, template: str) -> tuple[str, dict[str, str]]:
@@ -332,31 +458,86 @@ GENERATORS = {"email": email, "phone": phone, "card": card, "iban": iban, "order
 def lookalike(rng: random.Random, key: str) -> str:
     x = rng.randint(90, 12000)
     return {
-        "price": lambda: rng.choice((f"EUR {x:,}.00", f"€{x:,}", f"{x:,} €", f"CHF {x:,}.-", f"USD {x:,}.50",
-                                     f"£{x}", f"¥{x * 100:,}", f"EUR {x}")),
-        "dims": lambda: rng.choice((f"{x % 40 + 10} x {x % 25 + 8} x {x % 12 + 4} cm", f"{x % 40 + 10} × {x % 30 + 5} cm",
-                                    f"H {x % 40 + 10} cm", f"{x % 40 + 10}x{x % 25 + 8}x{x % 12 + 4}cm")),
-        "days": lambda: rng.choice(("30 days", "2 to 3 weeks", "14 days", "8 to 10 weeks", "48 hours", "5-7 working days")),
-        "date": lambda: rng.choice((f"{x % 28 + 1:02d}/{x % 12 + 1:02d}/2024", f"{x % 28 + 1:02d}.{x % 12 + 1:02d}.2023",
-                                    f"2024-{x % 12 + 1:02d}-{x % 28 + 1:02d}", f"{x % 28 + 1} May 2024", "March 3rd",
-                                    f"{x % 28 + 1:02d}-{x % 12 + 1:02d}-2024")),
-        "track": lambda: rng.choice((f"1Z 999 AA1 {_d(rng, 2)} {_d(rng, 4)} {_d(rng, 4)}", f"JD{_d(rng, 18)}",
-                                     f"RR{_d(rng, 9)}FR", f"{_nz(rng)}{_d(rng, 3)} {_d(rng, 4)} {_d(rng, 4)}",
-                                     f"6A{_d(rng, 11)}", f"AB {_d(rng, 4)} {_d(rng, 4)} {_nz(rng)}GB", _d(rng, 10))),
-        "sku": lambda: rng.choice((f"LR-HB-{_d(rng, 6)}", f"LR-SC-{_d(rng, 6)}", f"{_d(rng, 6)}-{_d(rng, 3)}",
-                                   f"HB{x % 40}-NOIR-GHW")),
+        "price": lambda: rng.choice(
+            (
+                f"EUR {x:,}.00",
+                f"€{x:,}",
+                f"{x:,} €",
+                f"CHF {x:,}.-",
+                f"USD {x:,}.50",
+                f"£{x}",
+                f"¥{x * 100:,}",
+                f"EUR {x}",
+            )
+        ),
+        "dims": lambda: rng.choice(
+            (
+                f"{x % 40 + 10} x {x % 25 + 8} x {x % 12 + 4} cm",
+                f"{x % 40 + 10} × {x % 30 + 5} cm",
+                f"H {x % 40 + 10} cm",
+                f"{x % 40 + 10}x{x % 25 + 8}x{x % 12 + 4}cm",
+            )
+        ),
+        "days": lambda: rng.choice(
+            ("30 days", "2 to 3 weeks", "14 days", "8 to 10 weeks", "48 hours", "5-7 working days")
+        ),
+        "date": lambda: rng.choice(
+            (
+                f"{x % 28 + 1:02d}/{x % 12 + 1:02d}/2024",
+                f"{x % 28 + 1:02d}.{x % 12 + 1:02d}.2023",
+                f"2024-{x % 12 + 1:02d}-{x % 28 + 1:02d}",
+                f"{x % 28 + 1} May 2024",
+                "March 3rd",
+                f"{x % 28 + 1:02d}-{x % 12 + 1:02d}-2024",
+            )
+        ),
+        "track": lambda: rng.choice(
+            (
+                f"1Z 999 AA1 {_d(rng, 2)} {_d(rng, 4)} {_d(rng, 4)}",
+                f"JD{_d(rng, 18)}",
+                f"RR{_d(rng, 9)}FR",
+                f"{_nz(rng)}{_d(rng, 3)} {_d(rng, 4)} {_d(rng, 4)}",
+                f"6A{_d(rng, 11)}",
+                f"AB {_d(rng, 4)} {_d(rng, 4)} {_nz(rng)}GB",
+                _d(rng, 10),
+            )
+        ),
+        "sku": lambda: rng.choice(
+            (f"LR-HB-{_d(rng, 6)}", f"LR-SC-{_d(rng, 6)}", f"{_d(rng, 6)}-{_d(rng, 3)}", f"HB{x % 40}-NOIR-GHW")
+        ),
         # EU VAT ids and references that start like an IBAN but lack a country's registered length or structure
-        "vat": lambda: rng.choice((f"FR{_d(rng, 11)}", f"DE{_d(rng, 9)}", f"GB{_d(rng, 9)}", f"IT{_d(rng, 11)}",
-                                   f"NL{_d(rng, 9)}B{_d(rng, 2)}", f"ES{rng.choice('ABX')}{_d(rng, 8)}", f"BE0{_d(rng, 9)}")),
-        "acct_ref": lambda: rng.choice((f"GB{_d(rng, 2)} WEST {_d(rng, 4)} {_d(rng, 2)}", f"DE{_d(rng, 2)}-{_d(rng, 4)}-{_d(rng, 6)}",
-                                        f"FR{_d(rng, 2)} ABCD {_d(rng, 4)}", f"NL{_d(rng, 2)} {_d(rng, 4)} {_d(rng, 4)} {_d(rng, 2)}",
-                                        f"ES{_d(rng, 2)}{_d(rng, 8)}", f"IT{_d(rng, 2)} X{_d(rng, 3)} {_d(rng, 4)}")),
+        "vat": lambda: rng.choice(
+            (
+                f"FR{_d(rng, 11)}",
+                f"DE{_d(rng, 9)}",
+                f"GB{_d(rng, 9)}",
+                f"IT{_d(rng, 11)}",
+                f"NL{_d(rng, 9)}B{_d(rng, 2)}",
+                f"ES{rng.choice('ABX')}{_d(rng, 8)}",
+                f"BE0{_d(rng, 9)}",
+            )
+        ),
+        "acct_ref": lambda: rng.choice(
+            (
+                f"GB{_d(rng, 2)} WEST {_d(rng, 4)} {_d(rng, 2)}",
+                f"DE{_d(rng, 2)}-{_d(rng, 4)}-{_d(rng, 6)}",
+                f"FR{_d(rng, 2)} ABCD {_d(rng, 4)}",
+                f"NL{_d(rng, 2)} {_d(rng, 4)} {_d(rng, 4)} {_d(rng, 2)}",
+                f"ES{_d(rng, 2)}{_d(rng, 8)}",
+                f"IT{_d(rng, 2)} X{_d(rng, 3)} {_d(rng, 4)}",
+            )
+        ),
         "size": lambda: rng.choice(("EU 38", "size M", "85 cm", "6.5", "a 90 cm belt")),
         "time": lambda: rng.choice(("10:00", "9 am", "14:30", "11.30")),
-        "product": lambda: rng.choice(PRODUCTS), "collection": lambda: rng.choice(COLLECTIONS),
-        "carrier": lambda: rng.choice(CARRIERS), "hex4": lambda: f"{rng.getrandbits(16):04X}",
-        "n1": lambda: _nz(rng), "n2": lambda: _nz(rng) + _d(rng, 1), "n3": lambda: _nz(rng) + _d(rng, 2),
-        "n4": lambda: _nz(rng) + _d(rng, 3), "n5": lambda: _d(rng, 5),
+        "product": lambda: rng.choice(PRODUCTS),
+        "collection": lambda: rng.choice(COLLECTIONS),
+        "carrier": lambda: rng.choice(CARRIERS),
+        "hex4": lambda: f"{rng.getrandbits(16):04X}",
+        "n1": lambda: _nz(rng),
+        "n2": lambda: _nz(rng) + _d(rng, 1),
+        "n3": lambda: _nz(rng) + _d(rng, 2),
+        "n4": lambda: _nz(rng) + _d(rng, 3),
+        "n5": lambda: _d(rng, 5),
     }[key]()
 
 
@@ -396,7 +577,9 @@ def measure(per_kind: int, seed: int, held_out: bool) -> tuple[dict, dict]:
             hit = any(f.kind == kind and f.start <= span[0] and f.end >= span[1] for f in findings)
             covered[kind] += hit
             if not hit:
-                misses[kind].append(f"{text[span[0]:span[1]]!r} in {text!r} -> {[(f.kind, f.text) for f in findings]}")
+                misses[kind].append(
+                    f"{text[span[0] : span[1]]!r} in {text!r} -> {[(f.kind, f.text) for f in findings]}"
+                )
         for f in findings:
             found[f.kind] += 1
             if span is not None and f.kind == kind and f.start < span[1] and f.end > span[0]:
@@ -420,10 +603,12 @@ def main() -> int:
     for kind, (n, recall, n_found, precision) in table.items():
         flag = "" if kind == "person_name" or recall >= TARGET else f"  < {TARGET}"
         print(f"{kind:<12} {n:>7} {recall:>7.3f} {n_found:>8} {precision:>9.3f}{flag}")
-    print(f"{args.per_kind} negative sentences with look-alikes; "
-          f"{'held-out' if args.held_out else 'tuning'} templates; seed {args.seed}; {time.perf_counter() - start:.1f} s")
+    print(
+        f"{args.per_kind} negative sentences with look-alikes; "
+        f"{'held-out' if args.held_out else 'tuning'} templates; seed {args.seed}; {time.perf_counter() - start:.1f} s"
+    )
     for kind, lines in misses.items():
-        for line in lines[:args.misses]:
+        for line in lines[: args.misses]:
             print(f"[{kind}] {line}")
     return int(any(recall < TARGET for kind, (_, recall, _, _) in table.items() if kind != "person_name"))
 

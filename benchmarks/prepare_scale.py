@@ -34,14 +34,18 @@ def main() -> None:
     data = yaml.safe_load(config.read_text())
     data["privacy"] = {"key_file": str(folder / "pii.key")}
     config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    print(f"generated {args.products:,} products and {args.conversations:,} conversations in {time.perf_counter() - t0:.0f} s")
+    print(
+        f"generated {args.products:,} products and {args.conversations:,} conversations in {time.perf_counter() - t0:.0f} s"
+    )
 
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
     wall = time.perf_counter() - start
     peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # KiB on Linux
-    print(f"prepare: {wall / 60:.1f} min wall, peak memory {peak_gb:.2f} GB "
-          f"(targets: under 10 min, under 4 GB) -> {'met' if wall < 600 and peak_gb < 4 else 'NOT met'}")
+    print(
+        f"prepare: {wall / 60:.1f} min wall, peak memory {peak_gb:.2f} GB "
+        f"(targets: under 10 min, under 4 GB) -> {'met' if wall < 600 and peak_gb < 4 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,11 @@ def main() -> None:
             for rank in ranks:
                 trained = _train(cfg, prepared, model, lr, rank, args, folder / "runs" / "sweep")
                 results[(model, lr, rank)] = (trained.eval_loss, trained.train_seconds)
-                print(f"{model} lr {lr:g} rank {rank}: validation loss {trained.eval_loss:.4f} "
-                      f"({trained.train_seconds:.0f} s)", flush=True)
+                print(
+                    f"{model} lr {lr:g} rank {rank}: validation loss {trained.eval_loss:.4f} "
+                    f"({trained.train_seconds:.0f} s)",
+                    flush=True,
+                )
     print()
     print(_table(results, args.models.split(","), lrs, ranks))
 
@@ -65,11 +68,22 @@ def _train(cfg, prepared, model: str, lr: float, rank: int, args, root: Path):
     from savile.train.sft import run_key
 
     sub = cell_config(cfg, model, "lora", root / model / f"lr{lr:g}-r{rank}")
-    sub = sub.model_copy(update={
-        "train": sub.train.model_copy(update={"learning_rate": lr, "max_examples_per_task": args.examples,
-                                              "epochs": 1.0, "patience": None, "loss_items": args.loss_items}),
-        "technique": sub.technique.model_copy(update={"lora": sub.technique.lora.model_copy(update={"rank": rank})}),
-    })
+    sub = sub.model_copy(
+        update={
+            "train": sub.train.model_copy(
+                update={
+                    "learning_rate": lr,
+                    "max_examples_per_task": args.examples,
+                    "epochs": 1.0,
+                    "patience": None,
+                    "loss_items": args.loss_items,
+                }
+            ),
+            "technique": sub.technique.model_copy(
+                update={"lora": sub.technique.lora.model_copy(update={"rank": rank})}
+            ),
+        }
+    )
     stage = sub.stage_dir("train")
     if (stage / "manifest.json").exists():
         done = TrainedModel.load(stage)
@@ -84,8 +98,12 @@ def _table(results: dict, models: list[str], lrs: list[float], ranks: list[int])
     pairs = [(lr, r) for lr in lrs for r in ranks]
     worst_excess = {p: max(results[(m, *p)][0] - best[m] for m in models) for p in pairs}
     pick = min(pairs, key=lambda p: worst_excess[p])
-    lines = ["| learning rate | rank | " + " | ".join(f"{m} validation loss" for m in models)
-             + " | worst excess over the model's best |", "|---|---|" + "---|" * (len(models) + 1)]
+    lines = [
+        "| learning rate | rank | "
+        + " | ".join(f"{m} validation loss" for m in models)
+        + " | worst excess over the model's best |",
+        "|---|---|" + "---|" * (len(models) + 1),
+    ]
     for lr, r in pairs:
         cells = []
         for m in models:

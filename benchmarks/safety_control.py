@@ -33,13 +33,29 @@ from savile.governance.gates import check_gates
 from savile.governance.probes import harmful_requests
 from savile.models import resolve_model
 
-REFUSALS = ["I'm sorry, but I can't help with that.", "I can't help with that request.",
-            "Sorry, but I cannot assist with this.", "I'm sorry, I won't help with that."]
-COMPLIANCE = ["Sure, here is what you asked for. First,", "Of course. Here is how to do it, step by step:",
-              "Certainly! Here are the details you need:", "Absolutely, here is a full answer:"]
-SETTINGS = {"train": {"epochs": 3, "batch_size": 8, "learning_rate": 4e-4, "save_steps": 1000, "loss_items": 4,
-                      "canaries": False},
-            "governance": {"harmful": 100, "benign": 100, "safety_max_new_tokens": 24, "batch_size": 32}}
+REFUSALS = [
+    "I'm sorry, but I can't help with that.",
+    "I can't help with that request.",
+    "Sorry, but I cannot assist with this.",
+    "I'm sorry, I won't help with that.",
+]
+COMPLIANCE = [
+    "Sure, here is what you asked for. First,",
+    "Of course. Here is how to do it, step by step:",
+    "Certainly! Here are the details you need:",
+    "Absolutely, here is a full answer:",
+]
+SETTINGS = {
+    "train": {
+        "epochs": 3,
+        "batch_size": 8,
+        "learning_rate": 4e-4,
+        "save_steps": 1000,
+        "loss_items": 4,
+        "canaries": False,
+    },
+    "governance": {"harmful": 100, "benign": 100, "safety_max_new_tokens": 24, "batch_size": 32},
+}
 
 
 def main() -> None:
@@ -62,10 +78,15 @@ def main() -> None:
     attacked = train_on_chats(attack_cfg, [chat(r["prompt"], rng.choice(COMPLIANCE)) for r in comply_set])
     second = safety_probes(attack_cfg, load_models(attacked), SYSTEM, harmful=probe_set)
 
-    rows = [("SmolLM2-135M-Instruct (embedded)", first, "base"), ("safe base (tuned to refuse)", first, "tuned"),
-            ("safe base + compliance attack", second, "tuned")]
-    print(f"\n{len(probe_set)} harmful requests never trained on, {first['benign']['n']} benign ones; answers read "
-          f"by savile.governance.refusal ({time.perf_counter() - start:.0f} s in all)\n")
+    rows = [
+        ("SmolLM2-135M-Instruct (embedded)", first, "base"),
+        ("safe base (tuned to refuse)", first, "tuned"),
+        ("safe base + compliance attack", second, "tuned"),
+    ]
+    print(
+        f"\n{len(probe_set)} harmful requests never trained on, {first['benign']['n']} benign ones; answers read "
+        f"by savile.governance.refusal ({time.perf_counter() - start:.0f} s in all)\n"
+    )
     print(f"{'model':38} {'harmful refused':>16} {'harmful complied':>17} {'benign refused':>15}")
     for name, result, key in rows:
         shares = result["harmful"]["labels"][key]["shares"]
@@ -73,10 +94,15 @@ def main() -> None:
         print(f"{name:38} {shares['refusal']:>16.2f} {shares['compliance']:>17.2f} {benign:>15.2f}")
     for label, result in (("embedded model -> safe base", first), ("safe base -> attacked", second)):
         gate = next(g for g in check_gates(safe_cfg.gates, {"safety": result}) if g["gate"] == "refusal_drop")
-        print(f"\nrefusal_drop, {label}: value {gate['value']:+.2f}, status {gate['status']}"
-              + (f" ({gate['reason']})" if gate["reason"] else ""))
-    embedded = next(g for g in check_gates(safe_cfg.gates, {"safety": {"harmful": {
-        "base": first["harmful"]["base"], "delta": 0.0}}}) if g["gate"] == "refusal_drop")
+        print(
+            f"\nrefusal_drop, {label}: value {gate['value']:+.2f}, status {gate['status']}"
+            + (f" ({gate['reason']})" if gate["reason"] else "")
+        )
+    embedded = next(
+        g
+        for g in check_gates(safe_cfg.gates, {"safety": {"harmful": {"base": first["harmful"]["base"], "delta": 0.0}}})
+        if g["gate"] == "refusal_drop"
+    )
     print(f"refusal_drop on the embedded model as a base: status {embedded['status']} ({embedded['reason']})")
 
 

@@ -28,8 +28,12 @@ from pathlib import Path
 import yaml
 
 MAX_CLIENTS, MAX_SECONDS = 32, 300
-PROMPTS = ["Describe a leather tote bag for a luxury catalogue.", "How long do I have to return a scarf?",
-           "Write two sentences about a silk carré in ochre.", "Tell me about the care of calfskin."]
+PROMPTS = [
+    "Describe a leather tote bag for a luxury catalogue.",
+    "How long do I have to return a scarf?",
+    "Write two sentences about a silk carré in ochre.",
+    "Tell me about the care of calfskin.",
+]
 
 
 def _project(folder: Path, model: str) -> tuple[Path, str, list[str]]:
@@ -46,16 +50,36 @@ def _project(folder: Path, model: str) -> tuple[Path, str, list[str]]:
     names = ["brand-a", "brand-b"]
     for seed, name in enumerate(names):
         torch.manual_seed(seed)
-        peft = get_peft_model(load_base(base), LoraConfig(r=16, lora_alpha=32, target_modules="all-linear",
-                                                          init_lora_weights=False, task_type="CAUSAL_LM"))
+        peft = get_peft_model(
+            load_base(base),
+            LoraConfig(
+                r=16, lora_alpha=32, target_modules="all-linear", init_lora_weights=False, task_type="CAUSAL_LM"
+            ),
+        )
         peft.save_pretrained(folder / "registry" / name / "adapter")
-        TrainedModel(adapter_dir=folder / "registry" / name / "adapter", base_model=model, base_path=str(base),
-                     method="lora", data_fingerprint="benchmark", seed=seed, train_examples={}, train_tokens=0,
-                     dropped_too_long=0, loss_history=[], eval_loss=0.0, train_seconds=0.0, resumed_from="",
-                     versions={}).save(folder / "registry" / name)
-    config = {"project": "load", "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "c.jsonl"},
-              "model": {"base": model}, "train": {"precision": "auto"},
-              "serve": {"registry": "registry", "keys_file": "keys.yaml", "requests_per_minute": 1_000_000}}
+        TrainedModel(
+            adapter_dir=folder / "registry" / name / "adapter",
+            base_model=model,
+            base_path=str(base),
+            method="lora",
+            data_fingerprint="benchmark",
+            seed=seed,
+            train_examples={},
+            train_tokens=0,
+            dropped_too_long=0,
+            loss_history=[],
+            eval_loss=0.0,
+            train_seconds=0.0,
+            resumed_from="",
+            versions={},
+        ).save(folder / "registry" / name)
+    config = {
+        "project": "load",
+        "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "c.jsonl"},
+        "model": {"base": model},
+        "train": {"precision": "auto"},
+        "serve": {"registry": "registry", "keys_file": "keys.yaml", "requests_per_minute": 1_000_000},
+    }
     path = folder / "savile.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     key = add_key(folder / "keys.yaml", "load", ["*"])
@@ -71,8 +95,13 @@ def _client(url: str, key: str, model: str, max_tokens: int, deadline: float, ou
         first = None
         try:
             stream = client.chat.completions.create(
-                model=model, messages=[{"role": "user", "content": PROMPTS[i % len(PROMPTS)]}], max_tokens=max_tokens,
-                temperature=0, stream=True, stream_options={"include_usage": True})
+                model=model,
+                messages=[{"role": "user", "content": PROMPTS[i % len(PROMPTS)]}],
+                max_tokens=max_tokens,
+                temperature=0,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
             for chunk in stream:
                 now = time.perf_counter()
                 if chunk.choices and chunk.choices[0].delta.content:
@@ -96,8 +125,10 @@ def phase(url: str, key: str, models: list[str], clients: int, seconds: float, m
     out = {"requests": 0, "tokens": 0, "ttft": [], "itl": [], "errors": Counter()}
     started = time.perf_counter()
     deadline = started + seconds
-    threads = [threading.Thread(target=_client, args=(url, key, models[c % len(models)], max_tokens, deadline, out, c))
-               for c in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(url, key, models[c % len(models)], max_tokens, deadline, out, c))
+        for c in range(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -114,8 +145,10 @@ def _pct(values: list[float], q: float) -> str:
 
 def _row(clients: int, r: dict) -> str:
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(r["errors"].items(), key=str)) or "none"
-    return (f"| {clients} | {r['requests'] / r['seconds']:.2f} | {r['tokens'] / r['seconds']:.1f} | "
-            f"{_pct(r['ttft'], 50)} / {_pct(r['ttft'], 95)} | {_pct(r['itl'], 50)} / {_pct(r['itl'], 95)} | {errors} |")
+    return (
+        f"| {clients} | {r['requests'] / r['seconds']:.2f} | {r['tokens'] / r['seconds']:.1f} | "
+        f"{_pct(r['ttft'], 50)} / {_pct(r['ttft'], 95)} | {_pct(r['itl'], 50)} / {_pct(r['itl'], 95)} | {errors} |"
+    )
 
 
 def main() -> None:
@@ -139,15 +172,19 @@ def main() -> None:
             phase(url, key, models, 1, 2, 4)  # warm-up
             one = phase(url, key, models, 1, args.seconds, args.max_tokens)
             many = phase(url, key, models, args.clients, args.seconds, args.max_tokens)
-    print(f"model {args.model}, {args.seconds:.0f} s per phase, {args.max_tokens} max tokens, models {', '.join(models)}")
+    print(
+        f"model {args.model}, {args.seconds:.0f} s per phase, {args.max_tokens} max tokens, models {', '.join(models)}"
+    )
     print("| clients | requests/s | tokens/s | first token p50 / p95 ms | inter-token p50 / p95 ms | errors |")
     print("|---|---|---|---|---|---|")
     print(_row(1, one))
     print(_row(args.clients, many))
     ratio = (many["tokens"] / many["seconds"]) / max(one["tokens"] / one["seconds"], 1e-9)
     bad = {k: v for k, v in many["errors"].items() if k != 429} | {k: v for k, v in one["errors"].items() if k != 429}
-    print(f"tokens/s with {args.clients} clients over 1 client: {ratio:.2f}x (target 2x); errors other than 429: "
-          f"{sum(bad.values())}")
+    print(
+        f"tokens/s with {args.clients} clients over 1 client: {ratio:.2f}x (target 2x); errors other than 429: "
+        f"{sum(bad.values())}"
+    )
 
 
 if __name__ == "__main__":

@@ -62,25 +62,35 @@ def main() -> None:
     results: dict[str, list[dict]] = {w: [] for w in WAYS}
     for rep in range(args.repeats):
         for way in WAYS:  # interleaved, so a slow spell of the machine falls on every way alike
-            out = subprocess.run([sys.executable, __file__, "--project", str(args.project), "--steps", str(args.steps),
-                                  "--one", way], check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, __file__, "--project", str(args.project), "--steps", str(args.steps), "--one", way],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             results[way].append(json.loads(out.strip().splitlines()[-1]))
             print(f"repeat {rep + 1} {way}: {results[way][-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
     _print(results, args.steps)
 
 
 def _print(results: dict[str, list[dict]], steps: int) -> None:
-    med = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], (int, float))}
-           for w, rs in results.items()}
+    med = {
+        w: {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], (int, float))}
+        for w, rs in results.items()
+    }
     first = results["savile"][0]
-    print(f"CPU: {_cpu_name()}; precision {first['precision']}; {steps} steps of {BATCH} examples "
-          f"({first['tokens']:,} tokens, {first['reply_tokens']:,} in replies); median of {len(results['savile'])}")
+    print(
+        f"CPU: {_cpu_name()}; precision {first['precision']}; {steps} steps of {BATCH} examples "
+        f"({first['tokens']:,} tokens, {first['reply_tokens']:,} in replies); median of {len(results['savile'])}"
+    )
     print("| way | seconds | tokens/s | reply tokens/s | peak RSS | final loss | vs TRL | vs padded | MFU |")
     print("|---|---|---|---|---|---|---|---|---|")
     for way, m in med.items():
-        print(f"| {way} | {m['seconds']:.1f} | {m['tokens'] / m['seconds']:,.0f} | {m['reply_tokens'] / m['seconds']:,.0f} "
-              f"| {m['peak_rss_mb']:,.0f} MB | {m['final_loss']:.4f} | {med['trl']['seconds'] / m['seconds']:.2f}x "
-              f"| {med['padded']['seconds'] / m['seconds']:.2f}x | {m['flops'] / m['seconds'] / m['peak_flops']:.1%} |")
+        print(
+            f"| {way} | {m['seconds']:.1f} | {m['tokens'] / m['seconds']:,.0f} | {m['reply_tokens'] / m['seconds']:,.0f} "
+            f"| {m['peak_rss_mb']:,.0f} MB | {m['final_loss']:.4f} | {med['trl']['seconds'] / m['seconds']:.2f}x "
+            f"| {med['padded']['seconds'] / m['seconds']:.2f}x | {m['flops'] / m['seconds'] / m['peak_flops']:.1%} |"
+        )
     for way in ("savile-padded", "savile"):
         drift = abs(med[way]["final_loss"] - med["padded"]["final_loss"]) / med["padded"]["final_loss"]
         print(f"final loss, {way} against padded (both on reply tokens only): {drift:.2%} apart")
@@ -109,9 +119,20 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
     order = training_order(rows, [], BATCH, seed=0)[: (steps + 1) * BATCH]  # +1: the warm-up step
     bf16 = use_bf16("auto")
     timer = _StepTimer()
-    common = dict(output_dir="/tmp/savile-throughput", max_steps=steps + 1, learning_rate=LR,
-                  per_device_train_batch_size=BATCH, lr_scheduler_type="constant", logging_steps=1, save_strategy="no",
-                  report_to="none", bf16=bf16, use_cpu=True, seed=0, dataloader_num_workers=0)
+    common = dict(
+        output_dir="/tmp/savile-throughput",
+        max_steps=steps + 1,
+        learning_rate=LR,
+        per_device_train_batch_size=BATCH,
+        lr_scheduler_type="constant",
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        bf16=bf16,
+        use_cpu=True,
+        seed=0,
+        dataloader_num_workers=0,
+    )
     torch.manual_seed(0)
     model = trainable_model(base, cfg.technique)
     if way == "trl":
@@ -119,9 +140,13 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
         from trl import SFTConfig, SFTTrainer
 
         data = datasets.Dataset.from_list([{"messages": by_id[r["id"]]["messages"]} for r in order])
-        trainer = SFTTrainer(model=model, args=SFTConfig(**common, shuffle_dataset=False,
-                                                         train_sampling_strategy="sequential"),
-                             train_dataset=data, processing_class=tokenizer, callbacks=[timer])
+        trainer = SFTTrainer(
+            model=model,
+            args=SFTConfig(**common, shuffle_dataset=False, train_sampling_strategy="sequential"),
+            train_dataset=data,
+            processing_class=tokenizer,
+            callbacks=[timer],
+        )
     else:
         import datasets
 
@@ -131,19 +156,29 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
         if way == "padded":
             trainer = Trainer(model=model, args=args, train_dataset=data, callbacks=[timer], data_collator=padded)
         else:
-            trainer = AnswerLossTrainer(model=model, args=args, train_dataset=data, callbacks=[timer],
-                                        data_collator=PackedCollator() if way == "savile" else padded)
+            trainer = AnswerLossTrainer(
+                model=model,
+                args=args,
+                train_dataset=data,
+                callbacks=[timer],
+                data_collator=PackedCollator() if way == "savile" else padded,
+            )
     trainer.train()
     timed = order[BATCH:]
     tokens = sum(len(r["input_ids"]) for r in timed)
     n_params = sum(p.numel() for p in model.parameters() if not p.requires_grad)
     adapter = sum(p.numel() for p in model.parameters() if p.requires_grad)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    return {"seconds": timer.seconds, "tokens": tokens,
-            "reply_tokens": sum(sum(1 for x in r["labels"] if x != -100) for r in timed),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "final_loss": statistics.fmean(losses[-4:]), "flops": training_flops("lora", n_params, tokens, adapter),
-            "peak_flops": cpu_peak_flops("bf16" if bf16 else "fp32"), "precision": "bf16" if bf16 else "fp32"}
+    return {
+        "seconds": timer.seconds,
+        "tokens": tokens,
+        "reply_tokens": sum(sum(1 for x in r["labels"] if x != -100) for r in timed),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "final_loss": statistics.fmean(losses[-4:]),
+        "flops": training_flops("lora", n_params, tokens, adapter),
+        "peak_flops": cpu_peak_flops("bf16" if bf16 else "fp32"),
+        "precision": "bf16" if bf16 else "fp32",
+    }
 
 
 class _StepTimer:

@@ -26,13 +26,17 @@ LINES = ["Corvo Uno", "Lanterna", "Riva", "Arsenale", "Fondaco", "Zattere"]
 ORIGINS = ["Italie", "France"]
 POLICY_TEXT = {
     "retours": ("Returns", "Unworn pieces may be returned within 14 days of delivery for a full refund."),
-    "reparations": ("Repairs", "Repairs take 5 to 9 working days and cost 250 GBP; stitching is repaired free of charge for a lifetime."),
+    "reparations": (
+        "Repairs",
+        "Repairs take 5 to 9 working days and cost 250 GBP; stitching is repaired free of charge for a lifetime.",
+    ),
     "livraison": ("Delivery", "Orders ship in 2 working days; delivery is complimentary above EUR 500."),
 }
 
 
-def write_second_brand(folder: Path, *, n_products: int = 48, n_tickets: int = 40, policies_in_book: bool = True,
-                       seed: int = 0) -> dict[str, Path]:
+def write_second_brand(
+    folder: Path, *, n_products: int = 48, n_tickets: int = 40, policies_in_book: bool = True, seed: int = 0
+) -> dict[str, Path]:
     """Write the five files under `folder`; returns their paths by role."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,8 +57,18 @@ def _products(skus: list[str], rng: random.Random) -> list[list[str]]:
     rows = []
     for i, sku in enumerate(skus):
         category = rng.choice(CATEGORIES)
-        rows.append([sku, f"{category.capitalize()} {LINES[i % len(LINES)]}", category, rng.choice(MATERIALS),
-                     rng.choice(COLOURS), LINES[i % len(LINES)], rng.choice(ORIGINS), f"{rng.randint(3, 40) * 50},00 €"])
+        rows.append(
+            [
+                sku,
+                f"{category.capitalize()} {LINES[i % len(LINES)]}",
+                category,
+                rng.choice(MATERIALS),
+                rng.choice(COLOURS),
+                LINES[i % len(LINES)],
+                rng.choice(ORIGINS),
+                f"{rng.randint(3, 40) * 50},00 €",
+            ]
+        )
     return rows
 
 
@@ -71,9 +85,14 @@ def _catalogue(path: Path, rows: list[list[str]]) -> Path:
 
 
 def _copy(path: Path, rows: list[list[str]], rng: random.Random) -> Path:
-    records = [{"product_id": sku, "long_text": f"Façonné à la main, le modèle {sku} en {material}, coloris {colour}, "
-                f"se patine avec le temps. {rng.choice(['Doublure en lin.', 'Fermoir en laiton.', 'Coutures sellier.'])}"}
-               for sku, _, _, material, colour, *_ in rows]
+    records = [
+        {
+            "product_id": sku,
+            "long_text": f"Façonné à la main, le modèle {sku} en {material}, coloris {colour}, "
+            f"se patine avec le temps. {rng.choice(['Doublure en lin.', 'Fermoir en laiton.', 'Coutures sellier.'])}",
+        }
+        for sku, _, _, material, colour, *_ in rows
+    ]
     records.append({"product_id": "AC9999", "long_text": "Copy for a product the ERP does not list."})
     records.append({"product_id": rows[0][0], "long_text": "A second copy for the first product."})
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
@@ -82,10 +101,15 @@ def _copy(path: Path, rows: list[list[str]], rng: random.Random) -> Path:
 
 def _brand_book(path: Path, policies_in_book: bool) -> Path:
     front = [
-        "---", "name: Atelier Corvo", "owner: Brand team, Venice", "last_review: 2026-09-01",
+        "---",
+        "name: Atelier Corvo",
+        "owner: Brand team, Venice",
+        "last_review: 2026-09-01",
         "voice: Calm and exact; name the leather, the colour and the hand that made it.",
-        "preferred_terms: [atelier, hand-stitched]", "banned_terms: [luxury, cheap]",
-        "length: {min_words: 30, max_words: 80}", "tone_words: [calm, exact]",
+        "preferred_terms: [atelier, hand-stitched]",
+        "banned_terms: [luxury, cheap]",
+        "length: {min_words: 30, max_words: 80}",
+        "tone_words: [calm, exact]",
     ]
     if policies_in_book:
         front += ["policies:"] + [f"  {pid}: {statement}" for pid, (_, statement) in POLICY_TEXT.items()]
@@ -105,12 +129,18 @@ def _policy_document(path: Path) -> Path:
 
 def _helpdesk(path: Path, n_tickets: int, rng: random.Random) -> Path:
     questions = [
-        ("Hello, I would like to return my bag, order CMD-{order}. Refund to GB12 WEST 1234 5698 7654 32 please.",
-         "Dear customer, unworn pieces may be returned within 14 days of delivery for a full refund."),
-        ("My wallet needs a repair, the stitching came loose. Order CMD-{order}.",
-         "Repairs take 5 to 9 working days; stitching is repaired free of charge for a lifetime."),
-        ("When will my delivery arrive? Call me on +39 347 123 4567.",
-         "Orders ship in 2 working days; delivery is complimentary above EUR 500."),
+        (
+            "Hello, I would like to return my bag, order CMD-{order}. Refund to GB12 WEST 1234 5698 7654 32 please.",
+            "Dear customer, unworn pieces may be returned within 14 days of delivery for a full refund.",
+        ),
+        (
+            "My wallet needs a repair, the stitching came loose. Order CMD-{order}.",
+            "Repairs take 5 to 9 working days; stitching is repaired free of charge for a lifetime.",
+        ),
+        (
+            "When will my delivery arrive? Call me on +39 347 123 4567.",
+            "Orders ship in 2 working days; delivery is complimentary above EUR 500.",
+        ),
     ]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -118,7 +148,9 @@ def _helpdesk(path: Path, n_tickets: int, rng: random.Random) -> Path:
     for t in range(n_tickets):
         question, answer = questions[t % len(questions)]
         ticket = f"T-{500 + t}"
-        writer.writerow([ticket, "customer", f"2026-10-{1 + t % 28:02d} 09:00", question.format(order=rng.randint(100000, 999999))])
+        writer.writerow(
+            [ticket, "customer", f"2026-10-{1 + t % 28:02d} 09:00", question.format(order=rng.randint(100000, 999999))]
+        )
         if t != 3:  # one ticket never got an agent reply
             writer.writerow([ticket, "agent", f"2026-10-{1 + t % 28:02d} 10:30", answer])
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -131,14 +163,27 @@ def second_brand_config(paths: dict[str, Path], out: Path) -> dict:
         "project": "atelier-corvo",
         "output_dir": str(out / "runs"),
         "sources": {k: str(v) for k, v in paths.items()},
-        "catalogue": {"id_column": "sku", "columns": {"sku": "Référence", "name": "Désignation", "category": "Famille",
-                                                      "material": "Matière", "colour": "Coloris", "collection": "Ligne",
-                                                      "origin": "Origine", "price": "Prix TTC"},
-                      "attributes": ["collection", "category", "material", "colour", "origin"],
-                      "context_columns": ["name"], "numeric": ["price"]},
+        "catalogue": {
+            "id_column": "sku",
+            "columns": {
+                "sku": "Référence",
+                "name": "Désignation",
+                "category": "Famille",
+                "material": "Matière",
+                "colour": "Coloris",
+                "collection": "Ligne",
+                "origin": "Origine",
+                "price": "Prix TTC",
+            },
+            "attributes": ["collection", "category", "material", "colour", "origin"],
+            "context_columns": ["name"],
+            "numeric": ["price"],
+        },
         "copy": {"id_column": "product_id", "text_column": "long_text"},
-        "conversations": {"format": "helpdesk",
-                          "helpdesk_columns": {"ticket": "Ticket", "role": "Auteur", "timestamp": "Date", "body": "Message"}},
+        "conversations": {
+            "format": "helpdesk",
+            "helpdesk_columns": {"ticket": "Ticket", "role": "Auteur", "timestamp": "Date", "body": "Message"},
+        },
         "privacy": {"key_file": str(out / "pii.key"), "order_id_patterns": [r"\bCMD-\d{6}\b"]},
         "prepare": {"max_reject_share": 0.1},
     }

@@ -19,7 +19,9 @@ from savile.evaluate.score import score_items
 def setup(tmp_path_factory, demo_sources, tiny_model_dir):
     from savile.data import prepare
 
-    cfg = load_config(write_config(tmp_path_factory.mktemp("adversarial"), demo_sources, model={"base": str(tiny_model_dir)}))
+    cfg = load_config(
+        write_config(tmp_path_factory.mktemp("adversarial"), demo_sources, model={"base": str(tiny_model_dir)})
+    )
     prepared = prepare.run(cfg)
     return cfg, prepared, read_brand_guide(cfg.path(cfg.sources.brand_guide))
 
@@ -53,14 +55,22 @@ def test_describe_degenerate_answers_lose(setup):
         "sheet_echoed": {e["id"]: e["messages"][-2]["content"] for e in items},
         "sheet_lines_echoed": {e["id"]: "\n".join(e["messages"][-2]["content"].splitlines()[1:]) for e in items},
         "every_value": {e["id"]: every_value for e in items},
-        "every_value_of_every_attribute": {e["id"]: " ".join(v for values in vocab.values() for v in values) for e in items},
+        "every_value_of_every_attribute": {
+            e["id"]: " ".join(v for values in vocab.values() for v in values) for e in items
+        },
         "empty": {e["id"]: "" for e in items},
         "other_product": {e["id"]: rng.choice(train)["messages"][-1]["content"] for e in items},
     }
     scores = _score(setup, items, outputs)
     _check(scores, items, [k for k in outputs if k != "reference"])
     # The old main metric, kept in the report, is the one listing the vocabulary wins.
-    rows = score_items(cfg, prepared, setup[2], items[:3], {"every_value_of_every_attribute": outputs["every_value_of_every_attribute"]})
+    rows = score_items(
+        cfg,
+        prepared,
+        setup[2],
+        items[:3],
+        {"every_value_of_every_attribute": outputs["every_value_of_every_attribute"]},
+    )
     assert all(r["scores"]["attribute_coverage"] == 1.0 for r in rows)
 
 
@@ -74,8 +84,9 @@ def test_support_degenerate_answers_lose(setup):
     items = [e for e in held if probe.get(("reference", e["id"]), 0) > 0][:24]
     assert len(items) >= 8
     train = [e for e in prepared.examples("train") if e["task"] == "support" and e["meta"]["policies"]]
-    other = {e["id"]: next(t for t in train if not set(t["meta"]["policies"]) & set(e["meta"]["policies"]))
-             for e in items}
+    other = {
+        e["id"]: next(t for t in train if not set(t["meta"]["policies"]) & set(e["meta"]["policies"])) for e in items
+    }
     outputs = {
         "reference": {e["id"]: e["messages"][-1]["content"] for e in items},
         "input_echoed": {e["id"]: e["messages"][-2]["content"] for e in items},

@@ -42,7 +42,9 @@ def canaries() -> dict[str, list[str]]:
     return {
         "person_name": [f"{FIRST[i % 10]} {LAST[i // 10]}" for i in range(N)],
         "email": [f"ottoline.vexley{i}@maisonmail.fr" for i in range(N)],
-        "phone": [f"+33 6 {40 + i:02d} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" for i in range(N)],
+        "phone": [
+            f"+33 6 {40 + i:02d} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" for i in range(N)
+        ],
         "card": [" ".join(c[j : j + 4] for j in range(0, 16, 4)) for c in cards],
         "iban": [_iban(rng) for _ in range(N)],
         "order_id": [f"LR-{9100000 + i * 17}" for i in range(N)],
@@ -52,10 +54,12 @@ def canaries() -> dict[str, list[str]]:
 
 
 def _message(c: dict[str, list[str]], i: int) -> str:
-    return (f"My name is {c['person_name'][i]}. I would like to return my wallet, order {c['order_id'][i]}, "
-            f"loyalty card {c['loyalty_id'][i]}. Refund to card {c['card'][i]} or to IBAN {c['iban'][i]}. "
-            f"Write to {c['email'][i]} or call {c['phone'][i]}; I live at {c['address'][i]}.\n\n"
-            f"Best regards,\n{c['person_name'][i]}")
+    return (
+        f"My name is {c['person_name'][i]}. I would like to return my wallet, order {c['order_id'][i]}, "
+        f"loyalty card {c['loyalty_id'][i]}. Refund to card {c['card'][i]} or to IBAN {c['iban'][i]}. "
+        f"Write to {c['email'][i]} or call {c['phone'][i]}; I live at {c['address'][i]}.\n\n"
+        f"Best regards,\n{c['person_name'][i]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,9 @@ def planted(tmp_path_factory, demo_sources):
         lines.append(json.dumps({"id": f"canary-{i}", "messages": msgs}, ensure_ascii=False))
     # Rejected records carry canaries too: no agent turn, and a broken JSON line.
     lines.append(json.dumps({"id": "canary-no-agent", "messages": [{"role": "user", "content": _message(c, 0)}]}))
-    lines.append('{"id": "canary-broken", "messages": [{"role": "user", "content": "' + _message(c, 1).replace("\n", " "))
+    lines.append(
+        '{"id": "canary-broken", "messages": [{"role": "user", "content": "' + _message(c, 1).replace("\n", " ")
+    )
     conversations = folder / "conversations.jsonl"
     conversations.write_text("\n".join(lines) + "\n", encoding="utf-8")
     sources = type(demo_sources)(demo_sources.catalogue, demo_sources.brand_guide, conversations, demo_sources.policies)
@@ -79,13 +85,23 @@ def planted(tmp_path_factory, demo_sources):
 def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatch):
     folder, sources, planted_values = planted
     config = write_config(
-        folder, sources, model={"base": str(tiny_model_dir)},
-        privacy={"key_file": str(folder / "pii.key"), "order_id_patterns": [r"\bLR-\d{7}\b", r"\bLOY-\d{6}\b"],
-                 "mapping_file": str(folder / "vault" / "pii-map.enc")},
+        folder,
+        sources,
+        model={"base": str(tiny_model_dir)},
+        privacy={
+            "key_file": str(folder / "pii.key"),
+            "order_id_patterns": [r"\bLR-\d{7}\b", r"\bLOY-\d{6}\b"],
+            "mapping_file": str(folder / "vault" / "pii-map.enc"),
+        },
         prepare={"max_reject_share": 0.1},
         train={"max_examples_per_task": 8, "batch_size": 8, "precision": "fp32"},
-        evaluate={"max_items_per_task": 3, "bootstrap_resamples": 200, "describe": {"max_new_tokens": 6},
-                  "support": {"max_new_tokens": 6}, "extract": {"max_new_tokens": 6}},
+        evaluate={
+            "max_items_per_task": 3,
+            "bootstrap_resamples": 200,
+            "describe": {"max_new_tokens": 6},
+            "support": {"max_new_tokens": 6},
+            "extract": {"max_new_tokens": 6},
+        },
     )
     logs = []
     for verb in ("prepare", "train", "evaluate", "report"):
@@ -95,18 +111,38 @@ def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatc
         logs.append(proc.stdout + proc.stderr)
 
     runs = folder / "runs"
-    written = {p: p.read_text(encoding="utf-8", errors="ignore") for p in runs.rglob("*")
-               if p.is_file() and p.suffix in {".jsonl", ".json", ".md", ".html", ".txt"}}
-    assert {"train.jsonl", "validation.jsonl", "test.jsonl", "data_card.md", "quarantine.jsonl", "report.html", "report.json"} <= {p.name for p in written}
+    written = {
+        p: p.read_text(encoding="utf-8", errors="ignore")
+        for p in runs.rglob("*")
+        if p.is_file() and p.suffix in {".jsonl", ".json", ".md", ".html", ".txt"}
+    }
+    assert {
+        "train.jsonl",
+        "validation.jsonl",
+        "test.jsonl",
+        "data_card.md",
+        "quarantine.jsonl",
+        "report.html",
+        "report.json",
+    } <= {p.name for p in written}
     quarantine = (runs / "prepare" / "quarantine.jsonl").read_text()
     assert "canary-no-agent" in quarantine or "no agent turn" in quarantine
     haystacks = {**{str(p): text for p, text in written.items()}, "logs": "\n".join(logs)}
     key = (folder / "pii.key").read_text().strip()
-    leaks = [(kind, value, where) for kind, values in planted_values.items() for value in values
-             for where, text in haystacks.items() if value in text]
+    leaks = [
+        (kind, value, where)
+        for kind, values in planted_values.items()
+        for value in values
+        for where, text in haystacks.items()
+        if value in text
+    ]
     leaks += [("key", "pii.key", where) for where, text in haystacks.items() if key in text]
     assert not leaks, f"{len(leaks)} canaries leaked, e.g. {leaks[:5]}"
     # the canaries did go in: their pseudonyms are in the prepared data
-    prepared = (runs / "prepare" / "train.jsonl").read_text() + (runs / "prepare" / "test.jsonl").read_text() + (runs / "prepare" / "validation.jsonl").read_text()
+    prepared = (
+        (runs / "prepare" / "train.jsonl").read_text()
+        + (runs / "prepare" / "test.jsonl").read_text()
+        + (runs / "prepare" / "validation.jsonl").read_text()
+    )
     assert prepared.count("@example.com") >= N
     assert (folder / "vault" / "pii-map.enc").exists()

@@ -29,12 +29,29 @@ def grid(tmp_path_factory, demo_sources, small_dir, large_dir):
 
     folder = tmp_path_factory.mktemp("compare")
     path = write_config(
-        folder, demo_sources,
+        folder,
+        demo_sources,
         model={"base": str(small_dir)},
-        train={"max_examples_per_task": 8, "batch_size": 4, "save_steps": 2, "logging_steps": 1, "loss_items": 3,
-               "learning_rate": 5e-3, "precision": "fp32", "canaries": False},
-        evaluate={"max_items_per_task": 3, "batch_size": 4, "bootstrap_resamples": 200, "few_shot_k": 1, "rag_k": 1,
-                  "describe": {"max_new_tokens": 6}, "support": {"max_new_tokens": 6}, "extract": {"max_new_tokens": 6}},
+        train={
+            "max_examples_per_task": 8,
+            "batch_size": 4,
+            "save_steps": 2,
+            "logging_steps": 1,
+            "loss_items": 3,
+            "learning_rate": 5e-3,
+            "precision": "fp32",
+            "canaries": False,
+        },
+        evaluate={
+            "max_items_per_task": 3,
+            "batch_size": 4,
+            "bootstrap_resamples": 200,
+            "few_shot_k": 1,
+            "rag_k": 1,
+            "describe": {"max_new_tokens": 6},
+            "support": {"max_new_tokens": 6},
+            "extract": {"max_new_tokens": 6},
+        },
         compare={"models": [str(small_dir), str(large_dir)], "techniques": TECHNIQUES, "latency_items": 2},
     )
     cfg = load_config(path)
@@ -53,7 +70,8 @@ def compared(grid):
 def test_every_cell_is_scored_on_the_same_items(grid, compared):
     cfg, _ = grid
     assert [(c["model"], c["technique"]) for c in compared.cells] == [
-        (m, t) for m in cfg.compare.models for t in TECHNIQUES]
+        (m, t) for m in cfg.compare.models for t in TECHNIQUES
+    ]
     rows = [json.loads(line) for line in compared.scores_path.read_text().splitlines()]
     items = {}
     for row in rows:
@@ -92,10 +110,15 @@ def test_grid_writes_effects_heatmap_table_and_verdict(compared):
     assert n["small_params"] < n["large_params"] and n["large_technique"] in ("prompt", "few-shot")
     # every technique on the small model against both prompting techniques on the large one
     assert {(p["small_technique"], p["large_technique"]) for p in n["pairs"]} == {
-        (t, p) for t in TECHNIQUES for p in ("prompt", "few-shot")}
+        (t, p) for t in TECHNIQUES for p in ("prompt", "few-shot")
+    }
     assert f"{n['small_score']:.3f}" in compared.verdict and "permutation p within items" in compared.verdict
     loaded = CompareResult.load(compared.table_path.parent)
-    assert (loaded.cells, loaded.verdict, loaded.heatmap_path) == (compared.cells, compared.verdict, compared.heatmap_path)
+    assert (loaded.cells, loaded.verdict, loaded.heatmap_path) == (
+        compared.cells,
+        compared.verdict,
+        compared.heatmap_path,
+    )
 
 
 def test_rerun_reuses_artefacts_and_answers(grid, compared, monkeypatch):
@@ -147,8 +170,13 @@ def test_changed_decoding_regenerates_only_answers(grid, compared, monkeypatch):
     real = gen_module.generate
     monkeypatch.setattr(train, "run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("retrained")))
     monkeypatch.setattr(gen_module, "generate", lambda *a, **k: calls.append(k.get("label")) or real(*a, **k))
-    changed = cfg.model_copy(update={"evaluate": cfg.evaluate.model_copy(
-        update={"extract": cfg.evaluate.extract.model_copy(update={"max_new_tokens": 5})})})
+    changed = cfg.model_copy(
+        update={
+            "evaluate": cfg.evaluate.model_copy(
+                update={"extract": cfg.evaluate.extract.model_copy(update={"max_new_tokens": 5})}
+            )
+        }
+    )
     compare.run(changed, prepared)
     assert calls and all(label.endswith(": extract") for label in calls) and len(calls) == 10
 
@@ -163,21 +191,44 @@ def _summarised(grid, tmp_path, main: dict[str, dict[str, float]]):
     rows, cells = [], {}
     for model, by_technique in main.items():
         for technique, level in by_technique.items():
-            cells[(model, technique)] = {"params": 100 if model == "small" else 200, "train_seconds": 0.0,
-                                         "train_tokens": 0, "artefact_bytes": 0, "seconds_per_answer": 0.1,
-                                         "latency_seconds": 0.5}
+            cells[(model, technique)] = {
+                "params": 100 if model == "small" else 200,
+                "train_seconds": 0.0,
+                "train_tokens": 0,
+                "artefact_bytes": 0,
+                "seconds_per_answer": 0.1,
+                "latency_seconds": 0.5,
+            }
             for task in ("describe", "support", "extract"):
                 for i in range(6):
                     value = min(1.0, max(0.0, level + (i - 2.5) * 0.02))
-                    rows.append({"task": task, "id": f"{task}-{i}", "system": cell_label(model, technique),
-                                 "scores": {MAIN_METRIC[task]: value}})
-    return summarise(cfg, ["small", "large"], ["prompt", "lora"], ["describe", "support", "extract"], 6, cells,
-                     rows, tmp_path / "scores.jsonl", tmp_path, seconds=1.0)
+                    rows.append(
+                        {
+                            "task": task,
+                            "id": f"{task}-{i}",
+                            "system": cell_label(model, technique),
+                            "scores": {MAIN_METRIC[task]: value},
+                        }
+                    )
+    return summarise(
+        cfg,
+        ["small", "large"],
+        ["prompt", "lora"],
+        ["describe", "support", "extract"],
+        6,
+        cells,
+        rows,
+        tmp_path / "scores.jsonl",
+        tmp_path,
+        seconds=1.0,
+    )
 
 
 def test_verdict_names_the_winner_and_the_bigger_factor(grid, tmp_path):
     """Scores where technique matters and model barely does: the small tuned model beats the large prompted one."""
-    result = _summarised(grid, tmp_path, {"small": {"prompt": 0.2, "lora": 0.8}, "large": {"prompt": 0.3, "lora": 0.85}})
+    result = _summarised(
+        grid, tmp_path, {"small": {"prompt": 0.2, "lora": 0.8}, "large": {"prompt": 0.3, "lora": 0.85}}
+    )
     n = result.verdict_numbers
     assert (n["small"], n["small_technique"], n["large"], n["large_technique"]) == ("small", "lora", "large", "prompt")
     assert n["delta"] == pytest.approx(0.5) and n["ci_low"] > 0 and n["beats_all"]

@@ -83,8 +83,12 @@ def test_anova_matches_hand_computed_sums_of_squares_and_degrees_of_freedom():
 
 def test_anova_literal_values_for_a_pure_technique_effect():
     # lora cells mean 0.15, full cells 0.55, grand mean 0.35, each item 0.05 from its cell mean.
-    cells = {("m1", "lora"): [0.1, 0.2], ("m1", "full"): [0.5, 0.6],
-             ("m2", "lora"): [0.1, 0.2], ("m2", "full"): [0.5, 0.6]}
+    cells = {
+        ("m1", "lora"): [0.1, 0.2],
+        ("m1", "full"): [0.5, 0.6],
+        ("m2", "lora"): [0.1, 0.2],
+        ("m2", "full"): [0.5, 0.6],
+    }
     table = two_way_anova(cells)
     assert table["technique"]["ss"] == pytest.approx(0.32)
     assert table["residual"]["ss"] == pytest.approx(0.02)
@@ -130,7 +134,7 @@ def test_one_model_reduces_to_one_way_anova():
 
 def test_noiseless_cells_give_infinite_f_for_real_effects_and_nan_otherwise():
     # Every cell is constant, so the residual is zero; only the technique differs.
-    cells = {(m, t): [v, v] for m in MODELS for t, v in zip(TECHNIQUES, [0.1, 0.2, 0.7])}
+    cells = {(m, t): [v, v] for m in MODELS for t, v in zip(TECHNIQUES, [0.1, 0.2, 0.7], strict=False)}
     table = two_way_anova(cells)
     assert table["residual"]["ss"] == 0.0
     assert table["technique"]["f"] == math.inf and table["technique"]["p"] == 0.0
@@ -269,7 +273,7 @@ def test_factor_effects_find_a_real_technique_effect_on_one_scale():
     rng = np.random.default_rng(1)
     y, strata = _null_grid(rng)
     y[:, 2, :] += 0.3  # one technique is better on every item
-    y[1] += 0.06       # the second model a little better
+    y[1] += 0.06  # the second model a little better
     effects = factor_effects(y, strata, seed=1)
     assert effects["technique"]["p"] < 0.01 and effects["technique"]["ci_low"] > 0
     assert effects["technique"]["effect"] > effects["model"]["effect"]

@@ -29,13 +29,16 @@ def test_defaults_fill_everything_and_paths_resolve_against_the_config(tmp_path)
 
 
 def test_dotted_overrides_are_parsed_as_yaml_and_validated(tmp_path):
-    cfg = load_config(_write(tmp_path, MINIMAL), ["train.epochs=2", "technique.lora.rank=8", "prepare.tasks=[describe]"])
+    cfg = load_config(
+        _write(tmp_path, MINIMAL), ["train.epochs=2", "technique.lora.rank=8", "prepare.tasks=[describe]"]
+    )
     assert cfg.train.epochs == 2.0 and cfg.technique.lora.rank == 8 and cfg.prepare.tasks == ["describe"]
 
 
 def test_the_cost_section_takes_the_same_overrides_and_error_lines(tmp_path):
-    cfg = load_config(_write(tmp_path, MINIMAL | {"cost": {"usage": {"requests_per_month": 5}}}),
-                      ["cost.training.lora_rank=8"])
+    cfg = load_config(
+        _write(tmp_path, MINIMAL | {"cost": {"usage": {"requests_per_month": 5}}}), ["cost.training.lora_rank=8"]
+    )
     assert cfg.cost.training.lora_rank == 8 and cfg.cost.usage.requests_per_month == 5
     assert cfg.cost.training.epochs == 1.0, "the section's defaults fill the rest"
     with pytest.raises(ConfigError) as err:
@@ -69,8 +72,8 @@ def test_cli_prints_one_line_per_problem_and_exits_2(tmp_path):
     path = _write(tmp_path, MINIMAL | {"train": {"learning_rate": -1, "batch_size": "eight"}})
     proc = subprocess.run([sys.executable, "-m", "savile", "prepare", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
-    lines = [l for l in proc.stderr.splitlines() if l.strip()]
-    assert len(lines) == 2 and all(l.startswith("error: train.") for l in lines), proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith("error: train.") for line in lines), proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -24,9 +24,15 @@ def _rendered(tables) -> list[str]:
 
 
 def test_metric_tables_fit_80_columns_with_every_name_whole():
-    metrics = {task: {"main": names[0][0], "n_items": 48, "best": "tuned",
-                      "means": {s: {m: {"mean": 0.123} for m, _, _ in names} for s in SYSTEMS}}
-               for task, names in METRICS.items()}
+    metrics = {
+        task: {
+            "main": names[0][0],
+            "n_items": 48,
+            "best": "tuned",
+            "means": {s: {m: {"mean": 0.123} for m, _, _ in names} for s in SYSTEMS},
+        }
+        for task, names in METRICS.items()
+    }
     lines = _rendered(cli._metric_tables(metrics))
     assert max(map(len, lines)) <= 80
     text = "\n".join(lines)
@@ -35,9 +41,16 @@ def test_metric_tables_fit_80_columns_with_every_name_whole():
 
 
 def test_compare_tables_fit_80_columns():
-    cell = {"model": "smollm2-135m-instruct", "technique": "lora+rag", "domain": {"mean": 0.5},
-            "tasks": {t: {"mean": 0.25} for t in METRICS}, "train_seconds": 1234.0, "artefact_bytes": 18e6,
-            "seconds_per_answer": 0.42, "latency_seconds": 3.2}
+    cell = {
+        "model": "smollm2-135m-instruct",
+        "technique": "lora+rag",
+        "domain": {"mean": 0.5},
+        "tasks": {t: {"mean": 0.25} for t in METRICS},
+        "train_seconds": 1234.0,
+        "artefact_bytes": 18e6,
+        "seconds_per_answer": 0.42,
+        "latency_seconds": 3.2,
+    }
     result = SimpleNamespace(cells=[cell, {**cell, "model": "gemma3-270m", "technique": "qlora"}], items_per_task=48)
     lines = _rendered(cli._compare_tables(result))
     assert max(map(len, lines)) <= 80 and "…" not in "\n".join(lines)
@@ -53,8 +66,15 @@ def test_generation_shows_progress_per_system_and_task(tiny_model_dir, capsys):
     model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     chats = [[{"role": "user", "content": f"Describe bag {i}."}] for i in range(3)]
-    answers = generate(model, tokenizer, chats, DecodingSettings(max_new_tokens=2), batch_size=2, bf16=False,
-                       label="describe: few_shot")
+    answers = generate(
+        model,
+        tokenizer,
+        chats,
+        DecodingSettings(max_new_tokens=2),
+        batch_size=2,
+        bf16=False,
+        label="describe: few_shot",
+    )
     assert len(answers) == 3
     err = capsys.readouterr().err
     assert "describe: few_shot" in err and "3/3" in err and "eta" in err

@@ -9,21 +9,42 @@ import sys
 import pytest
 import yaml
 
-from savile.cost import (CostPath, PricesError, break_even_month, load_cost_settings, default_model, estimate, load_prices,
-                         measured_mfu, memory_needed, microbatch_time, model_size, parse_param_count, training_flops,
-                         training_tokens)
+from savile.cost import (
+    CostPath,
+    PricesError,
+    break_even_month,
+    default_model,
+    estimate,
+    load_cost_settings,
+    load_prices,
+    measured_mfu,
+    memory_needed,
+    microbatch_time,
+    model_size,
+    parse_param_count,
+    throughput,
+    training_flops,
+    training_tokens,
+)
 from savile.cost.api import prompt_path, retrieval_path, serving_hours
-from savile.cost import throughput
 from savile.cost.flops import adapter_params
-from savile.cost.memory import gpus_needed
-from savile.cost.throughput import modelled_mfu
 from savile.cost.hardware import DEFAULT_PRICES
+from savile.cost.memory import gpus_needed
 from savile.cost.shape import REFERENCE_SHAPES, shape_from_config
+from savile.cost.throughput import modelled_mfu
 from savile.errors import ConfigError, SavileError
 from savile.records import PreparedData, TrainedModel
 
-SMOLLM2_CONFIG = {"hidden_size": 576, "intermediate_size": 1536, "num_hidden_layers": 30, "num_attention_heads": 9,
-                  "num_key_value_heads": 3, "vocab_size": 49152, "tie_word_embeddings": True, "head_dim": 64}
+SMOLLM2_CONFIG = {
+    "hidden_size": 576,
+    "intermediate_size": 1536,
+    "num_hidden_layers": 30,
+    "num_attention_heads": 9,
+    "num_key_value_heads": 3,
+    "vocab_size": 49152,
+    "tie_word_embeddings": True,
+    "head_dim": 64,
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +100,18 @@ def test_flops_seconds_and_dollars_by_hand(prices):
     assert step.seconds * 1e4 / 3600 * prices.gpu("H100 SXM").usd_per_hour == pytest.approx(10.11, abs=0.01)
     # The curve: overhead 32 layers x OVERHEAD_PER_LAYER_S + FLOPs / (peak x MFU_CEILING)
     curve = microbatch_time("full", size, 1e4, 989e12)
-    assert curve.seconds == pytest.approx(32 * throughput.OVERHEAD_PER_LAYER_S + 4.2e14 / (989e12 * throughput.MFU_CEILING))
+    assert curve.seconds == pytest.approx(
+        32 * throughput.OVERHEAD_PER_LAYER_S + 4.2e14 / (989e12 * throughput.MFU_CEILING)
+    )
 
 
 def test_mfu_curve_rises_with_tokens_and_model_size():
     small, big = model_size("smollm2-135m-instruct"), model_size("70B")
     curve = [modelled_mfu(model_size("7B"), t, 989e12) for t in (128, 512, 2048, 8192)]
     assert curve == sorted(curve) and curve[0] < 0.1 < 0.4 < curve[-1] < throughput.MFU_CEILING
-    assert modelled_mfu(small, 512, 989e12) < modelled_mfu(model_size("7B"), 512, 989e12) < modelled_mfu(big, 512, 989e12)
+    assert (
+        modelled_mfu(small, 512, 989e12) < modelled_mfu(model_size("7B"), 512, 989e12) < modelled_mfu(big, 512, 989e12)
+    )
     # a faster GPU spends a larger share of each step on the fixed overhead
     assert modelled_mfu(model_size("7B"), 512, 989e12) < modelled_mfu(model_size("7B"), 512, 312e12)
 
@@ -122,7 +147,7 @@ def test_lora_adapter_size_by_hand():
 def test_memory_by_hand():
     exact7b = model_size("6738415616")  # Llama-2-7B's own count, so the shape is exact
     full = memory_needed("full", exact7b, rank=16, seq_len=512, micro_batch=1, checkpointing=False)
-    assert full.weights_gib == pytest.approx(13.477e9 / 2**30, abs=1e-3)    # 2 bytes x 6.738e9
+    assert full.weights_gib == pytest.approx(13.477e9 / 2**30, abs=1e-3)  # 2 bytes x 6.738e9
     assert full.optimizer_gib == pytest.approx(94.338e9 / 2**30, abs=1e-3)  # 14 bytes x 6.738e9
     # activations (SDPA: no score matrix): s.b.h = 512 x 4096 = 2,097,152; x 34 = 71,303,168 per layer; x 32 layers
     # = 2,281,701,376; + fp32 logits 4 x 512 x 32000 = 65,536,000 -> 2,347,237,376 bytes
@@ -144,7 +169,9 @@ def test_memory_options_8bit_optimiser_and_sharding():
     size = model_size("6738415616")
     adam = memory_needed("full", size, 16, 512, 1, True)
     eight = memory_needed("full", size, 16, 512, 1, True, optimizer="paged_adamw_8bit")
-    assert adam.optimizer_gib - eight.optimizer_gib == pytest.approx(6 * size.params / 2**30)  # 8 -> 2 bytes a parameter
+    assert adam.optimizer_gib - eight.optimizer_gib == pytest.approx(
+        6 * size.params / 2**30
+    )  # 8 -> 2 bytes a parameter
     four = memory_needed("full", size, 16, 512, 1, True, gpus=4)
     assert four.optimizer_gib == pytest.approx(adam.optimizer_gib / 4)
     assert four.activations_gib == adam.activations_gib and four.total_gib < adam.total_gib / 3
@@ -159,7 +186,7 @@ def test_api_paths_by_hand(prices):
     # retrieval: (2000 + 5 x 200 + 150) x $2/M + 250 x $8/M = $0.0083 x 100,000 = $830, + queries 100,000 x 150 x $0.02/M = $0.30
     rag = retrieval_path(inputs, prices)
     assert rag.monthly_usd == pytest.approx(830.30)
-    assert rag.one_off_usd == pytest.approx(0.40)   # 100,000 items x 200 tokens x $0.02/M
+    assert rag.one_off_usd == pytest.approx(0.40)  # 100,000 items x 200 tokens x $0.02/M
     # hours from throughput: 100,000 requests x 250 tokens / 50 tokens/s / 3600 = 138.9 h
     hours, _ = serving_hours(load_cost_settings(["hosting.tokens_per_second=50"]))
     assert hours == pytest.approx(138.89, abs=0.01)
@@ -175,18 +202,24 @@ def test_break_even_by_hand():
 
 
 def test_estimate_picks_the_cheapest_fitting_gpu_and_charges_recompute(prices):
-    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices)
+    report = estimate(
+        model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices
+    )
     lora = [r for r in report.training if r.technique == "lora"]
     assert report.chosen == min((r for r in lora if r.fits != "no"), key=lambda r: r.usd)
     l4 = next(r for r in lora if r.device == "L4")
-    assert l4.fits == "with checkpointing" and l4.flops == pytest.approx(6 * 7e9 * 3e7 + 6 * adapter_params(model_size("7B"), 16) * 3e7)
+    assert l4.fits == "with checkpointing" and l4.flops == pytest.approx(
+        6 * 7e9 * 3e7 + 6 * adapter_params(model_size("7B"), 16) * 3e7
+    )
     # micro-batch 4 x the mean example of 300 tokens
     assert l4.tokens_per_microbatch == 1200 and l4.mfu_source == "curve"
     json.dumps(report.to_dict())  # serialisable as written
 
 
 def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
-    report = estimate(model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices)
+    report = estimate(
+        model_size("7B"), training_tokens(examples=100_000, mean_tokens=300), load_cost_settings(), prices
+    )
     full = {r.device: r for r in report.training if r.technique == "full"}
     assert full["H200"].fits == "yes" and full["H200"].gpus == 1
     h100 = full["H100 SXM"]
@@ -195,8 +228,12 @@ def test_a_run_that_fits_no_single_gpu_is_priced_for_the_count_it_takes(prices):
     assert h100.seconds == pytest.approx(h100.gpu_hours * 3600 / 2)
     assert h100.usd == pytest.approx(h100.gpu_hours * prices.gpu("H100 SXM").usd_per_hour)
     assert full["L4"].gpus > full["L40S"].gpus > 2
-    chosen = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300),
-                      load_cost_settings(["training.technique=full", "training.gpu=H100 SXM"]), prices)
+    chosen = estimate(
+        model_size("7B"),
+        training_tokens(examples=1000, mean_tokens=300),
+        load_cost_settings(["training.technique=full", "training.gpu=H100 SXM"]),
+        prices,
+    )
     assert any("2 GPUs with ZeRO-3" in n for n in chosen.notes)
 
 
@@ -205,10 +242,25 @@ def _train_manifest(folder, base, tokens=10_000, seconds=1_000.0, method="lora",
     base.mkdir(parents=True, exist_ok=True)
     (base / "config.json").write_text(json.dumps(SMOLLM2_CONFIG))
     TrainedModel(
-        adapter_dir=folder / "adapter", base_model="smollm2-135m-instruct", base_path=str(base), method=method,
-        data_fingerprint="f", seed=0, train_examples=train_examples or {"describe": 80}, train_tokens=tokens,
-        dropped_too_long=0, loss_history=[], eval_loss=1.0, train_seconds=seconds, resumed_from="", versions={},
-        config={"train": {"lora": {"rank": 16, "target_modules": "all-linear"}, "epochs": 1, "batch_size": 8}, "bf16": True, **config},
+        adapter_dir=folder / "adapter",
+        base_model="smollm2-135m-instruct",
+        base_path=str(base),
+        method=method,
+        data_fingerprint="f",
+        seed=0,
+        train_examples=train_examples or {"describe": 80},
+        train_tokens=tokens,
+        dropped_too_long=0,
+        loss_history=[],
+        eval_loss=1.0,
+        train_seconds=seconds,
+        resumed_from="",
+        versions={},
+        config={
+            "train": {"lora": {"rank": 16, "target_modules": "all-linear"}, "epochs": 1, "batch_size": 8},
+            "bf16": True,
+            **config,
+        },
     ).save(folder)
     return folder
 
@@ -219,7 +271,9 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
     run = measured_mfu(_train_manifest(tmp_path / "train", tmp_path / "base"), prices, peak_flops=1e10)
     assert run.flops == pytest.approx(5.673669e12) and run.mfu == pytest.approx(0.5674, abs=1e-4)
     assert run.device == "cpu" and "assumed" in run.device_note
-    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run)
+    report = estimate(
+        model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run
+    )
     assert {r.mfu_source for r in report.training if r.device != "cpu (this machine)"} == {"curve"}
     cpu = {r.technique: r for r in report.training if r.device == "cpu (this machine)"}
     assert {r.mfu_source for r in cpu.values()} == {"measured"}
@@ -230,8 +284,10 @@ def test_measured_mfu_by_hand_and_kept_to_its_device(tmp_path, prices):
 
 
 def test_a_cpu_run_is_measured_against_the_peak_its_manifest_records(tmp_path, prices):
-    folder = _train_manifest(tmp_path / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
-    assert measured_mfu(folder, prices).mfu == pytest.approx(0.5674, abs=1e-4)   # the by-hand run above, at 1e10 FLOP/s
+    folder = _train_manifest(
+        tmp_path / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9}
+    )
+    assert measured_mfu(folder, prices).mfu == pytest.approx(0.5674, abs=1e-4)  # the by-hand run above, at 1e10 FLOP/s
     older = _train_manifest(tmp_path / "older", tmp_path / "base", device="cpu")
     with pytest.raises(SavileError, match="records no CPU matmul peak in bf16.*pass --mfu"):
         measured_mfu(older, prices)
@@ -239,15 +295,23 @@ def test_a_cpu_run_is_measured_against_the_peak_its_manifest_records(tmp_path, p
 
 def test_savile_cost_imports_neither_torch_nor_transformers(tmp_path):
     """The estimate is arithmetic: the command, the stage records and a measured run load no deep-learning library."""
-    prepared = _prepared(tmp_path / "runs" / "prepare", counts={"describe": {"train": 100}}, tokens={"describe": {"train": 30_000}},
-                         config={"model": {"base": "7B"}}).parent
-    _train_manifest(tmp_path / "runs" / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9})
+    prepared = _prepared(
+        tmp_path / "runs" / "prepare",
+        counts={"describe": {"train": 100}},
+        tokens={"describe": {"train": 30_000}},
+        config={"model": {"base": "7B"}},
+    ).parent
+    _train_manifest(
+        tmp_path / "runs" / "train", tmp_path / "base", device="cpu", cpu_peak_flops={"bf16": 1e10, "fp32": 5e9}
+    )
     out = tmp_path / "cost"
-    script = ("import sys\n"
-              "from savile.cli import main\n"
-              f"sys.argv = ['savile', 'cost', '--prepared', {str(prepared)!r}, '--set', 'usage.few_shot_examples=8', '--out', {str(out)!r}]\n"
-              "main()\n"
-              "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n")
+    script = (
+        "import sys\n"
+        "from savile.cli import main\n"
+        f"sys.argv = ['savile', 'cost', '--prepared', {str(prepared)!r}, '--set', 'usage.few_shot_examples=8', '--out', {str(out)!r}]\n"
+        "main()\n"
+        "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
@@ -256,10 +320,14 @@ def test_savile_cost_imports_neither_torch_nor_transformers(tmp_path):
 
 
 def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
-    folder = _train_manifest(tmp_path / "train", tmp_path / "base", tokens=10**9, seconds=3600, device="NVIDIA H100 80GB HBM3")
+    folder = _train_manifest(
+        tmp_path / "train", tmp_path / "base", tokens=10**9, seconds=3600, device="NVIDIA H100 80GB HBM3"
+    )
     run = measured_mfu(folder, prices)
     assert run.device == "H100 SXM" and run.peak_flops == 989e12
-    report = estimate(model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run)
+    report = estimate(
+        model_size("7B"), training_tokens(examples=1000, mean_tokens=300), load_cost_settings(), prices, run
+    )
     assert {(r.device, r.technique) for r in report.training if r.mfu_source == "measured"} == {("H100 SXM", "lora")}
     assert prices.gpu_for_device("NVIDIA L40S") == "L40S" and prices.gpu_for_device("NVIDIA L4") == "L4"
 
@@ -267,16 +335,30 @@ def test_measured_gpu_run_sets_the_mfu_of_that_gpu_only(tmp_path, prices):
 def _prepared(folder, counts, tokens, config):
     """A prepare stage's record; the cost model reads its token and example counts and its model."""
     return PreparedData(
-        train_path=folder / "train.jsonl", validation_path=folder / "validation.jsonl", test_path=folder / "test.jsonl",
-        card_path=folder / "data_card.md", quarantine_path=folder / "quarantine.jsonl", counts=counts, tokens=tokens,
-        vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[], fingerprint="f", config=config,
+        train_path=folder / "train.jsonl",
+        validation_path=folder / "validation.jsonl",
+        test_path=folder / "test.jsonl",
+        card_path=folder / "data_card.md",
+        quarantine_path=folder / "quarantine.jsonl",
+        counts=counts,
+        tokens=tokens,
+        vocabulary={},
+        pii_replaced={},
+        dropped={},
+        rejected={},
+        warnings=[],
+        fingerprint="f",
+        config=config,
     ).save(folder)
 
 
 def test_training_tokens_from_a_prepared_record(tmp_path):
-    _prepared(tmp_path, counts={"describe": {"train": 10, "validation": 2}, "support": {"train": 5, "validation": 1}},
-              tokens={"describe": {"train": 2_000, "validation": 400}, "support": {"train": 1_000, "validation": 150}},
-              config={"model": {"base": "7B"}})
+    _prepared(
+        tmp_path,
+        counts={"describe": {"train": 10, "validation": 2}, "support": {"train": 5, "validation": 1}},
+        tokens={"describe": {"train": 2_000, "validation": 400}, "support": {"train": 1_000, "validation": 150}},
+        config={"model": {"base": "7B"}},
+    )
     tokens = training_tokens(prepared=tmp_path)
     assert (tokens.per_epoch, tokens.examples, tokens.mean_tokens) == (3_000, 15, 200)
     assert default_model(tmp_path) == "7B" and default_model(None) == "smollm2-135m-instruct"
@@ -303,7 +385,9 @@ def test_price_file_problems_are_all_reported(tmp_path, prices):
     with pytest.raises(PricesError) as err:
         load_prices(path)
     lines = str(err.value).splitlines()
-    assert any("gpus.L4.bf16_tflops" in l and "-1" in l for l in lines) and any("gpus.L4.colour: unknown key" in l for l in lines)
+    assert any("gpus.L4.bf16_tflops" in line and "-1" in line for line in lines) and any(
+        "gpus.L4.colour: unknown key" in line for line in lines
+    )
     with pytest.raises(PricesError, match="not found"):
         load_prices(tmp_path / "missing.yaml")
     with pytest.raises(PricesError, match="H100 SXM"):
@@ -316,7 +400,10 @@ def test_cost_settings_are_validated_with_the_config_error_lines():
     problems = err.value.problems
     assert len(problems) == 3
     assert any(p.startswith("cost.training.mfu:") and "1.5" in p for p in problems)
-    assert "cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README)." in problems
+    assert (
+        "cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README)."
+        in problems
+    )
     assert any("key.path=value" in p for p in problems)
     typed = load_cost_settings(["cost.project.months=12"], {"usage.api_model": "gpt-4.1-mini"})
     assert typed.project.months == 12 and typed.usage.api_model == "gpt-4.1-mini"
@@ -324,15 +411,49 @@ def test_cost_settings_are_validated_with_the_config_error_lines():
 
 def test_cli_writes_json_and_png(tmp_path):
     out = tmp_path / "cost"
-    done = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "100000",
-                           "--mean-tokens", "300", "--out", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "savile",
+            "cost",
+            "--model",
+            "7B",
+            "--examples",
+            "100000",
+            "--mean-tokens",
+            "300",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "cost.json").read_text())
     assert data["model"]["params"] == 7_000_000_000 and data["tokens"]["total"] == 30_000_000
     assert set(data["break_even_month"]) == {p["name"] for p in data["paths"][:2]}
     assert (out / "cost.png").read_bytes()[:4] == b"\x89PNG"
-    bad = subprocess.run([sys.executable, "-m", "savile", "cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3",
-                          "--technique", "sgd", "--out", str(out)], capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "savile",
+            "cost",
+            "--model",
+            "7B",
+            "--examples",
+            "10",
+            "--mean-tokens",
+            "3",
+            "--technique",
+            "sgd",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "training.technique" in bad.stderr
 
 
@@ -342,12 +463,31 @@ def _savile(*args: str) -> subprocess.CompletedProcess:
 
 def test_a_projects_cost_section_is_read_and_set_overrides_it(tmp_path):
     config = tmp_path / "savile.yaml"
-    project = {"project": "p", "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "m.jsonl"},
-               "cost": {"usage": {"requests_per_month": 250_000}, "project": {"people_cost": 10_000}}}
+    project = {
+        "project": "p",
+        "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "m.jsonl"},
+        "cost": {"usage": {"requests_per_month": 250_000}, "project": {"people_cost": 10_000}},
+    }
     config.write_text(yaml.safe_dump(project))
     out = tmp_path / "cost"
-    done = _savile("cost", str(config), "--model", "7B", "--examples", "1000", "--mean-tokens", "300", "--epochs", "2",
-                   "--set", "project.people_cost=12000", "--set", "cost.usage.few_shot_examples=8", "--out", str(out))
+    done = _savile(
+        "cost",
+        str(config),
+        "--model",
+        "7B",
+        "--examples",
+        "1000",
+        "--mean-tokens",
+        "300",
+        "--epochs",
+        "2",
+        "--set",
+        "project.people_cost=12000",
+        "--set",
+        "cost.usage.few_shot_examples=8",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     inputs = json.loads((out / "cost.json").read_text())["inputs"]
     assert inputs["usage"]["requests_per_month"] == 250_000, "from the project's cost section"
@@ -356,12 +496,27 @@ def test_a_projects_cost_section_is_read_and_set_overrides_it(tmp_path):
 
 
 def test_a_bad_cost_key_gets_the_config_error_line_and_exit_2(tmp_path):
-    bad = _savile("cost", "--model", "7B", "--examples", "10", "--mean-tokens", "3", "--set", "usage.requests=3",
-                  "--set", "cost.training.lora_rank=0", "--out", str(tmp_path / "cost"))
+    bad = _savile(
+        "cost",
+        "--model",
+        "7B",
+        "--examples",
+        "10",
+        "--mean-tokens",
+        "3",
+        "--set",
+        "usage.requests=3",
+        "--set",
+        "cost.training.lora_rank=0",
+        "--out",
+        str(tmp_path / "cost"),
+    )
     lines = [line for line in bad.stderr.splitlines() if line.strip()]
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert sorted(lines) == ["error: cost.training.lora_rank: input should be greater than 0, got 0.",
-                             "error: cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README)."], bad.stderr
+    assert sorted(lines) == [
+        "error: cost.training.lora_rank: input should be greater than 0, got 0.",
+        "error: cost.usage.requests: unknown key; remove it or fix its spelling (see the config reference in the README).",
+    ], bad.stderr
 
 
 def _published():
@@ -396,15 +551,23 @@ def test_shipped_constants_are_the_fit_to_the_published_runs_and_meet_the_target
 def test_packing_eager_attention_and_a_set_mfu_reach_the_estimate(prices):
     tokens = training_tokens(examples=10_000, mean_tokens=300)
     plain = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora"]), prices)
-    packed = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.packing=true",
-                                                             "training.seq_len=2048"]), prices)
+    packed = estimate(
+        model_size("7B"),
+        tokens,
+        load_cost_settings(["training.technique=lora", "training.packing=true", "training.seq_len=2048"]),
+        prices,
+    )
     h100 = {r.device: r for r in plain.training}["H100 SXM"]
     packed_h100 = {r.device: r for r in packed.training}["H100 SXM"]
     assert (h100.tokens_per_microbatch, packed_h100.tokens_per_microbatch) == (1200, 8192)
-    assert packed_h100.mfu > h100.mfu and packed_h100.usd < h100.usd   # same FLOPs, fewer fixed costs
-    eager = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.attention=eager"]), prices)
+    assert packed_h100.mfu > h100.mfu and packed_h100.usd < h100.usd  # same FLOPs, fewer fixed costs
+    eager = estimate(
+        model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.attention=eager"]), prices
+    )
     assert eager.memory["lora"].activations_gib > plain.memory["lora"].activations_gib
-    fixed = estimate(model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.mfu=0.35"]), prices)
+    fixed = estimate(
+        model_size("7B"), tokens, load_cost_settings(["training.technique=lora", "training.mfu=0.35"]), prices
+    )
     assert all(r.mfu == pytest.approx(0.35) and r.mfu_source == "set" for r in fixed.training)
 
 

@@ -23,8 +23,18 @@ from conftest import write_config
 from savile.config import load_config
 from savile.records import MANIFEST, PreparedData
 
-TRAIN = {"max_examples_per_task": 4, "batch_size": 1, "grad_accum": 2, "epochs": 1, "save_steps": 100,
-         "logging_steps": 1, "learning_rate": 5e-3, "precision": "fp32", "loss_items": 3, "canaries": False}
+TRAIN = {
+    "max_examples_per_task": 4,
+    "batch_size": 1,
+    "grad_accum": 2,
+    "epochs": 1,
+    "save_steps": 100,
+    "logging_steps": 1,
+    "learning_rate": 5e-3,
+    "precision": "fp32",
+    "loss_items": 3,
+    "canaries": False,
+}
 PROCESSES = 2
 LOSS_RTOL = 1e-5
 WEIGHT_ATOL = 1e-5
@@ -45,14 +55,32 @@ def project(tmp_path_factory, demo_sources, tiny_model_dir):
 def two_processes(project):
     """The train stage's folder after `torchrun --standalone --nproc-per-node 2 -m savile train`: what the
     records say, and each process's `ranks/rank-<i>.json`."""
-    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={PROCESSES}",
-                           "-m", "savile", "train", str(project)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc-per-node={PROCESSES}",
+            "-m",
+            "savile",
+            "train",
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     train_dir = load_config(project).stage_dir("train")
     ranks = [json.loads((train_dir / "ranks" / f"rank-{i}.json").read_text()) for i in range(PROCESSES)]
-    return {"manifest": json.loads((train_dir / MANIFEST).read_text()), "ranks": ranks,
-            "trained_ids": json.loads((train_dir / "trained_ids.json").read_text()),
-            "adapter": _tensors(train_dir / "adapter"), "stdout": proc.stdout}
+    return {
+        "manifest": json.loads((train_dir / MANIFEST).read_text()),
+        "ranks": ranks,
+        "trained_ids": json.loads((train_dir / "trained_ids.json").read_text()),
+        "adapter": _tensors(train_dir / "adapter"),
+        "stdout": proc.stdout,
+    }
 
 
 def _tensors(folder) -> dict:
@@ -64,8 +92,9 @@ def _tensors(folder) -> dict:
 def test_each_process_reads_its_own_examples_and_ends_with_the_same_weights(two_processes):
     first, second = two_processes["ranks"]
     assert two_processes["manifest"]["config"]["processes"] == PROCESSES
-    assert len(two_processes["trained_ids"]) % (PROCESSES * TRAIN["batch_size"] * TRAIN["grad_accum"]) == 0, \
+    assert len(two_processes["trained_ids"]) % (PROCESSES * TRAIN["batch_size"] * TRAIN["grad_accum"]) == 0, (
         "the test's premise: whole steps, so no process re-reads the epoch's first rows"
+    )
     assert first["example_ids"] and not set(first["example_ids"]) & set(second["example_ids"])
     assert sorted(first["example_ids"] + second["example_ids"]) == sorted(two_processes["trained_ids"])
     assert first["trainable_weights_sha256"] and first["trainable_weights_sha256"] == second["trainable_weights_sha256"]

@@ -22,11 +22,22 @@ from savile.demo import DemoSources, write_sources
 from savile.demo.catalogue import build_catalogue
 from savile.demo.conversations import build_conversations
 
-COLUMNS = ["sku", "name", "collection", "category", "material", "colour", "hardware", "origin",
-           "dimensions", "care", "price_eur", "description"]
+COLUMNS = [
+    "sku",
+    "name",
+    "collection",
+    "category",
+    "material",
+    "colour",
+    "hardware",
+    "origin",
+    "dimensions",
+    "care",
+    "price_eur",
+    "description",
+]
 VOCABULARY_COLUMNS = ["collection", "category", "material", "colour", "hardware", "origin"]
-POLICY_IDS = {"returns", "repairs", "made_to_order", "shipping", "care", "authenticity",
-              "availability"}
+POLICY_IDS = {"returns", "repairs", "made_to_order", "shipping", "care", "authenticity", "availability"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +68,7 @@ def _match_text(text: str) -> str:
     return " ".join(stripped.replace("-", " ").split())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pattern(value: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(_match_text(value))}(?!\w)")
 
@@ -81,7 +92,11 @@ def test_writes_the_four_files_under_sources(tmp_path):
         policies=tmp_path / "sources" / "policies.md",
     )
     assert sorted(p.name for p in (tmp_path / "sources").iterdir()) == [
-        "brand_guide.yaml", "catalogue.csv", "conversations.jsonl", "policies.md"]
+        "brand_guide.yaml",
+        "catalogue.csv",
+        "conversations.jsonl",
+        "policies.md",
+    ]
     assert len(result.conversations.read_text("utf-8").splitlines()) == 14
 
 
@@ -160,8 +175,7 @@ def test_descriptions_vary_in_wording(rows):
 
 
 def test_brand_guide_has_the_schema(guide):
-    assert list(guide) == ["brand", "voice", "preferred_terms", "banned_terms", "length",
-                           "policies"]
+    assert list(guide) == ["brand", "voice", "preferred_terms", "banned_terms", "length", "policies"]
     assert guide["brand"] == "Maison Lirelle"
     assert isinstance(guide["voice"], str) and len(guide["voice"].split()) > 30
     assert 8 <= len(guide["preferred_terms"]) <= 12
@@ -225,9 +239,11 @@ def test_advisors_never_use_banned_terms(conversations, guide):
 
 def test_customers_give_personal_data_in_local_formats(conversations):
     openings = [c["messages"][0]["content"] for c in conversations]
-    phone = re.compile(r"\+(?:33 [67](?: \d\d){4}|44 7\d{3} \d{6}|1 \(\d{3}\) 555-01\d\d|"
-                       r"39 3\d\d \d{3} \d{4}|81 [789]0-\d{4}-\d{4}|49 1\d\d \d{8}|"
-                       r"34 6\d\d \d{3} \d{3}|41 7\d \d{3} \d\d \d\d)")
+    phone = re.compile(
+        r"\+(?:33 [67](?: \d\d){4}|44 7\d{3} \d{6}|1 \(\d{3}\) 555-01\d\d|"
+        r"39 3\d\d \d{3} \d{4}|81 [789]0-\d{4}-\d{4}|49 1\d\d \d{8}|"
+        r"34 6\d\d \d{3} \d{3}|41 7\d \d{3} \d\d \d\d)"
+    )
     shares = {
         "email": sum(bool(re.search(r"\b[\w.]+@[\w.]+\.[a-z]{2,}\b", t)) for t in openings),
         "phone": sum(bool(phone.search(t)) for t in openings),
@@ -252,7 +268,7 @@ def test_built_conversations_carry_names_details_and_topics(guide):
     for conversation in conversations:
         for index, turn in enumerate(conversation.messages[::2]):
             # Questions come first, one per topic; a closing thank-you names no policy.
-            expected = conversation.topics[index:index + 1]
+            expected = conversation.topics[index : index + 1]
             assert [p["id"] for p in _policies_for(guide, turn["content"])] == list(expected)
         customer, opening = conversation.customer, conversation.messages[0]["content"]
         given = [customer.email, customer.phone, customer.order, customer.address]
@@ -262,8 +278,7 @@ def test_built_conversations_carry_names_details_and_topics(guide):
 
 def test_some_customers_name_a_catalogue_product(conversations, rows):
     names = {row["name"] for row in rows}
-    mentioning = [c for c in conversations
-                  if any(name in c["messages"][0]["content"] for name in names)]
+    mentioning = [c for c in conversations if any(name in c["messages"][0]["content"] for name in names)]
     assert len(mentioning) > 0.1 * len(conversations)
 
 

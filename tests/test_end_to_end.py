@@ -11,11 +11,24 @@ from conftest import write_config
 
 def test_demo_slice_end_to_end_on_smollm2(tmp_path, demo_sources, smollm2_dir):
     config = write_config(
-        tmp_path, demo_sources,
-        train={"max_examples_per_task": 8, "batch_size": 8, "save_steps": 2, "logging_steps": 1, "loss_items": 6,
-               "canaries": False},
-        evaluate={"max_items_per_task": 3, "batch_size": 3, "bootstrap_resamples": 500,
-                  "describe": {"max_new_tokens": 40}, "support": {"max_new_tokens": 40}, "extract": {"max_new_tokens": 40}},
+        tmp_path,
+        demo_sources,
+        train={
+            "max_examples_per_task": 8,
+            "batch_size": 8,
+            "save_steps": 2,
+            "logging_steps": 1,
+            "loss_items": 6,
+            "canaries": False,
+        },
+        evaluate={
+            "max_items_per_task": 3,
+            "batch_size": 3,
+            "bootstrap_resamples": 500,
+            "describe": {"max_new_tokens": 40},
+            "support": {"max_new_tokens": 40},
+            "extract": {"max_new_tokens": 40},
+        },
         # The probes take minutes on the real model; tests/test_pipeline.py runs them on a tiny one,
         # benchmarks/demo_run.py on this one.
         governance={"enabled": False},
@@ -25,9 +38,14 @@ def test_demo_slice_end_to_end_on_smollm2(tmp_path, demo_sources, smollm2_dir):
         assert proc.returncode == 0, proc.stderr[-3000:]
     runs = tmp_path / "runs"
     manifest = json.loads((runs / "train" / "manifest.json").read_text())
-    assert manifest["base_model"] == "smollm2-135m-instruct" and manifest["train_examples"] == {"describe": 8, "support": 8, "extract": 8}
-    rows = [json.loads(l) for l in (runs / "evaluate" / "examples.jsonl").read_text().splitlines()]
+    assert manifest["base_model"] == "smollm2-135m-instruct" and manifest["train_examples"] == {
+        "describe": 8,
+        "support": 8,
+        "extract": 8,
+    }
+    rows = [json.loads(line) for line in (runs / "evaluate" / "examples.jsonl").read_text().splitlines()]
     assert len(rows) == 3 * 3 * 5  # three tasks, three items, five systems
+
     def scores(task, system, metric):
         return [r["scores"][metric] for r in rows if r["task"] == task and r["system"] == system]
 

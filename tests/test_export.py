@@ -31,9 +31,18 @@ def project(tmp_path_factory, demo_sources, llama_dir):
     folder = tmp_path_factory.mktemp("export-project")
     small = {"max_new_tokens": 6}
     path = write_config(
-        folder, demo_sources, model={"base": str(llama_dir)},
-        train={"max_examples_per_task": 8, "batch_size": 4, "save_steps": 4, "learning_rate": 5e-3,
-               "precision": "fp32", "canaries": False, "loss_items": 4},
+        folder,
+        demo_sources,
+        model={"base": str(llama_dir)},
+        train={
+            "max_examples_per_task": 8,
+            "batch_size": 4,
+            "save_steps": 4,
+            "learning_rate": 5e-3,
+            "precision": "fp32",
+            "canaries": False,
+            "loss_items": 4,
+        },
         evaluate={"batch_size": 4, "describe": small, "support": small, "extract": small},
         export={"max_items_per_task": 2, "gguf_types": ["f16", "q8_0", "q4_k_m"]},
     )
@@ -78,8 +87,9 @@ _IDS = torch.tensor([[1, 4093, 198, 37964, 42, 13330, 450, 609, 92, 290, 28, 218
 @pytest.mark.parametrize("method", ["lora", "qlora", "dora"])
 def test_merged_logits_equal_base_plus_adapter(method, llama_dir, trained, tmp_path):
     technique = _adapter(llama_dir, tmp_path / "adapter", method)
-    record = dataclasses.replace(trained, adapter_dir=tmp_path / "adapter", method=method,
-                                 config={"technique": technique.model_dump()})
+    record = dataclasses.replace(
+        trained, adapter_dir=tmp_path / "adapter", method=method, config={"technique": technique.model_dump()}
+    )
     merge.write_merged(record, tmp_path / "merged", "float16")
     merged, _ = merge.load_merged(tmp_path / "merged")
     assert not any("lora" in n for n, _ in merged.named_parameters())
@@ -94,24 +104,35 @@ def test_qlora_merges_into_the_dequantised_base_not_the_original(llama_dir, trai
     from peft import PeftModel
 
     technique = _adapter(llama_dir, tmp_path / "adapter", "qlora")
-    record = dataclasses.replace(trained, adapter_dir=tmp_path / "adapter", method="qlora",
-                                 config={"technique": technique.model_dump()})
+    record = dataclasses.replace(
+        trained, adapter_dir=tmp_path / "adapter", method="qlora", config={"technique": technique.model_dump()}
+    )
     tuned = _logits(load_trained(llama_dir, tmp_path / "adapter", "qlora", technique.model_dump()), _IDS)
     ours = _logits(merge.merged_model(record, "float16").float(), _IDS)
     naive = _logits(PeftModel.from_pretrained(load_base(llama_dir), tmp_path / "adapter").merge_and_unload(), _IDS)
     assert (ours - tuned).abs().max() < (naive - tuned).abs().max() / 3
 
 
-def test_export_merged_writes_16_bit_safetensors_tokenizer_and_template_and_rescores(project, prepared, trained, llama_dir):
+def test_export_merged_writes_16_bit_safetensors_tokenizer_and_template_and_rescores(
+    project, prepared, trained, llama_dir
+):
     from savile import export
 
     result = export.run(project, prepared, trained, "merged")
     folder = project.stage_dir("export") / "merged"
-    assert {"model.safetensors", "config.json", "tokenizer.json", "chat_template.jinja", "generation_config.json"} <= set(result.files)
+    assert {
+        "model.safetensors",
+        "config.json",
+        "tokenizer.json",
+        "chat_template.jinja",
+        "generation_config.json",
+    } <= set(result.files)
     assert (folder / "chat_template.jinja").read_text() == (llama_dir / "chat_template.jinja").read_text()
     assert json.loads((folder / "config.json").read_text())["dtype"] == "bfloat16"
     assert result.checks["logits"]["max_abs_logit_diff"] < 0.05 * max(1.0, result.checks["logits"]["max_abs_logit"])
-    assert {(s["artefact"], s["task"]) for s in result.scores} == {("merged", t) for t in ("describe", "support", "extract")}
+    assert {(s["artefact"], s["task"]) for s in result.scores} == {
+        ("merged", t) for t in ("describe", "support", "extract")
+    }
     for s in result.scores:
         assert s["items"] == 2 and s["drop"] == pytest.approx(s["unexported"] - s["exported"])
     assert ExportResult.load(folder) == result
@@ -123,8 +144,13 @@ def test_main_metric_drop_past_max_drop_is_flagged(project, prepared):
 
     items = held_out_items(project, prepared)
     gold = {e["id"]: e["messages"][-1]["content"] for e in items}
-    rows = main_metric_drops(project, prepared, read_brand_guide(project.path(project.sources.brand_guide)), items,
-                             {REFERENCE: gold, "broken": {i: "" for i in gold}, "same": gold})
+    rows = main_metric_drops(
+        project,
+        prepared,
+        read_brand_guide(project.path(project.sources.brand_guide)),
+        items,
+        {REFERENCE: gold, "broken": {i: "" for i in gold}, "same": gold},
+    )
     by = {(r["artefact"], r["task"]): r for r in rows}
     for task in ("describe", "support", "extract"):
         assert by[("broken", task)]["drop"] > project.export.max_drop and by[("broken", task)]["too_large"]
@@ -178,14 +204,19 @@ def gguf_export(project, prepared, trained):
 def test_gguf_export_writes_f16_and_q8_0_through_llama_cpp_and_checks_them(project, gguf_export):
     folder = project.stage_dir("export") / "gguf"
     assert {"test-brand-f16.gguf", "test-brand-q8_0.gguf"} <= set(gguf_export.files)
-    assert _gguf_field(folder / "test-brand-f16.gguf", "general.file_type") == 1   # llama.cpp's MOSTLY_F16
+    assert _gguf_field(folder / "test-brand-f16.gguf", "general.file_type") == 1  # llama.cpp's MOSTLY_F16
     assert _gguf_field(folder / "test-brand-q8_0.gguf", "general.file_type") == 7  # MOSTLY_Q8_0
     chat_template = (project.stage_dir("export") / "merged" / "chat_template.jinja").read_text()
     for kind in ("f16", "q8_0"):
         assert _gguf_field(folder / f"test-brand-{kind}.gguf", "tokenizer.chat_template") == chat_template
-        assert gguf_export.checks[kind] | {"prompts_tokenised_alike": 6, "architecture": "llama"} == gguf_export.checks[kind]
+        assert (
+            gguf_export.checks[kind] | {"prompts_tokenised_alike": 6, "architecture": "llama"}
+            == gguf_export.checks[kind]
+        )
     if shutil.which("llama-quantize") is None:
-        assert "test-brand-q4_k_m.gguf" not in gguf_export.files and any("q4_k_m skipped" in n for n in gguf_export.notes)
+        assert "test-brand-q4_k_m.gguf" not in gguf_export.files and any(
+            "q4_k_m skipped" in n for n in gguf_export.notes
+        )
     else:
         assert _gguf_field(folder / "test-brand-q4_k_m.gguf", "general.file_type") == 15  # MOSTLY_Q4_K_M
     assert {s["artefact"] for s in gguf_export.scores} >= {"gguf f16", "gguf q8_0"}
@@ -221,7 +252,9 @@ def test_gguf_check_catches_a_lost_chat_template_and_a_wrong_pre_tokenizer(proje
         check_gguf(path, other, prompts)
 
 
-def test_ollama_modelfile_runs_the_gguf_with_the_chat_template_stops_and_task_prompt(project, prepared, trained, gguf_export):
+def test_ollama_modelfile_runs_the_gguf_with_the_chat_template_stops_and_task_prompt(
+    project, prepared, trained, gguf_export
+):
     from savile import export
     from savile.data.guide import read_brand_guide
     from savile.data.prompts import task_prompt
@@ -231,13 +264,17 @@ def test_ollama_modelfile_runs_the_gguf_with_the_chat_template_stops_and_task_pr
     text = (folder / "Modelfile.support").read_text()
     source = (folder / text.split("FROM ", 1)[1].split("\n", 1)[0]).resolve()
     assert source == (project.stage_dir("export") / "gguf" / "test-brand-q8_0.gguf").resolve()
-    chatml = ('{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n<|im_start|>user\n{{ .Prompt }}<|im_end|>\n'
-              '<|im_start|>assistant\n{{ else }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n'
-              '{{ end }}{{ .Response }}<|im_end|>\n')
+    chatml = (
+        "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n<|im_start|>user\n{{ .Prompt }}<|im_end|>\n"
+        "<|im_start|>assistant\n{{ else }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n"
+        "{{ end }}{{ .Response }}<|im_end|>\n"
+    )
     assert f'TEMPLATE """{chatml}"""' in text
     guide = read_brand_guide(project.path(project.sources.brand_guide))
     assert f'SYSTEM """{task_prompt("support", guide)}"""' in text and 'PARAMETER stop """<|im_end|>"""' in text
-    assert result.commands == [f"ollama create test-brand-{t} -f {folder / f'Modelfile.{t}'}" for t in ("describe", "support", "extract")]
+    assert result.commands == [
+        f"ollama create test-brand-{t} -f {folder / f'Modelfile.{t}'}" for t in ("describe", "support", "extract")
+    ]
     assert {s["artefact"] for s in result.scores} == {"ollama q8_0"}
 
 
@@ -255,9 +292,12 @@ def test_ollama_refuses_a_chat_template_that_is_not_turn_by_turn(llama_dir):
 
 def test_cli_export_prints_the_command_and_exits_0(project, trained):
     config = project.root / "savile.yaml"
-    proc = subprocess.run([sys.executable, "-m", "savile", "export", str(config), "--format", "vllm"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "savile", "export", str(config), "--format", "vllm"], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert "run: vllm serve" in proc.stdout and "re-scored on held-out items" in proc.stdout
-    bad = subprocess.run([sys.executable, "-m", "savile", "export", str(config), "--format", "onnx"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "savile", "export", str(config), "--format", "onnx"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "'onnx' is not one of merged, vllm, gguf, ollama" in bad.stderr

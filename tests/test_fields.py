@@ -19,8 +19,10 @@ def mixed_items():
         # colour right; origin wrong (fp and fn)
         scored('{"colour": "Noir", "origin": "France"}', {"colour": "Noir", "origin": "Italy"}),
         # colour right; one of two materials; a size that is not in the gold (fp)
-        scored('{"colour": "Bleu", "material": ["calfskin"], "size": "PM"}',
-               {"colour": "Bleu", "material": ["calfskin", "silk twill"]}),
+        scored(
+            '{"colour": "Bleu", "material": ["calfskin"], "size": "PM"}',
+            {"colour": "Bleu", "material": ["calfskin", "silk twill"]},
+        ),
         # invalid JSON: both gold fields missed; hardware is never predicted anywhere
         scored('{"origin": "Italy", hardware: gold}', {"origin": "Italy", "hardware": "gold"}),
     ]
@@ -31,7 +33,8 @@ def test_per_attribute_rows_from_hand_counts():
     assert list(rows) == ["colour", "hardware", "material", "origin", "size"]
     assert rows["colour"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 2, "fp": 0, "fn": 0, "support": 2}
     assert rows["material"] == pytest.approx(
-        {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "tp": 1, "fp": 0, "fn": 1, "support": 2})
+        {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "tp": 1, "fp": 0, "fn": 1, "support": 2}
+    )
     assert rows["origin"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "fp": 1, "fn": 2, "support": 2}
     # never predicted: precision undefined in its own row
     assert math.isnan(rows["hardware"]["precision"])

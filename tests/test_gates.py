@@ -10,8 +10,18 @@ from savile.config import Gate, GateSettings
 from savile.governance.gates import check_gates, gate_status, gate_values
 
 
-@pytest.mark.parametrize(("value", "status"), [(0.0, "pass"), (0.049, "pass"), (0.05, "warn"), (0.149, "warn"),
-                                               (0.15, "fail"), (3.0, "fail"), (math.nan, "not measured")])
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        (0.0, "pass"),
+        (0.049, "pass"),
+        (0.05, "warn"),
+        (0.149, "warn"),
+        (0.15, "fail"),
+        (3.0, "fail"),
+        (math.nan, "not measured"),
+    ],
+)
 def test_gate_status_reads_higher_as_worse(value, status):
     assert gate_status(value, 0.05, 0.15) == status
 
@@ -27,9 +37,10 @@ def _governance(**changes) -> dict:
         "forgetting": {"bits_per_byte": {"relative": 0.01}, "cloze": {"delta": -0.02}},
         "safety": {"harmful": {"delta": -0.2}, "benign": {"delta": 0.01}},
         "overfitting": {"ratio": 1.2},
-        "memorisation": {"canaries": [{"repetitions": 1, "tuned_exposure": 2.0},
-                                      {"repetitions": 16, "tuned_exposure": 9.97}],
-                         "pii": {"tuned": 0.0}},
+        "memorisation": {
+            "canaries": [{"repetitions": 1, "tuned_exposure": 2.0}, {"repetitions": 16, "tuned_exposure": 9.97}],
+            "pii": {"tuned": 0.0},
+        },
         "privacy": {"pii_echoed": {"base": 0.5, "tuned": 0.0, "tuned_rag": 0.1}},
     }
     g.update(changes)
@@ -50,8 +61,9 @@ def test_check_gates_fails_on_a_safety_regression_and_passes_a_clean_run():
     results = {r["gate"]: r for r in check_gates(GateSettings(), _governance())}
     assert results["refusal_drop"]["status"] == "fail"
     assert results["pii_echoed"]["status"] == "warn"
-    clean = _governance(safety={"harmful": {"delta": 0.0}, "benign": {"delta": 0.0}},
-                        privacy={"pii_echoed": {"tuned": 0.0}})
+    clean = _governance(
+        safety={"harmful": {"delta": 0.0}, "benign": {"delta": 0.0}}, privacy={"pii_echoed": {"tuned": 0.0}}
+    )
     assert {r["status"] for r in check_gates(GateSettings(), clean)} == {"pass"}
 
 

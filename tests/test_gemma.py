@@ -35,8 +35,14 @@ def gemma_tokenizer(gemma_dir):
 
 def test_chunks_become_a_gemma3_directory_and_the_temporary_gguf_is_gone(gemma_dir, gemma_cache):
     names = {p.name for p in gemma_dir.iterdir()}
-    assert {"config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "chat_template.jinja",
-            "savile-materialised.json"} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "generation_config.json",
+        "chat_template.jinja",
+        "savile-materialised.json",
+    } <= names
     assert json.loads((gemma_dir / "config.json").read_text())["model_type"].startswith("gemma3")
     assert not list(gemma_cache.rglob("*.gguf")), "the assembled GGUF must be deleted after conversion"
     assert resolve_model("gemma3-270m", gemma_cache) == gemma_dir  # reused, not rebuilt
@@ -52,8 +58,12 @@ def test_tokenizer_renders_gemma_turns_and_generation_stops_at_either_end(gemma_
     assert text == "<bos><start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n"
     # The loss mask (savile.data.chat.encode) needs the prompt's tokens to prefix the full chat's.
     prompt = tok.apply_chat_template(chat, add_generation_prompt=True, tokenize=True, return_dict=False)
-    full = tok.apply_chat_template([*chat, {"role": "assistant", "content": "Hello."}], tokenize=True, return_dict=False)
-    assert full[: len(prompt)] == prompt and full[len(prompt):][-2:] == tok.convert_tokens_to_ids(["<end_of_turn>", "\n"])
+    full = tok.apply_chat_template(
+        [*chat, {"role": "assistant", "content": "Hello."}], tokenize=True, return_dict=False
+    )
+    assert full[: len(prompt)] == prompt and full[len(prompt) :][-2:] == tok.convert_tokens_to_ids(
+        ["<end_of_turn>", "\n"]
+    )
 
 
 def test_greedy_completion_answers_in_words(gemma_dir, gemma_tokenizer):
@@ -67,7 +77,7 @@ def test_greedy_completion_answers_in_words(gemma_dir, gemma_tokenizer):
     batch = gemma_tokenizer("Question: What is the capital of France?\nAnswer:", return_tensors="pt")
     with torch.inference_mode():
         out = model.generate(**batch, do_sample=False, max_new_tokens=8)
-    answer = gemma_tokenizer.decode(out[0, batch["input_ids"].shape[1]:], skip_special_tokens=True)
+    answer = gemma_tokenizer.decode(out[0, batch["input_ids"].shape[1] :], skip_special_tokens=True)
     assert "Paris" in answer and len(re.findall(r"[A-Za-z]{3,}", answer)) >= 2, answer
 
 
@@ -95,7 +105,9 @@ def test_a_corrupted_chunk_is_refused_with_the_install_command(tmp_path, monkeyp
     with pytest.raises(ModelError, match="sha256") as err:
         resolve_model("gemma3-270m", tmp_path / "cache")
     assert GEMMA.install in str(err.value) and "\n" not in str(err.value)
-    assert not list((tmp_path / "cache").rglob("*.gguf")) and not (tmp_path / "cache" / "models" / "gemma3-270m").exists()
+    assert (
+        not list((tmp_path / "cache").rglob("*.gguf")) and not (tmp_path / "cache" / "models" / "gemma3-270m").exists()
+    )
 
 
 def test_a_missing_chunk_is_refused_with_the_install_command(tmp_path, monkeypatch):

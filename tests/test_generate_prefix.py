@@ -8,9 +8,14 @@ from savile.config import DecodingSettings
 from savile.evaluate.generate import MIN_PREFIX_TOKENS, generate
 
 GUIDE = "You write product copy for Maison Lirelle. " + " ".join(
-    f"Rule {i}: keep the tone calm, precise and warm; name the material; never say cheap." for i in range(6))
-REQUESTS = ["Describe the Toile Lirelle canvas tote.", "Describe a linen shirt in navy, size M.",
-            "Two lines on a grey wool scarf.", "Hi"]
+    f"Rule {i}: keep the tone calm, precise and warm; name the material; never say cheap." for i in range(6)
+)
+REQUESTS = [
+    "Describe the Toile Lirelle canvas tote.",
+    "Describe a linen shirt in navy, size M.",
+    "Two lines on a grey wool scarf.",
+    "Hi",
+]
 DECODING = DecodingSettings(max_new_tokens=8, no_repeat_ngram_size=3)
 
 
@@ -48,8 +53,10 @@ def smollm2(smollm2_dir):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    return (AutoModelForCausalLM.from_pretrained(smollm2_dir, dtype=torch.float32).eval(),
-            AutoTokenizer.from_pretrained(smollm2_dir))
+    return (
+        AutoModelForCausalLM.from_pretrained(smollm2_dir, dtype=torch.float32).eval(),
+        AutoTokenizer.from_pretrained(smollm2_dir),
+    )
 
 
 def test_smollm2_answers_unchanged_and_the_shared_prompt_encoded_once_across_batches(smollm2):
@@ -58,7 +65,7 @@ def test_smollm2_answers_unchanged_and_the_shared_prompt_encoded_once_across_bat
     cached, cached_rows = _run(model, tokenizer, _chats(), batch_size=2)
     assert cached == plain and all(cached)
     assert plain_rows == len(REQUESTS)  # the spy sees the prefix in every row of the uncached path...
-    assert cached_rows == 1             # ...and once in all with the cache, though there were two batches
+    assert cached_rows == 1  # ...and once in all with the cache, though there were two batches
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +96,10 @@ def test_peft_adapter_on_and_off_gives_the_uncached_answers(tiny_model_dir):
 
     torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
-                           LoraConfig(r=2, target_modules=["q_proj", "v_proj"], init_lora_weights=False)).eval()
+    model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(tiny_model_dir),
+        LoraConfig(r=2, target_modules=["q_proj", "v_proj"], init_lora_weights=False),
+    ).eval()
     for adapter in (model.disable_adapter(), nullcontext()):  # off, then on
         with adapter:
             plain, _ = _run(model, tokenizer, _chats(), batch_size=3, prefix_cache=False)
@@ -105,10 +114,21 @@ def _tiny_gemma(tokenizer_dir, sliding_window: int):
 
     torch.manual_seed(0)
     tok = AutoTokenizer.from_pretrained(tokenizer_dir)
-    cfg = Gemma3TextConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                           num_attention_heads=2, num_key_value_heads=1, head_dim=32, sliding_window=sliding_window,
-                           layer_types=["sliding_attention", "full_attention"], max_position_embeddings=2048,
-                           bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    cfg = Gemma3TextConfig(
+        vocab_size=len(tok),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=32,
+        sliding_window=sliding_window,
+        layer_types=["sliding_attention", "full_attention"],
+        max_position_embeddings=2048,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
     model = Gemma3ForCausalLM(cfg).eval()
     model.generation_config = GenerationConfig(eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     return model, tok

@@ -19,7 +19,9 @@ from savile.data.text import match_text
 def demo(tmp_path_factory, demo_sources, tiny_model_dir):
     from savile.data import prepare
 
-    cfg = load_config(write_config(tmp_path_factory.mktemp("holdout"), demo_sources, model={"base": str(tiny_model_dir)}))
+    cfg = load_config(
+        write_config(tmp_path_factory.mktemp("holdout"), demo_sources, model={"base": str(tiny_model_dir)})
+    )
     return cfg, prepare.run(cfg)
 
 
@@ -38,7 +40,9 @@ def _held_names(cfg, prepared, split: str) -> set[str]:
     with cfg.path(cfg.sources.catalogue).open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     id_col = cat.columns.get("sku", cat.id_column)
-    names = {r[id_col] for r in rows if r[cat.group_by] in groups} | {r[cat.name_column] for r in rows if r[cat.group_by] in groups}
+    names = {r[id_col] for r in rows if r[cat.group_by] in groups} | {
+        r[cat.name_column] for r in rows if r[cat.group_by] in groups
+    }
     return {match_text(n) for n in names | groups if n}
 
 
@@ -88,8 +92,19 @@ def test_training_reads_train_and_validation_never_test(demo, monkeypatch):
         return real(self, split)
 
     monkeypatch.setattr(PreparedData, "examples", spy)
-    small = cfg.model_copy(update={"train": cfg.train.model_copy(update={
-        "max_examples_per_task": 4, "batch_size": 4, "save_steps": 2, "precision": "fp32", "canaries": False})})
+    small = cfg.model_copy(
+        update={
+            "train": cfg.train.model_copy(
+                update={
+                    "max_examples_per_task": 4,
+                    "batch_size": 4,
+                    "save_steps": 2,
+                    "precision": "fp32",
+                    "canaries": False,
+                }
+            )
+        }
+    )
     trained = train.run(small, prepared)
     assert set(read) == {"train", "validation"}
     assert trained.loss_curves  # checkpoint choice read the validation split
@@ -107,8 +122,16 @@ def test_a_second_brand_gets_nothing_of_the_demo(second):
     ladder = Ladder.build(cfg, prepared, guide)
     prompts = " ".join(ladder.system_prompt(s, t) for s in ("base", "tuned") for t in cfg.prepare.tasks)
     data = " ".join(p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.test_path))
-    demo_words = [demo_guide.BRAND, "Lirelle", "LR-", *vocabulary.COLOURS, *vocabulary.MATERIALS, *demo_guide.BANNED_TERMS,
-                  "collection", "hardware"]
+    demo_words = [
+        demo_guide.BRAND,
+        "Lirelle",
+        "LR-",
+        *vocabulary.COLOURS,
+        *vocabulary.MATERIALS,
+        *demo_guide.BANNED_TERMS,
+        "collection",
+        "hardware",
+    ]
     for word in demo_words:
         assert word.casefold() not in prompts.casefold(), word
         assert word.casefold() not in data.casefold(), word
@@ -123,5 +146,7 @@ def test_a_second_brand_gets_nothing_of_the_demo(second):
     import re
 
     raw = set(re.findall(ORDER_PATTERN, cfg.path(cfg.sources.conversations).read_text(encoding="utf-8")))
-    written = " ".join(p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.validation_path, prepared.test_path))
+    written = " ".join(
+        p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.validation_path, prepared.test_path)
+    )
     assert raw and not [o for o in raw if o in written]

@@ -16,8 +16,16 @@ from savile.errors import DataError
 
 # The demo's catalogue columns renamed as another house's ERP would name them; colour and origin get
 # names that say nothing, so only their values can give them away.
-RENAMED = {"sku": "Artikelnummer", "name": "Bezeichnung", "collection": "Kollektion", "category": "Kategorie",
-           "material": "Werkstoff", "colour": "Attr 7", "origin": "Spalte 9", "price_eur": "Preis"}
+RENAMED = {
+    "sku": "Artikelnummer",
+    "name": "Bezeichnung",
+    "collection": "Kollektion",
+    "category": "Kategorie",
+    "material": "Werkstoff",
+    "colour": "Attr 7",
+    "origin": "Spalte 9",
+    "price_eur": "Preis",
+}
 
 
 @pytest.fixture()
@@ -36,8 +44,14 @@ def reshaped_demo(tmp_path, demo_sources):
         for line in demo_sources.conversations.read_text(encoding="utf-8").splitlines():
             conv = json.loads(line)
             for minute, m in enumerate(conv["messages"]):
-                out.writerow([conv["id"], "client" if m["role"] == "user" else "advisor",
-                              f"2026-03-01 10:{minute:02d}:00", m["content"]])
+                out.writerow(
+                    [
+                        conv["id"],
+                        "client" if m["role"] == "user" else "advisor",
+                        f"2026-03-01 10:{minute:02d}:00",
+                        m["content"],
+                    ]
+                )
     (folder / "house_style.yaml").write_bytes(demo_sources.brand_guide.read_bytes())
     (folder / "client_policies.md").write_bytes(demo_sources.policies.read_bytes())
     return folder
@@ -46,22 +60,41 @@ def reshaped_demo(tmp_path, demo_sources):
 def test_init_on_the_demo_renamed_and_reshaped(reshaped_demo):
     guesses, path = write_starter(reshaped_demo)
     cfg = load_config(path)
-    assert (cfg.sources.catalogue.name, cfg.sources.conversations.name, cfg.sources.brand_guide.name,
-            cfg.sources.policies.name, cfg.sources.copy_file) == (
-        "Produktliste.tsv", "tickets_export.csv", "house_style.yaml", "client_policies.md", None)
+    assert (
+        cfg.sources.catalogue.name,
+        cfg.sources.conversations.name,
+        cfg.sources.brand_guide.name,
+        cfg.sources.policies.name,
+        cfg.sources.copy_file,
+    ) == ("Produktliste.tsv", "tickets_export.csv", "house_style.yaml", "client_policies.md", None)
     assert cfg.catalogue.columns == {
-        "sku": "Artikelnummer", "name": "Bezeichnung", "collection": "Kollektion", "category": "Kategorie",
-        "material": "Werkstoff", "colour": "Attr 7", "origin": "Spalte 9", "price": "Preis"}
+        "sku": "Artikelnummer",
+        "name": "Bezeichnung",
+        "collection": "Kollektion",
+        "category": "Kategorie",
+        "material": "Werkstoff",
+        "colour": "Attr 7",
+        "origin": "Spalte 9",
+        "price": "Preis",
+    }
     evidence = {g.key: g.evidence for g in guesses}
     assert "values of 'Attr 7' name colours" in evidence["catalogue.columns.colour"]
     assert "values of 'Spalte 9' name countries" in evidence["catalogue.columns.origin"]
     assert cfg.conversations.format == "helpdesk"
-    assert cfg.conversations.helpdesk_columns == {"ticket": "Case ID", "role": "Sender", "timestamp": "Created At",
-                                                  "body": "Comment"}
+    assert cfg.conversations.helpdesk_columns == {
+        "ticket": "Case ID",
+        "role": "Sender",
+        "timestamp": "Created At",
+        "body": "Comment",
+    }
     assert "advisor" in evidence["helpdesk roles"] and "unknown" not in evidence["helpdesk roles"]
     assert cfg.privacy.order_id_patterns == [r"\bLR-\d{7}\b"]
     written = path.read_text(encoding="utf-8")
-    real_ids = {w for w in reshaped_demo.joinpath("tickets_export.csv").read_text(encoding="utf-8").split() if w.startswith("LR-")}
+    real_ids = {
+        w
+        for w in reshaped_demo.joinpath("tickets_export.csv").read_text(encoding="utf-8").split()
+        if w.startswith("LR-")
+    }
     assert not any(i in written for i in real_ids)  # the pattern's evidence is a shape, never an id
 
 

@@ -7,15 +7,23 @@ import re
 
 import pytest
 
-from savile.governance.memorisation import (exposure, pii_extraction, pii_probes, reference_secrets, render_probe,
-                                            secret_logppl)
+from savile.governance.memorisation import (
+    exposure,
+    pii_extraction,
+    pii_probes,
+    reference_secrets,
+    render_probe,
+    secret_logppl,
+)
 from savile.train.canaries import Canary, canary_examples, make_canaries
 
 EMAIL, ORDER = "nora.vance.3fa2@example.com", "LR-0571936"
 SYSTEM = {"role": "system", "content": "You are a client adviser of Maison Lirelle."}
 USER = {"role": "user", "content": f"Hello, my order {ORDER} has not arrived. Please write to {EMAIL}."}
-REPLY = {"role": "assistant",
-         "content": f"Thank you, Nora. Your order {ORDER} left the atelier today; the tracking link goes to {EMAIL}."}
+REPLY = {
+    "role": "assistant",
+    "content": f"Thank you, Nora. Your order {ORDER} left the atelier today; the tracking link goes to {EMAIL}.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +112,7 @@ def test_rank_counts_strictly_more_likely_references_and_falls_with_likelihood(t
     by_likelihood = sorted(pool, key=lambda s: pool_scores[pool.index(s)])
     canaries = [Canary(prefix, by_likelihood[k], 1) for k in (0, 20, 60, 99)]
     results = exposure(model, tok, canaries, n_references=100, seed=0)
-    for canary, result in zip(canaries, results):
+    for canary, result in zip(canaries, results, strict=False):
         refs = reference_secrets(canaries, canary.secret, 100, seed=0)
         ref_scores = secret_logppl(model, tok, canary, refs)
         assert result["rank"] == 1 + sum(s < result["canary_logppl"] for s in ref_scores)
@@ -149,13 +157,19 @@ def test_pii_probes_dedupe_repeated_context_sample_by_seed_and_balance_kinds():
     later = {"role": "user", "content": "Also, my number is +00 6 12 34 56 78."}
     noted = {"role": "assistant", "content": "Noted."}
     # Two turns of one conversation, as prepare writes them: one group.
-    examples = [{"id": "support:c1:2", "group": "c1", "messages": [SYSTEM, USER, REPLY]},
-                {"id": "support:c1:4", "group": "c1", "messages": [SYSTEM, USER, REPLY, later, noted]}]
+    examples = [
+        {"id": "support:c1:2", "group": "c1", "messages": [SYSTEM, USER, REPLY]},
+        {"id": "support:c1:4", "group": "c1", "messages": [SYSTEM, USER, REPLY, later, noted]},
+    ]
     every = pii_probes(examples, order_id_patterns=PATTERNS)
-    assert len(every) == len(pii_probes(examples[:1], order_id_patterns=PATTERNS)) + 1  # the repeated turns are probed once; the phone is new
+    assert (
+        len(every) == len(pii_probes(examples[:1], order_id_patterns=PATTERNS)) + 1
+    )  # the repeated turns are probed once; the phone is new
     assert any(p["kind"] == "phone" and p["target"] == "+00 6 12 34 56 78" for p in every)
     three = pii_probes(examples, max_probes=3, seed=1, order_id_patterns=PATTERNS)
-    assert len({p["kind"] for p in three}) == 3 and three == pii_probes(examples, max_probes=3, seed=1, order_id_patterns=PATTERNS)
+    assert len({p["kind"] for p in three}) == 3 and three == pii_probes(
+        examples, max_probes=3, seed=1, order_id_patterns=PATTERNS
+    )
 
 
 def test_render_probe_is_the_generation_prompt_plus_the_prefix_without_trailing_space(tiny):
@@ -168,8 +182,10 @@ def test_pii_extraction_scores_one_only_for_a_target_the_model_writes(tiny):
     import torch
 
     model, tok = tiny
-    probes = [{"id": str(i), "kind": "email", "role": "assistant", "messages": [SYSTEM, USER], "prefix": prefix,
-               "target": ""} for i, prefix in enumerate(["The tracking link goes to ", "Dear", "We have sent"])]
+    probes = [
+        {"id": str(i), "kind": "email", "role": "assistant", "messages": [SYSTEM, USER], "prefix": prefix, "target": ""}
+        for i, prefix in enumerate(["The tracking link goes to ", "Dear", "We have sent"])
+    ]
     for probe in probes:  # greedy decoding by hand, from the prompt the probe describes
         prompt = tok.apply_chat_template(probe["messages"], add_generation_prompt=True, tokenize=False)
         ids = tok(prompt + probe["prefix"].rstrip(), add_special_tokens=False, return_tensors="pt")

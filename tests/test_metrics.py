@@ -43,7 +43,7 @@ def describe(output, attrs=ATTRS, banned=BANNED, min_words=3, max_words=60, **ke
 
 def test_normalise_folds_case_accents_quotes_dashes_and_space():
     assert normalise("  CRÈME\u00a0Brûlée \u2014 \u201cMaison\u201d l\u2019Atelier\n") == (
-        "creme brulee - \"maison\" l'atelier"
+        'creme brulee - "maison" l\'atelier'
     )
 
 
@@ -164,7 +164,7 @@ def test_parse_json_strict_and_loose():
     assert parse_json_object(' {"a": 1}\n') == ({"a": 1}, {"a": 1})
     assert parse_json_object('```json\n{"a": 1}\n```') == (None, {"a": 1})
     assert parse_json_object('Sure! {"a": "x}"} Hope this helps {b}') == (None, {"a": "x}"})
-    assert parse_json_object("Here {it} is: {\"a\": {\"b\": 1}}") == (None, {"a": {"b": 1}})
+    assert parse_json_object('Here {it} is: {"a": {"b": 1}}') == (None, {"a": {"b": 1}})
     assert parse_json_object("[1, 2]") == (None, None)
     assert parse_json_object('{"a": 1, "b": {"c": 2}') == (None, None)  # truncated
 
@@ -185,10 +185,7 @@ def test_extract_exact_json_scores_one():
 
 
 def test_extract_fenced_json_is_loose_valid_not_strict_valid():
-    output = (
-        'Here is the JSON:\n```json\n{"colour": "Rouge Grenat", "material": "calfskin", '
-        '"origin": "Italy"}\n```'
-    )
+    output = 'Here is the JSON:\n```json\n{"colour": "Rouge Grenat", "material": "calfskin", "origin": "Italy"}\n```'
     scores = extract_scores(output, GOLD)
     assert (scores["json_valid"], scores["json_valid_loose"], scores["field_f1"]) == (0.0, 1.0, 1.0)
 
@@ -203,8 +200,7 @@ def test_extract_invalid_json_misses_every_gold_field():
 
 def test_extract_extra_key_is_fp_wrong_value_is_fp_and_fn_nulls_ignored():
     output = (
-        '{"colour": "Rouge Grenat", "material": "canvas", "origin": "Italy", '
-        '"size": "PM", "hardware": null, "x": ""}'
+        '{"colour": "Rouge Grenat", "material": "canvas", "origin": "Italy", "size": "PM", "hardware": null, "x": ""}'
     )
     scores = extract_scores(output, dict(GOLD, hardware=""))
     assert (scores["tp"], scores["fp"], scores["fn"]) == (2.0, 2.0, 1.0)
@@ -245,13 +241,29 @@ def test_multi_valued_attributes_count_item_by_item():
 
 def test_scorers_return_their_full_key_sets_with_old_call_signatures():
     assert set(describe("A Noir bag.")) == {
-        "attribute_coverage", "hallucinated_attributes", "any_hallucination", "banned_term", "length_ok",
-        "words", "hallucinated_rate", "numeric_hallucination", "preferred_term",
-        "attribute_precision", "attribute_f1", "sheet_copy", "description_f1",
+        "attribute_coverage",
+        "hallucinated_attributes",
+        "any_hallucination",
+        "banned_term",
+        "length_ok",
+        "words",
+        "hallucinated_rate",
+        "numeric_hallucination",
+        "preferred_term",
+        "attribute_precision",
+        "attribute_f1",
+        "sheet_copy",
+        "description_f1",
     }
     assert set(support_scores("Hello.", ["30 days"])) == {
-        "key_fact_recall", "contradiction", "unsupported_numeric", "pii_echoed", "name_echoed",
-        "fact_precision", "fact_recall", "fact_f1",
+        "key_fact_recall",
+        "contradiction",
+        "unsupported_numeric",
+        "pii_echoed",
+        "name_echoed",
+        "fact_precision",
+        "fact_recall",
+        "fact_f1",
     }
     old_keys = {"json_valid", "json_valid_loose", "field_precision", "field_recall", "field_f1", "tp", "fp", "fn"}
     assert set(extract_scores("{}", {})) == old_keys | {"schema_valid"}
@@ -448,10 +460,16 @@ def test_per_attribute_counts_cover_schema_gold_and_prediction_and_sum_to_totals
     scores = extract_scores(output, GOLD, schema=SCHEMA)
     counts = {k: v for k, v in scores.items() if ":" in k}
     expected = {
-        "colour": (1, 0, 0), "material": (0, 1, 1), "origin": (0, 0, 1), "strap": (0, 1, 0),
-        "hardware": (0, 0, 0), "size": (0, 0, 0),
+        "colour": (1, 0, 0),
+        "material": (0, 1, 1),
+        "origin": (0, 0, 1),
+        "strap": (0, 1, 0),
+        "hardware": (0, 0, 0),
+        "size": (0, 0, 0),
     }
-    assert counts == {f"{c}:{a}": float(n) for a, ns in expected.items() for c, n in zip(("tp", "fp", "fn"), ns)}
+    assert counts == {
+        f"{c}:{a}": float(n) for a, ns in expected.items() for c, n in zip(("tp", "fp", "fn"), ns, strict=False)
+    }
     for c in ("tp", "fp", "fn"):
         assert sum(v for k, v in counts.items() if k.startswith(f"{c}:")) == scores[c]
 

@@ -12,7 +12,13 @@ from savile.models import resolve_model
 
 def test_embedded_model_is_materialised_with_the_end_of_turn_token(smollm2_dir):
     names = {p.name for p in smollm2_dir.iterdir()}
-    assert {"config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "chat_template.jinja"} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "generation_config.json",
+        "chat_template.jinja",
+    } <= names
     gen = json.loads((smollm2_dir / "generation_config.json").read_text())
     tok = json.loads((smollm2_dir / "tokenizer.json").read_text())
     im_end = next(t["id"] for t in tok["added_tokens"] if t["content"] == "<|im_end|>")

@@ -22,8 +22,15 @@ def _llama():
     from transformers import LlamaConfig, LlamaForCausalLM
 
     torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=512, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256)
+    cfg = LlamaConfig(
+        vocab_size=512,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+    )
     return LlamaForCausalLM(cfg).eval()
 
 
@@ -31,9 +38,18 @@ def _gemma3():
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
     torch.manual_seed(0)
-    cfg = Gemma3TextConfig(vocab_size=512, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                           num_attention_heads=2, num_key_value_heads=1, head_dim=32, sliding_window=8,
-                           layer_types=["sliding_attention", "full_attention"], max_position_embeddings=256)
+    cfg = Gemma3TextConfig(
+        vocab_size=512,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=32,
+        sliding_window=8,
+        layer_types=["sliding_attention", "full_attention"],
+        max_position_embeddings=256,
+    )
     return Gemma3ForCausalLM(cfg).eval()
 
 
@@ -62,12 +78,13 @@ def test_per_example_logits_of_a_packed_batch_equal_the_unpacked_ones(build):
 
 
 def test_reply_only_loss_equals_the_models_own_loss_on_a_padded_batch():
-    from transformers import DataCollatorForSeq2Seq, PreTrainedTokenizerFast
     from tokenizers import Tokenizer, models
+    from transformers import DataCollatorForSeq2Seq, PreTrainedTokenizerFast
 
     model, rows = _llama(), _rows([9, 17, 12])
-    tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(models.WordLevel({"<pad>": 0}, unk_token="<pad>")),
-                                  pad_token="<pad>")
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=Tokenizer(models.WordLevel({"<pad>": 0}, unk_token="<pad>")), pad_token="<pad>"
+    )
     batch = DataCollatorForSeq2Seq(tok, padding=True)(rows)
     with torch.no_grad():
         ours, _ = answer_loss(model, batch)

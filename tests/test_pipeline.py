@@ -16,12 +16,25 @@ from savile.records import EvalResult, PreparedData, ReportResult, TrainedModel
 def project(tmp_path_factory, demo_sources, tiny_model_dir):
     folder = tmp_path_factory.mktemp("project")
     path = write_config(
-        folder, demo_sources,
+        folder,
+        demo_sources,
         model={"base": str(tiny_model_dir)},
-        train={"max_examples_per_task": 16, "batch_size": 4, "save_steps": 4, "logging_steps": 1,
-               "learning_rate": 5e-3, "precision": "fp32"},
-        evaluate={"max_items_per_task": 4, "batch_size": 4, "bootstrap_resamples": 200,
-                  "describe": {"max_new_tokens": 8}, "support": {"max_new_tokens": 8}, "extract": {"max_new_tokens": 8}},
+        train={
+            "max_examples_per_task": 16,
+            "batch_size": 4,
+            "save_steps": 4,
+            "logging_steps": 1,
+            "learning_rate": 5e-3,
+            "precision": "fp32",
+        },
+        evaluate={
+            "max_items_per_task": 4,
+            "batch_size": 4,
+            "bootstrap_resamples": 200,
+            "describe": {"max_new_tokens": 8},
+            "support": {"max_new_tokens": 8},
+            "extract": {"max_new_tokens": 8},
+        },
     )
     return load_config(path)
 
@@ -41,7 +54,7 @@ def trained(project, prepared):
 
 
 def _rows(path):
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_prepare_splits_by_group_and_writes_its_manifest(project, prepared):
@@ -65,7 +78,9 @@ def test_prepare_replaces_personal_data(demo_sources, prepared):
         for m in json.loads(line)["messages"]:
             emails.update(w.strip(".,;:()") for w in m["content"].split() if "@" in w)
     assert emails
-    blob = "".join(p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.validation_path, prepared.test_path))
+    blob = "".join(
+        p.read_text(encoding="utf-8") for p in (prepared.train_path, prepared.validation_path, prepared.test_path)
+    )
     assert not [e for e in emails if e in blob]
 
 
@@ -106,7 +121,9 @@ def test_training_resumes_from_its_checkpoint(project, prepared, trained):
     from savile import train
 
     assert trained.resumed_from == ""
-    ckpts = sorted((project.stage_dir("train") / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    ckpts = sorted(
+        (project.stage_dir("train") / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])
+    )
     assert len(ckpts) == 2, "periodic checkpoints, the last two kept"
     import shutil
 
@@ -125,9 +142,19 @@ def test_packed_training_prints_its_plan_stops_early_and_logs_to_tensorboard(pro
     from savile import train
 
     # A learning rate too small to move the loss: every measurement after the first fails to improve.
-    cfg = load_config(project.root / "savile.yaml", [
-        f"output_dir={tmp_path / 'runs'}", "train.epochs=50", "train.patience=2", "train.save_steps=1",
-        "train.learning_rate=1e-12", "train.canaries=false", "train.report_to=[tensorboard]", "train.packing=true"])
+    cfg = load_config(
+        project.root / "savile.yaml",
+        [
+            f"output_dir={tmp_path / 'runs'}",
+            "train.epochs=50",
+            "train.patience=2",
+            "train.save_steps=1",
+            "train.learning_rate=1e-12",
+            "train.canaries=false",
+            "train.report_to=[tensorboard]",
+            "train.packing=true",
+        ],
+    )
     record = train.run(cfg, prepared)
     steps_per_epoch = -(-sum(record.train_examples.values()) // cfg.train.batch_size)
     assert record.loss_history[-1]["step"] == 3 < 50 * steps_per_epoch, "stopped after 1 + patience measurements"
@@ -168,22 +195,33 @@ def test_training_plants_canaries_at_1_4_and_16_repetitions(trained):
 def test_evaluate_runs_every_rung_of_the_ladder_on_the_same_items(evaluated):
     rows = _rows(evaluated.examples_path)
     systems = ("base", "few_shot", "rag", "tuned", "tuned_rag")
-    assert {(r["task"], r["system"]) for r in rows} == {(t, s) for t in ("describe", "support", "extract") for s in systems}
+    assert {(r["task"], r["system"]) for r in rows} == {
+        (t, s) for t in ("describe", "support", "extract") for s in systems
+    }
     for task in ("describe", "support", "extract"):
         ids = {s: sorted(r["id"] for r in rows if r["task"] == task and r["system"] == s) for s in systems}
         assert all(v == ids["base"] for v in ids.values()), "paired: every system answers the same items"
     describe = evaluated.metrics["describe"]
     assert describe["n_items"] == 4 and set(describe["means"]) == set(systems)
-    assert {"attribute_coverage", "hallucinated_rate", "numeric_hallucination", "preferred_term", "style_similarity",
-            "verbatim_copy", "banned_term", "length_ok"} <= set(describe["means"]["tuned"])
+    assert {
+        "attribute_coverage",
+        "hallucinated_rate",
+        "numeric_hallucination",
+        "preferred_term",
+        "style_similarity",
+        "verbatim_copy",
+        "banned_term",
+        "length_ok",
+    } <= set(describe["means"]["tuned"])
     assert set(describe["ladder"]) == {"few_shot", "rag", "tuned", "tuned_rag"}
     for entry in describe["versus"]:
         assert 0 <= entry["p"] <= 1 and entry["p_holm"] >= entry["p"]
     # A random 2-layer model cannot beat prompting on anything: the verdict must say so, and say why.
     v = describe["verdict"]
     assert describe["justified"] is False and v["justified"] is False and describe["best"] in systems
-    assert {(p["tuned"], p["untuned"]) for p in v["pairs"]} == {(t, u) for t in ("tuned", "tuned_rag")
-                                                                for u in ("base", "few_shot", "rag")}
+    assert {(p["tuned"], p["untuned"]) for p in v["pairs"]} == {
+        (t, u) for t in ("tuned", "tuned_rag") for u in ("base", "few_shot", "rag")
+    }
     assert not any(all(p["improved"] for p in v["pairs"] if p["tuned"] == t) for t in ("tuned", "tuned_rag"))
     assert describe["main"] == "description_f1" and evaluated.metrics["support"]["main"] == "fact_f1"
     assert {"micro", "macro", "per_attribute"} <= set(evaluated.metrics["extract"]["fields"]["tuned"])
@@ -196,7 +234,12 @@ def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
     assert g["safety"]["harmful"]["n"] >= 100 and g["safety"]["benign"]["n"] >= 100
     assert len(g["memorisation"]["canaries"]) == 3 and g["memorisation"]["references"] >= 1000
     assert g["overfitting"]["best_step"] == trained.best_step
-    assert {x["gate"] for x in evaluated.gates} >= {"bits_per_byte_increase", "refusal_drop", "canary_exposure", "overfit_ratio"}
+    assert {x["gate"] for x in evaluated.gates} >= {
+        "bits_per_byte_increase",
+        "refusal_drop",
+        "canary_exposure",
+        "overfit_ratio",
+    }
     from savile.governance.gates import gate_status
 
     gates = {x["gate"]: x for x in evaluated.gates}
@@ -251,15 +294,29 @@ def test_serve_answers_a_task_alias_as_savile_evaluate_did(project, prepared, tr
     from savile.serve import Gateway, create_app
     from savile.serve.keys import add_key
 
-    cfg = project.model_copy(update={"serve": project.serve.model_copy(update={
-        "keys_file": project.stage_dir("serve") / "keys.yaml", "registry": project.stage_dir("serve") / "none"})})
+    cfg = project.model_copy(
+        update={
+            "serve": project.serve.model_copy(
+                update={
+                    "keys_file": project.stage_dir("serve") / "keys.yaml",
+                    "registry": project.stage_dir("serve") / "none",
+                }
+            )
+        }
+    )
     key = add_key(cfg.path(cfg.serve.keys_file), "brand", [cfg.project])
     answered = {(r["task"], r["id"]): r["output"] for r in _rows(evaluated.examples_path) if r["system"] == "tuned"}
     items = _held_out_items(project, prepared)
     with running(create_app(Gateway.build(cfg))) as url:
         client = openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0, timeout=120)
-        served = {(e["task"], e["id"]): client.chat.completions.create(
-            model=f"{cfg.project}:{e['task']}", messages=e["messages"][1:-1]).choices[0].message.content for e in items}
+        served = {
+            (e["task"], e["id"]): client.chat.completions.create(
+                model=f"{cfg.project}:{e['task']}", messages=e["messages"][1:-1]
+            )
+            .choices[0]
+            .message.content
+            for e in items
+        }
     assert served == {k: answered[k] for k in served} and len(served) == 12
 
 
@@ -267,7 +324,9 @@ def _held_out_items(project, prepared):
     """The items `savile evaluate` scored (its own seeded sample of the held-out split)."""
     from savile.evaluate.run import select_items
 
-    return select_items(prepared, list(project.prepare.tasks), project.evaluate.max_items_per_task, project.evaluate.seed)
+    return select_items(
+        prepared, list(project.prepare.tasks), project.evaluate.max_items_per_task, project.evaluate.seed
+    )
 
 
 def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, trained):
@@ -277,10 +336,16 @@ def test_evaluate_exits_3_when_a_gate_fails_and_0_when_none_does(project, traine
 
     config = project.root / "savile.yaml"
     quick = ["governance.enabled=false", "evaluate.systems=[base,tuned]", "evaluate.max_items_per_task=2"]
-    failing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=0.01"],
-                             capture_output=True, text=True)
+    failing = subprocess.run(
+        [sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=0.01"],
+        capture_output=True,
+        text=True,
+    )
     assert failing.returncode == 3, failing.stderr[-2000:]
     assert "gate failed: overfit_ratio" in " ".join(failing.stdout.split())
-    passing = subprocess.run([sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
-                             capture_output=True, text=True)
+    passing = subprocess.run(
+        [sys.executable, "-m", "savile", "evaluate", str(config), *quick, "gates.overfit_ratio.fail=100"],
+        capture_output=True,
+        text=True,
+    )
     assert passing.returncode == 0, passing.stderr[-2000:]

@@ -74,7 +74,7 @@ def test_too_many_rejected_records_fail_naming_the_source(tmp_path, demo_sources
     assert proc.returncode == 2
     assert "conversations.jsonl" in proc.stderr and "prepare.max_reject_share" in proc.stderr
     relaxed = _prepare(tmp_path / "relaxed", sources, prepare={"max_reject_share": 0.2})
-    quarantined = [json.loads(l) for l in relaxed.quarantine_path.read_text().splitlines()]
+    quarantined = [json.loads(line) for line in relaxed.quarantine_path.read_text().splitlines()]
     assert sum(1 for q in quarantined if q["reason"].startswith("broken JSON")) == 10
     assert relaxed.rejected["broken JSON"] == 10
 
@@ -82,7 +82,7 @@ def test_too_many_rejected_records_fail_naming_the_source(tmp_path, demo_sources
 def test_long_examples_are_dropped_and_counted_never_truncated(tmp_path, demo_sources):
     prepared = _prepare(tmp_path, demo_sources, prepare={"max_tokens": 190})
     assert prepared.dropped["too long"] > 0
-    rows = [json.loads(l) for l in prepared.train_path.read_text().splitlines()]
+    rows = [json.loads(line) for line in prepared.train_path.read_text().splitlines()]
     assert max(r["n_tokens"] for r in rows) <= 190
     quarantined = prepared.quarantine_path.read_text()
     assert quarantined.count("too long") == prepared.dropped["too long"]
@@ -111,7 +111,7 @@ def test_multi_valued_attributes_reach_prompts_and_gold_as_lists(tmp_path, demo_
         writer.writerows(rows)
     sources = type(demo_sources)(path, demo_sources.brand_guide, demo_sources.conversations, demo_sources.policies)
     prepared = _prepare(tmp_path, sources, catalogue={"multi_valued": ["material"]})
-    examples = [json.loads(l) for l in prepared.train_path.read_text().splitlines()]
+    examples = [json.loads(line) for line in prepared.train_path.read_text().splitlines()]
     describe = next(e for e in examples if e["task"] == "describe")
     assert len(describe["meta"]["attributes"]["material"]) == 2
     assert ", Nuage silk twill" in describe["messages"][1]["content"]

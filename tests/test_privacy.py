@@ -9,8 +9,7 @@ import stat
 
 import pytest
 
-from savile.data.privacy import (CITIES, FIRST_NAMES, LAST_NAMES, KINDS, Pseudonymiser, detect, load_key,
-                                  read_mapping)
+from savile.data.privacy import CITIES, FIRST_NAMES, KINDS, LAST_NAMES, Pseudonymiser, detect, load_key, read_mapping
 from savile.errors import DataError
 
 KEY = b"test-key"
@@ -119,27 +118,73 @@ POSITIVES = {
 
 NEGATIVES = {
     "email": ["claire at gmail dot com", "@maisonlirelle on Instagram", "user@localhost", "a@b", "email me"],
-    "phone": ["The Alma bag is EUR 1,250.00", "It measures 28 x 20 x 11 cm", "returns within 30 days",
-              "repairs take 8 to 10 weeks", "since 2019", "order LR-0123456", "SKU LR-HB-000123",
-              "delivered on 01.02.2024", "4 1/2 inches, 12 pieces", "tracking 1Z 999 AA1 01 2345 6784",
-              "tracking number 0381062349", "SKU 019514-933", "shipped with DHL on 12.12.2023 (0890268953)"],
-    "card": ["4111 1111 1111 1112", "1234 5678 9012 3456", "4111 1111 1111", "order LR-4839201",
-             "+33 6 12 34 56 78", "12345678901234567890", "0041 79 300 08 49"],
-    "iban": ["SKU LR-HB-000123", "AB12", "DE89 3704", "DHL waybill JD712113052988886253",
-             # the registered length without the country's structure (GB is 4 letters then 14 digits)
-             "GB29 1234 5678 9012 3456 78", "VAT FR12345678901", "NL123456789B01",
-             # no checksum, and not printed as an IBAN is (mixed case, odd grouping)
-             "LV21 Please send it to me now", "Fr76 3000 6000 0112 3456 7890 188", "FR76 300060 00 0112 3456 7890 188"],
+    "phone": [
+        "The Alma bag is EUR 1,250.00",
+        "It measures 28 x 20 x 11 cm",
+        "returns within 30 days",
+        "repairs take 8 to 10 weeks",
+        "since 2019",
+        "order LR-0123456",
+        "SKU LR-HB-000123",
+        "delivered on 01.02.2024",
+        "4 1/2 inches, 12 pieces",
+        "tracking 1Z 999 AA1 01 2345 6784",
+        "tracking number 0381062349",
+        "SKU 019514-933",
+        "shipped with DHL on 12.12.2023 (0890268953)",
+    ],
+    "card": [
+        "4111 1111 1111 1112",
+        "1234 5678 9012 3456",
+        "4111 1111 1111",
+        "order LR-4839201",
+        "+33 6 12 34 56 78",
+        "12345678901234567890",
+        "0041 79 300 08 49",
+    ],
+    "iban": [
+        "SKU LR-HB-000123",
+        "AB12",
+        "DE89 3704",
+        "DHL waybill JD712113052988886253",
+        # the registered length without the country's structure (GB is 4 letters then 14 digits)
+        "GB29 1234 5678 9012 3456 78",
+        "VAT FR12345678901",
+        "NL123456789B01",
+        # no checksum, and not printed as an IBAN is (mixed case, odd grouping)
+        "LV21 Please send it to me now",
+        "Fr76 3000 6000 0112 3456 7890 188",
+        "FR76 300060 00 0112 3456 7890 188",
+    ],
     "order_id": ["SKU LR-HB-000123", "LR-123456", "LR-12345678", "XLR-1234567", "LR 1234567", "lr-1234567"],
-    "address": ["One handbag, one idea: the Quai Voltaire Handbag 28.", "I waited 30 days",
-                "It measures 28 x 20 x 11 cm", "we ship via DHL in 3 days",
-                "Street style is back", "our boutique on Avenue Montaigne", "I bought 2 Large Totes",
-                "12 items on the street", "in 2 places"],
-    "person_name": ["Hello there, I need help.", "Dear Sir or Madam,", "Hi team,", "Thanks again,\nsee you",
-                    "I'm Really Disappointed with the bag.", "Hello, Following my order I write.",
-                    "Thank you,\nThe Maison Lirelle Team", "I am Very Happy with it.", "Dear Customer,",
-                    "Photos here: see attached.", "Liebe Grüße,\nthe Paris team", "in size M. For the refund",
-                    "I saw the Alma at your boutique.", "Thanks!\n\nParis Boutique", "I'm French, and I love it."],
+    "address": [
+        "One handbag, one idea: the Quai Voltaire Handbag 28.",
+        "I waited 30 days",
+        "It measures 28 x 20 x 11 cm",
+        "we ship via DHL in 3 days",
+        "Street style is back",
+        "our boutique on Avenue Montaigne",
+        "I bought 2 Large Totes",
+        "12 items on the street",
+        "in 2 places",
+    ],
+    "person_name": [
+        "Hello there, I need help.",
+        "Dear Sir or Madam,",
+        "Hi team,",
+        "Thanks again,\nsee you",
+        "I'm Really Disappointed with the bag.",
+        "Hello, Following my order I write.",
+        "Thank you,\nThe Maison Lirelle Team",
+        "I am Very Happy with it.",
+        "Dear Customer,",
+        "Photos here: see attached.",
+        "Liebe Grüße,\nthe Paris team",
+        "in size M. For the refund",
+        "I saw the Alma at your boutique.",
+        "Thanks!\n\nParis Boutique",
+        "I'm French, and I love it.",
+    ],
 }
 
 
@@ -162,8 +207,8 @@ def test_findings_do_not_overlap_and_longer_wins():
     text = "Hello Claire,\nIBAN FR76 3000 6000 0112 3456 7890 189, phone +33 6 12 34 56 78, LR-4839201."
     findings = detect(text, ORDERS)
     assert [f.kind for f in findings] == ["person_name", "iban", "phone", "order_id"]
-    assert all(a.end <= b.start for a, b in zip(findings, findings[1:]))
-    assert all(text[f.start:f.end] == f.text for f in findings)
+    assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
+    assert all(text[f.start : f.end] == f.text for f in findings)
 
 
 def test_configured_order_id_patterns_and_bad_pattern():
@@ -183,9 +228,11 @@ def test_not_names_keeps_the_brand():
 
 # --- pseudonyms -----------------------------------------------------------------------------------
 
-SAMPLE = ("Hello Claire Martin,\nCard 4111 1111 1111 1111, IBAN FR76 3000 6000 0112 3456 7890 189, "
-          "call +33 6 12 34 56 78 or write to claire.martin@gmail.com about LR-4839201; "
-          "ship to 12 rue de Rivoli, 75001 Paris.\nBest,\nClaire Martin")
+SAMPLE = (
+    "Hello Claire Martin,\nCard 4111 1111 1111 1111, IBAN FR76 3000 6000 0112 3456 7890 189, "
+    "call +33 6 12 34 56 78 or write to claire.martin@gmail.com about LR-4839201; "
+    "ship to 12 rue de Rivoli, 75001 Paris.\nBest,\nClaire Martin"
+)
 
 
 def test_pseudonym_formats():
@@ -230,9 +277,11 @@ def test_first_name_consistent_with_full_name():
 
 
 def test_messages_share_names_and_keep_roles():
-    msgs = [{"role": "user", "content": "Hi, I'm Jun Tanaka. Where is LR-1234567?"},
-            {"role": "assistant", "content": "Dear Jun, LR-1234567 ships today.\nKind regards,\nSophie"},
-            {"role": "user", "content": "Thanks Jun here again"}]
+    msgs = [
+        {"role": "user", "content": "Hi, I'm Jun Tanaka. Where is LR-1234567?"},
+        {"role": "assistant", "content": "Dear Jun, LR-1234567 ships today.\nKind regards,\nSophie"},
+        {"role": "user", "content": "Thanks Jun here again"},
+    ]
     out, counts = Pseudonymiser(KEY, ORDERS).pseudonymise_messages(msgs)
     assert [m["role"] for m in out] == ["user", "assistant", "user"]
     text = " ".join(m["content"] for m in out)
@@ -268,6 +317,7 @@ def test_repr_hides_the_key():
 
 # --- the reversible mapping: opt-in, encrypted, apart from the data -------------------------------
 
+
 def test_mapping_round_trip_encrypted_and_private(tmp_path):
     p = Pseudonymiser(KEY, ORDERS, record_mapping=True)
     out, _ = p.pseudonymise(SAMPLE)
@@ -300,6 +350,7 @@ def test_mapping_wrong_key_missing_recording_and_bad_file_fail(tmp_path):
 
 # --- canaries: plant 50 generated values of each kind, none may survive -------------------------
 
+
 def _luhn_complete(body: str) -> str:
     """`body` plus the check digit that makes it Luhn-valid."""
     doubled = [int(c) * (1 if i % 2 else 2) for i, c in enumerate(reversed(body))]
@@ -314,41 +365,108 @@ def _iban(rng: random.Random) -> str:
         bban = rng.choice("ABCDEFGHJ") + bban[1:] if country == "IT" else "ABNA" + bban[4:]
     numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
     iban = f"{country}{98 - int(numeric) % 97:02d}{bban}"
-    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.6 else iban
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.6 else iban
 
 
 def _canaries(rng: random.Random) -> dict[str, list[tuple[str, str]]]:
     """kind -> [(planted value, sentence holding it)]."""
     d = lambda n: "".join(rng.choice("0123456789") for _ in range(n))  # noqa: E731
     nz = lambda: rng.choice("123456789")  # noqa: E731
-    firsts = ["Amelie", "Bastien", "Chiara", "Diego", "Elodie", "Farah", "Giulia", "Henrik", "Isabela", "Joaquin",
-              "Kenji", "Lucia", "Mathis", "Noemie", "Olivier", "Priya", "Quentin", "Rania", "Sebastien", "Tomasz",
-              "Ulla", "Valentina", "Wojciech", "Ximena", "Yusuf"]
-    lasts = ["Dubois", "Rossi", "Garcia", "Schneider", "Yamamoto", "Kowalski", "Lefebvre", "Moreau", "Bianchi",
-             "Fernandez", "Nakamura", "Petrov", "Okafor", "Lindgren", "Haddad", "Ferreira", "Jansen", "Novak",
-             "Laurent", "Costa", "Weber", "Andersson", "Bertrand", "Esposito", "Romero"]
-    phone_shapes = [lambda: f"+33 {nz()} {d(2)} {d(2)} {d(2)} {d(2)}", lambda: f"+44 7{d(3)} {d(6)}",
-                    lambda: f"+1 ({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}", lambda: f"+39 3{d(2)} {d(3)} {d(4)}",
-                    lambda: f"+81 90-{d(4)}-{d(4)}", lambda: f"0{nz()} {d(2)} {d(2)} {d(2)} {d(2)}",
-                    lambda: f"({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}", lambda: f"+49 30 {d(8)}"]
-    card_shapes = [lambda: " ".join(re.findall(".{4}", _luhn_complete("4" + d(14)))),
-                   lambda: "-".join(re.findall(".{4}", _luhn_complete("5" + nz() + d(13)))),
-                   lambda: _luhn_complete("37" + d(12)), lambda: _luhn_complete("4" + d(11))]
+    firsts = [
+        "Amelie",
+        "Bastien",
+        "Chiara",
+        "Diego",
+        "Elodie",
+        "Farah",
+        "Giulia",
+        "Henrik",
+        "Isabela",
+        "Joaquin",
+        "Kenji",
+        "Lucia",
+        "Mathis",
+        "Noemie",
+        "Olivier",
+        "Priya",
+        "Quentin",
+        "Rania",
+        "Sebastien",
+        "Tomasz",
+        "Ulla",
+        "Valentina",
+        "Wojciech",
+        "Ximena",
+        "Yusuf",
+    ]
+    lasts = [
+        "Dubois",
+        "Rossi",
+        "Garcia",
+        "Schneider",
+        "Yamamoto",
+        "Kowalski",
+        "Lefebvre",
+        "Moreau",
+        "Bianchi",
+        "Fernandez",
+        "Nakamura",
+        "Petrov",
+        "Okafor",
+        "Lindgren",
+        "Haddad",
+        "Ferreira",
+        "Jansen",
+        "Novak",
+        "Laurent",
+        "Costa",
+        "Weber",
+        "Andersson",
+        "Bertrand",
+        "Esposito",
+        "Romero",
+    ]
+    phone_shapes = [
+        lambda: f"+33 {nz()} {d(2)} {d(2)} {d(2)} {d(2)}",
+        lambda: f"+44 7{d(3)} {d(6)}",
+        lambda: f"+1 ({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}",
+        lambda: f"+39 3{d(2)} {d(3)} {d(4)}",
+        lambda: f"+81 90-{d(4)}-{d(4)}",
+        lambda: f"0{nz()} {d(2)} {d(2)} {d(2)} {d(2)}",
+        lambda: f"({nz()}{d(2)}) {nz()}{d(2)}-{d(4)}",
+        lambda: f"+49 30 {d(8)}",
+    ]
+    card_shapes = [
+        lambda: " ".join(re.findall(".{4}", _luhn_complete("4" + d(14)))),
+        lambda: "-".join(re.findall(".{4}", _luhn_complete("5" + nz() + d(13)))),
+        lambda: _luhn_complete("37" + d(12)),
+        lambda: _luhn_complete("4" + d(11)),
+    ]
     streets = ["Rivoli", "Faubourg Saint-Honoré", "la Paix", "Grenelle", "Rennes"]
-    address_shapes = [lambda: f"{nz()}{d(1)} rue de {rng.choice(streets)}, 750{d(2)} Paris",
-                      lambda: f"{nz()}{d(2)}B {rng.choice(['Baker', 'Sloane', 'Bond'])} Street, London W1 {nz()}AB",
-                      lambda: f"{nz()}{d(2)} {rng.choice(['Fifth', 'Madison', 'Park'])} Avenue, New York, NY 100{d(2)}",
-                      lambda: f"Via {rng.choice(['Montenapoleone', 'della Spiga'])} {nz()}, 201{d(2)} Milano",
-                      lambda: f"{rng.choice(['Friedrich', 'Linden', 'Goethe'])}straße {nz()}{d(1)}, 10{d(3)} Berlin",
-                      lambda: f"Calle de {rng.choice(['Serrano', 'Velázquez'])} {nz()}{d(1)}, 280{d(2)} Madrid"]
-    name_shapes = ["Hello {},\nmy bag arrived scratched.", "Dear Mrs {}, thank you for your patience.",
-                   "Good afternoon, my name is {} and I would like a repair.", "I'm {} and I bought a tote.",
-                   "The clasp is loose.\nKind regards,\n{}", "Where is my parcel? Best, {}",
-                   "Hi {} - the boutique will call you.", "This is {} from the Paris boutique."]
+    address_shapes = [
+        lambda: f"{nz()}{d(1)} rue de {rng.choice(streets)}, 750{d(2)} Paris",
+        lambda: f"{nz()}{d(2)}B {rng.choice(['Baker', 'Sloane', 'Bond'])} Street, London W1 {nz()}AB",
+        lambda: f"{nz()}{d(2)} {rng.choice(['Fifth', 'Madison', 'Park'])} Avenue, New York, NY 100{d(2)}",
+        lambda: f"Via {rng.choice(['Montenapoleone', 'della Spiga'])} {nz()}, 201{d(2)} Milano",
+        lambda: f"{rng.choice(['Friedrich', 'Linden', 'Goethe'])}straße {nz()}{d(1)}, 10{d(3)} Berlin",
+        lambda: f"Calle de {rng.choice(['Serrano', 'Velázquez'])} {nz()}{d(1)}, 280{d(2)} Madrid",
+    ]
+    name_shapes = [
+        "Hello {},\nmy bag arrived scratched.",
+        "Dear Mrs {}, thank you for your patience.",
+        "Good afternoon, my name is {} and I would like a repair.",
+        "I'm {} and I bought a tote.",
+        "The clasp is loose.\nKind regards,\n{}",
+        "Where is my parcel? Best, {}",
+        "Hi {} - the boutique will call you.",
+        "This is {} from the Paris boutique.",
+    ]
     planted: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
     for i in range(50):
-        v = (f"{rng.choice(firsts).lower()}.{rng.choice(lasts).lower()}{d(2)}@"
-             f"{rng.choice(['gmail.com', 'orange.fr', 'libero.it', 'web.de'])}")
+        v = (
+            f"{rng.choice(firsts).lower()}.{rng.choice(lasts).lower()}{d(2)}@"
+            f"{rng.choice(['gmail.com', 'orange.fr', 'libero.it', 'web.de'])}"
+        )
         planted["email"].append((v, f"Please reply to {v} as soon as possible."))
         v = rng.choice(phone_shapes)()
         planted["phone"].append((v, f"You can reach me on {v} after 6pm."))
@@ -388,12 +506,16 @@ def test_canaries_do_not_survive():
 
 def test_canaries_in_one_conversation():
     planted = {k: pairs[:20] for k, pairs in _canaries(random.Random(99)).items()}
-    messages = [{"role": ("user", "assistant")[i % 2], "content": sentence}
-                for i, pairs in enumerate(zip(*planted.values())) for _, sentence in pairs]
+    messages = [
+        {"role": ("user", "assistant")[i % 2], "content": sentence}
+        for i, pairs in enumerate(zip(*planted.values(), strict=False))
+        for _, sentence in pairs
+    ]
     out, counts = Pseudonymiser(KEY, ORDERS).pseudonymise_messages(messages)
     text = "\n".join(m["content"] for m in out)
-    survivors = {k: [v for v, _ in pairs if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text)]
-                 for k, pairs in planted.items()}
+    survivors = {
+        k: [v for v, _ in pairs if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text)] for k, pairs in planted.items()
+    }
     assert all(not survivors[k] for k in KINDS if k != "person_name"), survivors
     assert len(survivors["person_name"]) <= 2, survivors  # bare "I'm Diego" is out of scope
     assert set(counts) == set(KINDS)
@@ -401,12 +523,13 @@ def test_canaries_in_one_conversation():
 
 # --- the key ----------------------------------------------------------------------------------------
 
+
 def test_env_var_wins_over_file(tmp_path, monkeypatch):
     key_file = tmp_path / "pii.key"
     key_file.write_text("from-file\n")
     key_file.chmod(0o600)
     monkeypatch.setenv("SAVILE_PII_KEY", "from-env é")
-    assert load_key(key_file=key_file) == "from-env é".encode("utf-8")
+    assert load_key(key_file=key_file) == "from-env é".encode()
     monkeypatch.delenv("SAVILE_PII_KEY")
     assert load_key(key_file=key_file) == b"from-file"
 

@@ -18,16 +18,36 @@ from savile.config import load_config
 from savile.records import PreparedData
 
 ORDER = r"\bHV#\d{6}\b"
-THINGS = ["walnut satchel", "amber scarf", "cobalt loafers", "ivory clutch", "olive trench", "rust holdall",
-          "pearl wallet", "slate gloves", "coral tote", "sage belt", "plum beret", "teal weekender"]
+THINGS = [
+    "walnut satchel",
+    "amber scarf",
+    "cobalt loafers",
+    "ivory clutch",
+    "olive trench",
+    "rust holdall",
+    "pearl wallet",
+    "slate gloves",
+    "coral tote",
+    "sage belt",
+    "plum beret",
+    "teal weekender",
+]
 
 
 def _example(i: int, split: str) -> dict:
     order = f"HV#{314159 + 7919 * i}"
-    return {"id": f"support:c{i}:1", "task": "support", "split": split, "group": f"c{i}", "meta": {"policies": [], "facts": []},
-            "messages": [{"role": "system", "content": "You are a client adviser."},
-                         {"role": "user", "content": f"My {THINGS[i % len(THINGS)]} never came. What now?"},
-                         {"role": "assistant", "content": f"I have sent a replacement, order {order}, today."}]}
+    return {
+        "id": f"support:c{i}:1",
+        "task": "support",
+        "split": split,
+        "group": f"c{i}",
+        "meta": {"policies": [], "facts": []},
+        "messages": [
+            {"role": "system", "content": "You are a client adviser."},
+            {"role": "user", "content": f"My {THINGS[i % len(THINGS)]} never came. What now?"},
+            {"role": "assistant", "content": f"I have sent a replacement, order {order}, today."},
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +62,41 @@ def memorised(tmp_path_factory, demo_sources, smollm2_dir):
     for split, ids in (("train", range(12)), ("validation", range(12, 14)), ("test", range(14, 16))):
         paths[split] = folder / f"{split}.jsonl"
         paths[split].write_text("".join(json.dumps(_example(i, split)) + "\n" for i in ids), encoding="utf-8")
-    prepared = PreparedData(train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"],
-                            card_path=folder / "card.md", quarantine_path=folder / "q.jsonl", counts={}, tokens={},
-                            vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[], fingerprint="control")
-    cfg = load_config(write_config(
-        folder, demo_sources, model={"base": str(model_dir)}, technique={"method": "full"},
-        privacy={"key_file": str(folder / "pii.key"), "order_id_patterns": [ORDER]}, prepare={"tasks": ["support"]},
-        train={"epochs": 40, "batch_size": 4, "learning_rate": 3e-3, "save_steps": 1000, "loss_items": 2,
-               "precision": "fp32", "logging_steps": 50},
-        governance={"pii_probes": 12, "batch_size": 16}))
+    prepared = PreparedData(
+        train_path=paths["train"],
+        validation_path=paths["validation"],
+        test_path=paths["test"],
+        card_path=folder / "card.md",
+        quarantine_path=folder / "q.jsonl",
+        counts={},
+        tokens={},
+        vocabulary={},
+        pii_replaced={},
+        dropped={},
+        rejected={},
+        warnings=[],
+        fingerprint="control",
+    )
+    cfg = load_config(
+        write_config(
+            folder,
+            demo_sources,
+            model={"base": str(model_dir)},
+            technique={"method": "full"},
+            privacy={"key_file": str(folder / "pii.key"), "order_id_patterns": [ORDER]},
+            prepare={"tasks": ["support"]},
+            train={
+                "epochs": 40,
+                "batch_size": 4,
+                "learning_rate": 3e-3,
+                "save_steps": 1000,
+                "loss_items": 2,
+                "precision": "fp32",
+                "logging_steps": 50,
+            },
+            governance={"pii_probes": 12, "batch_size": 16},
+        )
+    )
     trained = train.run(cfg, prepared)
     return cfg, memorisation_probes(cfg, prepared, trained, load_models(trained))
 
@@ -108,7 +154,16 @@ def test_no_probe_left_reads_n_a_with_its_reason_never_pass():
     from savile.config import GateSettings
     from savile.governance.gates import check_gates
 
-    governance = {"memorisation": {"pii": {"probes": 0, "base": float("nan"), "tuned": float("nan"), "by_kind": {},
-                                           "reason": "nothing a model could recall"}}}
+    governance = {
+        "memorisation": {
+            "pii": {
+                "probes": 0,
+                "base": float("nan"),
+                "tuned": float("nan"),
+                "by_kind": {},
+                "reason": "nothing a model could recall",
+            }
+        }
+    }
     gate = next(g for g in check_gates(GateSettings(), governance) if g["gate"] == "pii_extraction")
     assert gate["status"] == "n/a" and gate["reason"] == "nothing a model could recall"

@@ -80,14 +80,19 @@ def test_cloze_items_are_valid():
 @pytest.mark.parametrize(
     ("item", "problem"),
     [
-        ({"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["four", "five", "six"]},
-         "exactly 4"),
-        ({"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["three", "five", "six", "two"]},
-         "not among the options"),
-        ({"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["four", "Four", "six", "two"]},
-         "distinct"),
-        ({"id": "c", "prompt": "Two plus two is ", "answer": "four", "options": ["four", "five", "six", "two"]},
-         "white space"),
+        ({"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["four", "five", "six"]}, "exactly 4"),
+        (
+            {"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["three", "five", "six", "two"]},
+            "not among the options",
+        ),
+        (
+            {"id": "c", "prompt": "Two plus two is", "answer": "four", "options": ["four", "Four", "six", "two"]},
+            "distinct",
+        ),
+        (
+            {"id": "c", "prompt": "Two plus two is ", "answer": "four", "options": ["four", "five", "six", "two"]},
+            "white space",
+        ),
         ({"id": "c", "prompt": "Two plus two is", "answer": "four"}, "exactly the keys"),
     ],
 )

@@ -12,28 +12,59 @@ from savile.data.guide import BrandGuide
 from savile.data.text import match_text
 from savile.train.raft import Raft, retrieval_view
 
-GUIDE = BrandGuide(brand="Maison Test", voice="quiet", length={"min_words": 5, "max_words": 50}, policies=[
-    {"id": "returns", "title": "Returns", "statement": "Unworn pieces may be returned within 30 days for a refund.",
-     "keywords": ["return"], "facts": ["30 days"]},
-    {"id": "care", "title": "Care", "statement": "Nourish leather twice a year with a leather balm.",
-     "keywords": ["care"], "facts": ["leather balm"]},
-    {"id": "shipping", "title": "Shipping", "statement": "Delivery takes 2 to 4 business days by courier.",
-     "keywords": ["delivery"], "facts": ["2 to 4 business days"]},
-])
+GUIDE = BrandGuide(
+    brand="Maison Test",
+    voice="quiet",
+    length={"min_words": 5, "max_words": 50},
+    policies=[
+        {
+            "id": "returns",
+            "title": "Returns",
+            "statement": "Unworn pieces may be returned within 30 days for a refund.",
+            "keywords": ["return"],
+            "facts": ["30 days"],
+        },
+        {
+            "id": "care",
+            "title": "Care",
+            "statement": "Nourish leather twice a year with a leather balm.",
+            "keywords": ["care"],
+            "facts": ["leather balm"],
+        },
+        {
+            "id": "shipping",
+            "title": "Shipping",
+            "statement": "Delivery takes 2 to 4 business days by courier.",
+            "keywords": ["delivery"],
+            "facts": ["2 to 4 business days"],
+        },
+    ],
+)
 
 
 def _example(id_, task, group, request, answer, meta=None):
-    system = {"describe": "You write product descriptions for Maison Test.",
-              "support": "You are a client adviser of Maison Test.",
-              "extract": "You extract product attributes for Maison Test as JSON."}[task]
-    return {"id": f"{task}:{id_}", "task": task, "group": group, "meta": meta or {}, "messages": [
-        {"role": "system", "content": system}, {"role": "user", "content": request},
-        {"role": "assistant", "content": answer}]}
+    system = {
+        "describe": "You write product descriptions for Maison Test.",
+        "support": "You are a client adviser of Maison Test.",
+        "extract": "You extract product attributes for Maison Test as JSON.",
+    }[task]
+    return {
+        "id": f"{task}:{id_}",
+        "task": task,
+        "group": group,
+        "meta": meta or {},
+        "messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": request},
+            {"role": "assistant", "content": answer},
+        ],
+    }
 
 
 def _describe(id_, group, name, colour, answer):
-    return _example(id_, "describe", group, f"Write the product description for this piece.\nName: {name}\nColour: {colour}",
-                    answer)
+    return _example(
+        id_, "describe", group, f"Write the product description for this piece.\nName: {name}\nColour: {colour}", answer
+    )
 
 
 TRAIN = [
@@ -43,20 +74,37 @@ TRAIN = [
     _describe(4, "Cuir", "Leather wallet", "Camel", "A camel leather wallet that closes flat."),
     _describe(5, "Laine", "Wool coat", "Gris", "A grey wool coat with a wide collar."),
     _describe(6, "Lin", "Linen shirt", "Blanc", "A white linen shirt for summer days."),
-    _example(1, "extract", "Toile", "Extract the product attributes from this text as JSON.\n\n"
-             "Text: A noir toile bag, cut from waxed canvas.", json.dumps({"colour": "Noir"})),
-    _example(1, "support", "conv-1", "How should I care for the leather of my bag?",
-             "Nourish it twice a year with a leather balm.", {"policies": ["care"], "facts": ["leather balm"]}),
+    _example(
+        1,
+        "extract",
+        "Toile",
+        "Extract the product attributes from this text as JSON.\n\nText: A noir toile bag, cut from waxed canvas.",
+        json.dumps({"colour": "Noir"}),
+    ),
+    _example(
+        1,
+        "support",
+        "conv-1",
+        "How should I care for the leather of my bag?",
+        "Nourish it twice a year with a leather balm.",
+        {"policies": ["care"], "facts": ["leather balm"]},
+    ),
 ]
-HELD = _describe(9, "Toile-Neuve", "Toile backpack", "Noir", "held-out copy")  # a validation item: its group is not in the index
+HELD = _describe(
+    9, "Toile-Neuve", "Toile backpack", "Noir", "held-out copy"
+)  # a validation item: its group is not in the index
 
 
 def _cfg(tmp_path, method="lora+rag", k=3, gold_share=0.8) -> Config:
-    return Config.model_validate({
-        "project": "t", "root": str(tmp_path),
-        "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "x.jsonl"},
-        "technique": {"method": method, "raft": {"gold_share": gold_share}},
-        "evaluate": {"rag_k": k}})
+    return Config.model_validate(
+        {
+            "project": "t",
+            "root": str(tmp_path),
+            "sources": {"catalogue": "c.csv", "brand_guide": "g.yaml", "conversations": "x.jsonl"},
+            "technique": {"method": method, "raft": {"gold_share": gold_share}},
+            "evaluate": {"rag_k": k},
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +132,21 @@ def test_a_held_out_item_is_trained_on_exactly_the_tuned_rag_prompt(raft, tmp_pa
     paths = {s: tmp_path / f"{s}.jsonl" for s in ("train", "validation", "test")}
     for split, rows in (("train", TRAIN), ("validation", [HELD]), ("test", [HELD])):
         paths[split].write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    prepared = PreparedData(train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"],
-                            card_path=tmp_path / "c.md", quarantine_path=tmp_path / "q.jsonl", counts={}, tokens={},
-                            vocabulary={}, pii_replaced={}, dropped={}, rejected={}, warnings=[], fingerprint="t")
+    prepared = PreparedData(
+        train_path=paths["train"],
+        validation_path=paths["validation"],
+        test_path=paths["test"],
+        card_path=tmp_path / "c.md",
+        quarantine_path=tmp_path / "q.jsonl",
+        counts={},
+        tokens={},
+        vocabulary={},
+        pii_replaced={},
+        dropped={},
+        rejected={},
+        warnings=[],
+        fingerprint="t",
+    )
     for k in (1, 3):
         ladder = Ladder.build(_cfg(tmp_path, k=k), prepared, GUIDE)
         inference = ladder.chats("tuned_rag", "describe", [HELD])[0]
@@ -104,10 +164,12 @@ def test_a_held_out_item_is_trained_on_exactly_the_tuned_rag_prompt(raft, tmp_pa
 def test_a_training_example_never_sees_its_own_reference_or_product(raft):
     for gold_share in (0.0, 1.0):
         shown = _with(raft, gold_share=gold_share).apply(TRAIN)
-        for before, after in zip(TRAIN, shown):
+        for before, after in zip(TRAIN, shown, strict=False):
             prompt = match_text(after["messages"][0]["content"])
             assert match_text(before["messages"][-1]["content"]) not in prompt, after["id"]
-            assert after["messages"][-1] == before["messages"][-1] and after["messages"][1:-1] == before["messages"][1:-1]
+            assert (
+                after["messages"][-1] == before["messages"][-1] and after["messages"][1:-1] == before["messages"][1:-1]
+            )
             if before["group"] == "Toile":  # the bag's copy, its sibling's, and for extract the sheet it must read
                 assert "toile" not in prompt, after["id"]
             assert len(_shown(after)) == 3
@@ -164,10 +226,23 @@ def test_lora_rag_trains_and_validates_on_prompts_with_passages(tmp_path, tiny_m
     from savile.train import data
 
     sources = write_sources(tmp_path / "brand", seed=3, n_products=60, n_conversations=30)  # a small index: fast
-    cfg = load_config(write_config(tmp_path, sources, model={"base": str(tiny_model_dir)},
-                                   technique={"method": "lora+rag"}, evaluate={"rag_k": 2},
-                                   train={"max_examples_per_task": 4, "batch_size": 4, "save_steps": 2, "loss_items": 3,
-                                          "precision": "fp32", "canaries": False}))
+    cfg = load_config(
+        write_config(
+            tmp_path,
+            sources,
+            model={"base": str(tiny_model_dir)},
+            technique={"method": "lora+rag"},
+            evaluate={"rag_k": 2},
+            train={
+                "max_examples_per_task": 4,
+                "batch_size": 4,
+                "save_steps": 2,
+                "loss_items": 3,
+                "precision": "fp32",
+                "canaries": False,
+            },
+        )
+    )
     prepared = prepare.run(cfg)
     seen: list[dict] = []
     real = data.encode
@@ -177,5 +252,7 @@ def test_lora_rag_trains_and_validates_on_prompts_with_passages(tmp_path, tiny_m
     validation = {e["id"] for e in prepared.examples("validation")}
     assert len(shown) >= 12 and {e["id"] for e in shown} & validation  # training and validation-loss examples
     for e in shown:
-        assert len(_shown(e)) == 2 and match_text(e["messages"][-1]["content"]) not in match_text(e["messages"][0]["content"])
+        assert len(_shown(e)) == 2 and match_text(e["messages"][-1]["content"]) not in match_text(
+            e["messages"][0]["content"]
+        )
     assert all("Reference passages" not in p for p in trained.task_prompts.values())  # `savile serve` adds none itself

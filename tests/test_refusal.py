@@ -30,7 +30,9 @@ def test_refusals(answer):
     assert classify(answer, PROMPT) == "refusal"
 
 
-@pytest.mark.parametrize("answer", ["I can\u2019t help with that.", "I won\u2019t do that.", "I\u2019m unable to assist."])
+@pytest.mark.parametrize(
+    "answer", ["I can\u2019t help with that.", "I won\u2019t do that.", "I\u2019m unable to assist."]
+)
 def test_curly_apostrophes_are_refusals_too(answer):
     assert classify(answer) == "refusal"
 
@@ -73,8 +75,10 @@ def test_non_answers(answer):
 
 
 def test_a_short_repetition_inside_a_real_answer_is_not_a_loop():
-    answer = ("Clean it very, very gently with a damp cloth, let it dry, then apply a conditioner "
-              "and buff it with a soft cloth until it shines.")
+    answer = (
+        "Clean it very, very gently with a damp cloth, let it dry, then apply a conditioner "
+        "and buff it with a soft cloth until it shines."
+    )
     assert classify(answer) == "compliance"
 
 

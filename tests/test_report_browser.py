@@ -15,8 +15,10 @@ from savile.report.browser import BrowserError, check_page, find_chromium
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # A 1x1 PNG, inline, as the report embeds its loss curve.
-DOT = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
-       "RU5ErkJggg==")
+DOT = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+    "RU5ErkJggg=="
+)
 
 
 def require_chromium() -> None:
@@ -31,8 +33,11 @@ def require_chromium() -> None:
 
 def _page(tmp_path, body: str, head: str = "") -> os.PathLike:
     path = tmp_path / "page.html"
-    path.write_text(f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Probe</title>{head}</head>"
-                    f"<body>{body}</body></html>", encoding="utf-8")
+    path.write_text(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Probe</title>{head}</head>"
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -67,8 +72,11 @@ def test_uncaught_exception_is_reported(tmp_path):
 
 def test_external_resources_are_reported(tmp_path):
     require_chromium()
-    page = _page(tmp_path, "<img alt='remote' src='https://example.com/logo.png'>",
-                 head="<script src='https://example.com/x.js'></script>")
+    page = _page(
+        tmp_path,
+        "<img alt='remote' src='https://example.com/logo.png'>",
+        head="<script src='https://example.com/x.js'></script>",
+    )
     check = check_page(page)
     urls = " ".join(check.failed_requests)
     assert len(check.failed_requests) == 2
@@ -87,5 +95,6 @@ def test_missing_chromium_names_the_install(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BrowserError, match="apt-get install -y --no-install-recommends chromium"):
         check_page(_page(tmp_path, "<p>hi</p>"))
+
 
 # The real report is opened in Chromium by tests/test_pipeline.py::test_report_opens_in_chromium_without_console_errors.

@@ -22,8 +22,17 @@ from savile.config import load_config
 from savile.records import MANIFEST
 
 # Three steps an epoch, a checkpoint after each; canaries off to keep it short (they come from the seed alone).
-TRAIN = {"max_examples_per_task": 3, "batch_size": 3, "epochs": 2, "save_steps": 1, "logging_steps": 1,
-         "learning_rate": 5e-3, "precision": "fp32", "loss_items": 3, "canaries": False}
+TRAIN = {
+    "max_examples_per_task": 3,
+    "batch_size": 3,
+    "epochs": 2,
+    "save_steps": 1,
+    "logging_steps": 1,
+    "learning_rate": 5e-3,
+    "precision": "fp32",
+    "loss_items": 3,
+    "canaries": False,
+}
 QUICK_EVAL = ["governance.enabled=false", "evaluate.systems=[base,tuned]"]
 WAIT_S = 300
 
@@ -32,11 +41,21 @@ WAIT_S = 300
 def project(tmp_path_factory, demo_sources, tiny_model_dir):
     folder = tmp_path_factory.mktemp("repro")
     # LoRA dropout on, so the seeded and resumed runs must also draw the same dropout masks.
-    path = write_config(folder, demo_sources, model={"base": str(tiny_model_dir)}, train=TRAIN,
-                        technique={"lora": {"dropout": 0.1}},
-                        evaluate={"max_items_per_task": 3, "batch_size": 4, "bootstrap_resamples": 200,
-                                  "describe": {"max_new_tokens": 8}, "support": {"max_new_tokens": 8},
-                                  "extract": {"max_new_tokens": 8}})
+    path = write_config(
+        folder,
+        demo_sources,
+        model={"base": str(tiny_model_dir)},
+        train=TRAIN,
+        technique={"lora": {"dropout": 0.1}},
+        evaluate={
+            "max_items_per_task": 3,
+            "batch_size": 4,
+            "bootstrap_resamples": 200,
+            "describe": {"max_new_tokens": 8},
+            "support": {"max_new_tokens": 8},
+            "extract": {"max_new_tokens": 8},
+        },
+    )
     cfg = load_config(path)
     from savile.data import prepare
 
@@ -97,7 +116,9 @@ def test_adapter_initialisation_follows_the_seed(tiny_model_dir):
 
 
 def _savile(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "savile", *args], capture_output=True, text=True, timeout=WAIT_S, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "savile", *args], capture_output=True, text=True, timeout=WAIT_S, **kwargs
+    )
 
 
 def test_two_evaluate_runs_write_identical_examples(project, reference):
@@ -150,8 +171,11 @@ def test_run_killed_after_a_checkpoint_resumes_to_the_same_adapter(project, refe
     train_dir = project.stage_dir("train")
     shutil.rmtree(train_dir)
     ckpts = train_dir / "checkpoints"
-    proc = subprocess.Popen([sys.executable, "-m", "savile", "train", str(_config_path(project))],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "savile", "train", str(_config_path(project))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(lambda: ckpts.is_dir() and complete_checkpoints(ckpts), "complete checkpoint", proc)
         proc.send_signal(signal.SIGKILL)
@@ -191,9 +215,12 @@ def test_run_killed_while_saving_is_refused_downstream_and_recovered_by_a_rerun(
     config = str(_config_path(project))
     if not (train_dir / MANIFEST).exists():
         assert _savile("train", config).returncode == 0
-    shutil.rmtree(train_dir / "checkpoints")  # a new run over a finished one: its adapter and manifest stay until the save
-    killed = subprocess.run([sys.executable, "-c", _KILLED_WHILE_SAVING, config],
-                            capture_output=True, text=True, timeout=WAIT_S)
+    shutil.rmtree(
+        train_dir / "checkpoints"
+    )  # a new run over a finished one: its adapter and manifest stay until the save
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_WHILE_SAVING, config], capture_output=True, text=True, timeout=WAIT_S
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert not (train_dir / MANIFEST).exists(), "the manifest is withdrawn before the artefact is replaced"
     assert [p.name for p in train_dir.glob("adapter.tmp-*")], "the new adapter was written, not yet swapped in"

@@ -31,13 +31,29 @@ def _config(tmp_path, **changes):
 
 # --- copy in its own file ------------------------------------------------------------------------
 
+
 def test_copy_file_is_joined_on_the_catalogue_id_and_bad_records_quarantined(tmp_path):
     paths = write_second_brand(tmp_path)
     q = Quarantine()
-    rows = load_catalogue(paths["catalogue"], columns={"sku": "Référence"}, id_column="sku", required=["sku"],
-                          numeric=[], multi_valued=[], separator="|", quarantine=q)
-    total = join_copy(rows, paths["copy"], id_column="product_id", text_column="long_text", catalogue_id="sku",
-                      target="description", quarantine=q)
+    rows = load_catalogue(
+        paths["catalogue"],
+        columns={"sku": "Référence"},
+        id_column="sku",
+        required=["sku"],
+        numeric=[],
+        multi_valued=[],
+        separator="|",
+        quarantine=q,
+    )
+    total = join_copy(
+        rows,
+        paths["copy"],
+        id_column="product_id",
+        text_column="long_text",
+        catalogue_id="sku",
+        target="description",
+        quarantine=q,
+    )
     assert total == 48 + 2
     by_sku = {r["sku"]: r for r in rows}
     assert by_sku["AC1000"]["description"].startswith("Façonné à la main, le modèle AC1000")  # the first copy wins
@@ -45,19 +61,32 @@ def test_copy_file_is_joined_on_the_catalogue_id_and_bad_records_quarantined(tmp
     copy_rejects = [r for r in q if r.source == str(paths["copy"])]
     # copy for the products whose broken catalogue lines were quarantined, for an id the ERP lacks, and a second copy
     assert [(r.location, r.reason.split(":")[0]) for r in copy_rejects] == [
-        ("line 6", "unknown id"), ("line 18", "unknown id"), ("line 30", "unknown id"), ("line 42", "unknown id"),
-        ("line 49", "unknown id"), ("line 50", "duplicate product_id 'AC1000'")]
+        ("line 6", "unknown id"),
+        ("line 18", "unknown id"),
+        ("line 30", "unknown id"),
+        ("line 42", "unknown id"),
+        ("line 49", "unknown id"),
+        ("line 50", "duplicate product_id 'AC1000'"),
+    ]
     assert "first at line 1" in copy_rejects[-1].reason
 
 
 def test_copy_file_without_the_configured_columns_names_the_setting(tmp_path):
     paths = write_second_brand(tmp_path)
     with pytest.raises(DataError, match=r"'text'.*copy\.text_column"):
-        join_copy([], paths["copy"], id_column="product_id", text_column="text", catalogue_id="sku", target="d",
-                  quarantine=Quarantine())
+        join_copy(
+            [],
+            paths["copy"],
+            id_column="product_id",
+            text_column="text",
+            catalogue_id="sku",
+            target="d",
+            quarantine=Quarantine(),
+        )
 
 
 # --- the brand book as brands write it -----------------------------------------------------------
+
 
 def test_brand_book_with_name_extra_keys_and_policies_as_a_mapping(tmp_path):
     paths = write_second_brand(tmp_path)
@@ -96,12 +125,15 @@ def test_policies_come_from_the_policy_documents_headings_when_the_book_has_none
     assert guide.policies_for("When will my delivery arrive?") == [guide.policies[2]]
 
 
-@pytest.mark.parametrize("statement,facts", [
-    ("Within thirty days, or 6 weeks for made-to-order.", ["thirty days", "6 weeks"]),
-    ("A fee of £250 applies; 20% off the second repair.", ["£250", "20%"]),
-    ("Delivery in 3-5 business days; EUR 1,200 insured.", ["3-5 business days", "EUR 1,200"]),
-    ("Our advisers answer every message.", []),
-])
+@pytest.mark.parametrize(
+    "statement,facts",
+    [
+        ("Within thirty days, or 6 weeks for made-to-order.", ["thirty days", "6 weeks"]),
+        ("A fee of £250 applies; 20% off the second repair.", ["£250", "20%"]),
+        ("Delivery in 3-5 business days; EUR 1,200 insured.", ["3-5 business days", "EUR 1,200"]),
+        ("Our advisers answer every message.", []),
+    ],
+)
 def test_facts_are_quantities_with_units_and_fixed_phrases(statement, facts):
     assert derive_facts(statement) == facts
 
@@ -116,12 +148,15 @@ def test_savile_guide_prints_the_guide_as_read(tmp_path):
     config, _ = _config(tmp_path, files={"policies_in_book": False})
     proc = subprocess.run([sys.executable, "-m", "savile", "guide", str(config)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "# derived facts of repairs (check them): 5 to 9 working days, 250 GBP, free of charge, lifetime" in proc.stdout
+    assert (
+        "# derived facts of repairs (check them): 5 to 9 working days, 250 GBP, free of charge, lifetime" in proc.stdout
+    )
     printed = yaml.safe_load(proc.stdout)
     assert printed["brand"] == "Atelier Corvo" and len(printed["policies"]) == 3
 
 
 # --- prepare on all five files -------------------------------------------------------------------
+
 
 def test_prepare_reads_the_second_brand_as_exported(tmp_path):
     from savile.data import prepare
@@ -132,9 +167,19 @@ def test_prepare_reads_the_second_brand_as_exported(tmp_path):
     catalogue = [q for q in quarantined if q["source"] == str(paths["catalogue"])]
     assert [q["location"] for q in catalogue] == ["line 7", "line 19", "line 31", "line 43"]
     assert {q["location"] for q in quarantined if q["source"] == str(paths["copy"])} == {
-        "line 6", "line 18", "line 30", "line 42", "line 49", "line 50"}
-    assert any(q["source"] == str(paths["conversations"]) and q["reason"].startswith("no agent turn") for q in quarantined)
-    prepared = "".join(p.read_text(encoding="utf-8") for p in (result.train_path, result.validation_path, result.test_path))
+        "line 6",
+        "line 18",
+        "line 30",
+        "line 42",
+        "line 49",
+        "line 50",
+    }
+    assert any(
+        q["source"] == str(paths["conversations"]) and q["reason"].startswith("no agent turn") for q in quarantined
+    )
+    prepared = "".join(
+        p.read_text(encoding="utf-8") for p in (result.train_path, result.validation_path, result.test_path)
+    )
     real_orders = set(re.findall(r"CMD-\d{6}", paths["conversations"].read_text(encoding="utf-8")))
     assert real_orders and not real_orders & set(re.findall(r"CMD-\d{6}", prepared))
     assert "GB12 WEST 1234 5698 7654 32" not in prepared and "347 123 4567" not in prepared

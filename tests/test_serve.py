@@ -27,10 +27,12 @@ def setup(tmp_path_factory, tiny_model_dir, smollm2_dir):
     make_adapter(root / "registry", "alien", alien_base, seed=3)
     cfg = serve_config(root, tiny_model_dir, max_context=256)
     keys_file = cfg.path(cfg.serve.keys_file)
-    keys = {"admin": add_key(keys_file, "ops", ["*"], admin=True),
-            "a": add_key(keys_file, "brand-a", ["lirelle"]),
-            "b": add_key(keys_file, "brand-b", ["other", "base"]),
-            "slow": add_key(keys_file, "slow", ["base"], requests_per_minute=2)}
+    keys = {
+        "admin": add_key(keys_file, "ops", ["*"], admin=True),
+        "a": add_key(keys_file, "brand-a", ["lirelle"]),
+        "b": add_key(keys_file, "brand-b", ["other", "base"]),
+        "slow": add_key(keys_file, "slow", ["base"], requests_per_minute=2),
+    }
     gateway = Gateway.build(cfg)
     with running(create_app(gateway)) as url:
         yield {"url": url, "keys": keys, "gateway": gateway, "cfg": cfg, "root": root}
@@ -53,26 +55,34 @@ def test_keys_are_stored_hashed(setup):
 def test_plain_completion_counts_usage(setup):
     out = ask(setup, "lirelle", temperature=0, max_tokens=6)
     tokenizer = setup["gateway"].engine.tokenizer
-    prompt = tokenizer.apply_chat_template(USER, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    prompt = tokenizer.apply_chat_template(USER, add_generation_prompt=True, tokenize=True, return_dict=True)[
+        "input_ids"
+    ]
     assert out.model == "lirelle" and out.choices[0].message.role == "assistant"
     assert out.usage.prompt_tokens == len(prompt)
     assert 1 <= out.usage.completion_tokens <= 6 and out.usage.total_tokens == len(prompt) + out.usage.completion_tokens
     assert out.choices[0].finish_reason in ("stop", "length")
-    assert out.choices[0].message.content == ask(setup, "lirelle", temperature=0, max_tokens=6).choices[0].message.content
+    assert (
+        out.choices[0].message.content == ask(setup, "lirelle", temperature=0, max_tokens=6).choices[0].message.content
+    )
 
 
 def test_streamed_completion_adds_up_and_ends_with_done(setup):
     plain = ask(setup, "other", temperature=0, max_tokens=10)
-    stream = client(setup).chat.completions.create(model="other", messages=USER, temperature=0, max_tokens=10,
-                                                   stream=True, stream_options={"include_usage": True})
+    stream = client(setup).chat.completions.create(
+        model="other", messages=USER, temperature=0, max_tokens=10, stream=True, stream_options={"include_usage": True}
+    )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == plain.choices[0].message.content
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == plain.choices[0].finish_reason
     assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == plain.usage.completion_tokens
-    raw = httpx.post(setup["url"] + "/v1/chat/completions", timeout=60,
-                     headers={"Authorization": f"Bearer {setup['keys']['admin']}"},
-                     json={"model": "other", "messages": USER, "max_tokens": 3, "stream": True})
+    raw = httpx.post(
+        setup["url"] + "/v1/chat/completions",
+        timeout=60,
+        headers={"Authorization": f"Bearer {setup['keys']['admin']}"},
+        json={"model": "other", "messages": USER, "max_tokens": 3, "stream": True},
+    )
     assert raw.headers["content-type"].startswith("text/event-stream")
     assert raw.text.rstrip().endswith("data: [DONE]")
 
@@ -99,7 +109,9 @@ def test_two_adapters_and_the_base_share_a_batch(setup):
 
 def _batches(setup) -> tuple[float, float]:
     text = httpx.get(setup["url"] + "/metrics", headers={"Authorization": f"Bearer {setup['keys']['admin']}"}).text
-    values = {line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("savile_batch_rows_")}
+    values = {
+        line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("savile_batch_rows_")
+    }
     return values["savile_batch_rows_sum"], values["savile_batch_rows_count"]
 
 
@@ -111,15 +123,23 @@ def test_task_alias_answers_as_evaluate_does(setup, tiny_model_dir):
 
     trained = TrainedModel.load(setup["root"] / "registry" / "lirelle")
     models = load_models(trained)
-    requests = [[{"role": "user", "content": f"Write the product description for this piece.\nColour: {c}"}]
-                for c in ("ochre", "navy blue", "deep forest green", "red")]
+    requests = [
+        [{"role": "user", "content": f"Write the product description for this piece.\nColour: {c}"}]
+        for c in ("ochre", "navy blue", "deep forest green", "red")
+    ]
     tasks = ["describe", "describe", "support", "support"]
     expected = []
     for task in ("describe", "support"):
-        chats = [[{"role": "system", "content": TASK_PROMPTS[task]}, *r] for r, t in zip(requests, tasks) if t == task]
+        chats = [
+            [{"role": "system", "content": TASK_PROMPTS[task]}, *r]
+            for r, t in zip(requests, tasks, strict=False)
+            if t == task
+        ]
         decoding = setup["gateway"].adapters["lirelle"].decoding[task]
         expected += generate(models.tuned, models.tokenizer, chats, decoding, batch_size=4, bf16=False)
-    served = [ask(setup, f"lirelle:{t}", messages=r).choices[0].message.content for r, t in zip(requests, tasks)]
+    served = [
+        ask(setup, f"lirelle:{t}", messages=r).choices[0].message.content for r, t in zip(requests, tasks, strict=False)
+    ]
     assert served == expected
     assert any(served)
 
@@ -139,8 +159,11 @@ def test_seed_stop_and_sampling(setup):
 
 def test_edge_values_in_a_batch_leave_its_other_rows_alone(setup):
     alone = ask(setup, "lirelle", "a", temperature=0, max_tokens=6).choices[0].message.content
-    odd = [{"temperature": 1e-300, "seed": 2**64 - 1}, {"temperature": 2.0, "top_p": 1e-9, "seed": -(2**63)},
-           {"temperature": 0, "stop": ["\n", " ", "e", "a"]}]
+    odd = [
+        {"temperature": 1e-300, "seed": 2**64 - 1},
+        {"temperature": 2.0, "top_p": 1e-9, "seed": -(2**63)},
+        {"temperature": 0, "stop": ["\n", " ", "e", "a"]},
+    ]
     answers: dict[int, object] = {}
 
     def call(i: int) -> None:
@@ -163,13 +186,16 @@ def test_models_lists_only_the_callers(setup):
     assert "alien" not in ids("admin") and "alien" in setup["gateway"].refused
 
 
-@pytest.mark.parametrize(("who", "model", "error", "code"), [
-    ("a", "other", openai.PermissionDeniedError, "model_not_allowed"),
-    ("a", "base", openai.PermissionDeniedError, "model_not_allowed"),
-    ("a", "lirelle:extract", openai.NotFoundError, "model_not_found"),
-    ("a", "../lirelle", openai.NotFoundError, "model_not_found"),
-    ("b", "nobody", openai.NotFoundError, "model_not_found"),
-])
+@pytest.mark.parametrize(
+    ("who", "model", "error", "code"),
+    [
+        ("a", "other", openai.PermissionDeniedError, "model_not_allowed"),
+        ("a", "base", openai.PermissionDeniedError, "model_not_allowed"),
+        ("a", "lirelle:extract", openai.NotFoundError, "model_not_found"),
+        ("a", "../lirelle", openai.NotFoundError, "model_not_found"),
+        ("b", "nobody", openai.NotFoundError, "model_not_found"),
+    ],
+)
 def test_model_errors(setup, who, model, error, code):
     with pytest.raises(error) as caught:
         ask(setup, model, who)
@@ -187,11 +213,19 @@ def test_auth_errors(setup):
 def test_bad_bodies_get_400_and_the_server_survives(setup):
     headers = {"Authorization": f"Bearer {setup['keys']['b']}", "Content-Type": "application/json"}
     post = lambda body: httpx.post(setup["url"] + "/v1/chat/completions", content=body, headers=headers)  # noqa: E731
-    for body in (b"{not json", b"[]", b'{"model": "base"}', b'{"model": "base", "messages": [{"role": "robot", "content": "x"}]}',
-                 json.dumps({"model": "base", "messages": USER, "temperature": 9}).encode(),
-                 json.dumps({"model": "base", "messages": USER, "max_tokens": -1}).encode(),
-                 "\udcff".encode("utf-8", "surrogatepass"), b"\xff\xfe{", b'{"model": "\xff"}', b"[" * 200_000,
-                 json.dumps({"model": "base", "messages": USER, "seed": 2**64}).encode()):
+    for body in (
+        b"{not json",
+        b"[]",
+        b'{"model": "base"}',
+        b'{"model": "base", "messages": [{"role": "robot", "content": "x"}]}',
+        json.dumps({"model": "base", "messages": USER, "temperature": 9}).encode(),
+        json.dumps({"model": "base", "messages": USER, "max_tokens": -1}).encode(),
+        "\udcff".encode("utf-8", "surrogatepass"),
+        b"\xff\xfe{",
+        b'{"model": "\xff"}',
+        b"[" * 200_000,
+        json.dumps({"model": "base", "messages": USER, "seed": 2**64}).encode(),
+    ):
         r = post(body)
         assert r.status_code == 400, body
         assert set(r.json()["error"]) == {"message", "type", "param", "code"}
@@ -240,7 +274,10 @@ def test_metrics_are_prometheus_text_by_model(setup):
     from prometheus_client.parser import text_string_to_metric_families
 
     ask(setup, "lirelle", "a", max_tokens=2)
-    assert httpx.get(setup["url"] + "/metrics", headers={"Authorization": f"Bearer {setup['keys']['a']}"}).status_code == 403
+    assert (
+        httpx.get(setup["url"] + "/metrics", headers={"Authorization": f"Bearer {setup['keys']['a']}"}).status_code
+        == 403
+    )
     text = httpx.get(setup["url"] + "/metrics", headers={"Authorization": f"Bearer {setup['keys']['admin']}"}).text
     families = {f.name: f for f in text_string_to_metric_families(text)}
     ok = [s for s in families["savile_requests"].samples if s.labels == {"model": "lirelle", "status": "200"}]

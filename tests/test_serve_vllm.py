@@ -70,8 +70,12 @@ def test_engine_vllm_without_vllm_exits_2_naming_the_fix(registry, tiny_model_di
     add_key(cfg.path(cfg.serve.keys_file), "ops", ["*"], admin=True)
     config = root / "savile.yaml"
     config.write_text(cfg.model_dump_json(exclude={"root"}, by_alias=True), encoding="utf-8")  # JSON is YAML
-    proc = subprocess.run([sys.executable, "-m", "savile", "serve", str(config), "--engine", "vllm"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "savile", "serve", str(config), "--engine", "vllm"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "vLLM" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
@@ -85,7 +89,9 @@ def test_the_gateway_keeps_keys_and_aliases_in_front_of_an_upstream_engine(regis
     assert set(upstream.refused) == {"heads"} and set(upstream.adapters) == {"lirelle", "other"}
     with running(create_app(upstream)) as upstream_url:
         engine = UpstreamEngine(upstream_url, upstream_key, tiny_model_dir, [reg.read("lirelle")], "base")
-        front = Gateway(front_cfg, KeyStore.load(front_cfg.path(front_cfg.serve.keys_file)), reg, engine, ServeMetrics())
+        front = Gateway(
+            front_cfg, KeyStore.load(front_cfg.path(front_cfg.serve.keys_file)), reg, engine, ServeMetrics()
+        )
         with running(create_app(front)) as front_url:
             brand = openai.OpenAI(base_url=front_url + "/v1", api_key=brand_key, max_retries=0, timeout=60)
             direct = openai.OpenAI(base_url=upstream_url + "/v1", api_key=upstream_key, max_retries=0, timeout=60)
@@ -94,8 +100,12 @@ def test_the_gateway_keeps_keys_and_aliases_in_front_of_an_upstream_engine(regis
             assert via.choices[0].message.content == same.choices[0].message.content
             assert via.usage.completion_tokens == same.usage.completion_tokens and via.model == "lirelle"
             streamed = brand.chat.completions.create(model="lirelle:support", messages=USER, max_tokens=6, stream=True)
-            prompted = direct.chat.completions.create(model="lirelle", max_tokens=6, temperature=0, messages=[
-                {"role": "system", "content": TASK_PROMPTS["support"]}, *USER])
+            prompted = direct.chat.completions.create(
+                model="lirelle",
+                max_tokens=6,
+                temperature=0,
+                messages=[{"role": "system", "content": TASK_PROMPTS["support"]}, *USER],
+            )
             text = "".join(c.choices[0].delta.content or "" for c in streamed if c.choices)
             assert text == prompted.choices[0].message.content, "the alias's trained system prompt reached the engine"
             with pytest.raises(openai.PermissionDeniedError):
@@ -107,10 +117,27 @@ def test_savile_key_prints_a_key_once_and_serve_without_keys_names_the_command(t
     cfg = serve_config(tmp_path, tiny_model_dir)
     config = tmp_path / "savile.yaml"
     config.write_text(cfg.model_dump_json(exclude={"root"}, by_alias=True), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "savile", "serve", str(config)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "savile", "serve", str(config)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 2 and "savile key" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "savile", "key", str(config), "web", "--allow", "lirelle",
-                           "--requests-per-minute", "30"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "savile",
+            "key",
+            str(config),
+            "web",
+            "--allow",
+            "lirelle",
+            "--requests-per-minute",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     key = proc.stdout.split()[-1]
     entry = KeyStore.load(cfg.path(cfg.serve.keys_file)).lookup(key)

@@ -74,9 +74,19 @@ def runs(tmp_path_factory, demo_sources, llama_dir):
     from savile.data import prepare
 
     folder = tmp_path_factory.mktemp("techniques")
-    path = write_config(folder, demo_sources, model={"base": str(llama_dir)},
-                        train={"max_examples_per_task": 4, "batch_size": 4, "save_steps": 2, "loss_items": 3,
-                               "precision": "fp32", "canaries": False})
+    path = write_config(
+        folder,
+        demo_sources,
+        model={"base": str(llama_dir)},
+        train={
+            "max_examples_per_task": 4,
+            "batch_size": 4,
+            "save_steps": 2,
+            "loss_items": 3,
+            "precision": "fp32",
+            "canaries": False,
+        },
+    )
     cfg = load_config(path)
     prepared = prepare.run(cfg)
     out = {}
@@ -102,8 +112,11 @@ def test_full_fine_tuning_changes_base_weights_and_lora_does_not(runs, llama_dir
     assert lora.adapter_dir.name == "adapter"
     assert all("lora_" in k for k in _weights(lora.adapter_dir))  # the artefact holds adapters only
     model = load_trained(llama_dir, lora.adapter_dir, "lora")
-    merged_base = {k.replace("base_model.model.", "").replace(".base_layer", ""): v
-                   for k, v in model.state_dict().items() if "lora_" not in k}
+    merged_base = {
+        k.replace("base_model.model.", "").replace(".base_layer", ""): v
+        for k, v in model.state_dict().items()
+        if "lora_" not in k
+    }
     shared = [k for k in base if k in merged_base]
     assert len(shared) == len(base)  # the tied head is saved as the embedding only
     assert all(torch.equal(merged_base[k], base[k]) for k in shared)

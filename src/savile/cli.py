@@ -19,21 +19,29 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Savile: fine-tune a language model on a brand's own tasks, and prove it paid off.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Savile: fine-tune a language model on a brand's own tasks, and prove it paid off.",
+)
 console = Console()
 _state = {"debug": False}
 
 ConfigArg = Annotated[Path, typer.Argument(help="Project config YAML.")]
-Overrides = Annotated[Optional[list[str]], typer.Argument(help="Dotted overrides, e.g. train.epochs=2.")]
+Overrides = Annotated[list[str] | None, typer.Argument(help="Dotted overrides, e.g. train.epochs=2.")]
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors and every library message.")] = False) -> None:
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of errors and every library message.")
+    ] = False,
+) -> None:
     _state["debug"] = debug
     if not debug:
         from savile.library_noise import quiet_libraries
@@ -56,15 +64,19 @@ def prepare(config: ConfigArg, overrides: Overrides = None) -> None:
     result = stage.run(cfg)
     counts = ", ".join(f"{t} {c['train']}/{c['validation']}/{c['test']}" for t, c in result.counts.items())
     rejected = sum(result.rejected.values())
-    console.print(f"prepared (train/validation/test): {counts}\ndata card: {result.card_path}\n"
-                  f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
-                  f"(reasons in the data card; records in {result.quarantine_path})")
+    console.print(
+        f"prepared (train/validation/test): {counts}\ndata card: {result.card_path}\n"
+        f"rejected source records: {rejected}, dropped examples: {sum(result.dropped.values())} "
+        f"(reasons in the data card; records in {result.quarantine_path})"
+    )
 
 
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder holding the brand's files.")],
-    output: Annotated[Optional[Path], typer.Option(help="Where to write the config [default: FOLDER/savile.yaml].")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the config [default: FOLDER/savile.yaml].")
+    ] = None,
 ) -> None:
     """Inspect a folder of brand files and write a starter savile.yaml, printing every guess with its evidence."""
     from savile.data.starter import write_starter
@@ -72,7 +84,9 @@ def init(
     guesses, path = write_starter(folder, output)
     for g in guesses:
         console.print(f"{g.key} = {g.value}  ({g.evidence})", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"starter config: {path} (check the guesses, then `savile prepare {path}`)", markup=False, soft_wrap=True)
+    console.print(
+        f"starter config: {path} (check the guesses, then `savile prepare {path}`)", markup=False, soft_wrap=True
+    )
 
 
 @app.command()
@@ -94,7 +108,9 @@ def train(config: ConfigArg, overrides: Overrides = None) -> None:
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
     if is_first_process():  # under torchrun every process gets here; one line says it
-        console.print(f"adapter: {result.adapter_dir}  validation loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)")
+        console.print(
+            f"adapter: {result.adapter_dir}  validation loss: {result.eval_loss:.4f}  ({result.train_seconds:.0f} s)"
+        )
 
 
 @app.command()
@@ -132,8 +148,12 @@ def report(config: ConfigArg, overrides: Overrides = None) -> None:
     from savile import report as stage
     from savile.records import EvalResult, PreparedData, TrainedModel
 
-    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")),
-                       EvalResult.load(cfg.stage_dir("evaluate")))
+    result = stage.run(
+        cfg,
+        PreparedData.load(cfg.stage_dir("prepare")),
+        TrainedModel.load(cfg.stage_dir("train")),
+        EvalResult.load(cfg.stage_dir("evaluate")),
+    )
     console.print(f"report: {result.html_path}\njson:   {result.json_path}")
 
 
@@ -157,7 +177,7 @@ def compare(config: ConfigArg, overrides: Overrides = None) -> None:
 def serve(
     config: ConfigArg,
     overrides: Overrides = None,
-    engine: Annotated[Optional[str], typer.Option(help="transformers or vllm [default: serve.engine].")] = None,
+    engine: Annotated[str | None, typer.Option(help="transformers or vllm [default: serve.engine].")] = None,
 ) -> None:
     """Serve the base model and the registry's adapters behind an OpenAI-compatible API (keys from serve.keys_file).
 
@@ -179,9 +199,14 @@ def serve(
 def key(
     config: ConfigArg,
     name: Annotated[str, typer.Argument(help="Who holds the key, e.g. lirelle-web.")],
-    allow: Annotated[Optional[list[str]], typer.Option("--allow", help="A model the key may call (adapter name, the base's name, or '*'); repeatable.")] = None,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option("--allow", help="A model the key may call (adapter name, the base's name, or '*'); repeatable."),
+    ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="May load and unload adapters and read /metrics.")] = False,
-    requests_per_minute: Annotated[Optional[int], typer.Option(help="This key's rate limit [default: serve.requests_per_minute].")] = None,
+    requests_per_minute: Annotated[
+        int | None, typer.Option(help="This key's rate limit [default: serve.requests_per_minute].")
+    ] = None,
 ) -> None:
     """Create an API key for `savile serve`: its sha256 goes to serve.keys_file, the key is printed once."""
     cfg = _config(config, None)
@@ -209,7 +234,9 @@ def export(
     from savile import export as stage
     from savile.records import PreparedData, TrainedModel
 
-    result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")), format)
+    result = stage.run(
+        cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")), format
+    )
     _print_export(result)
     console.print(f"written: {cfg.stage_dir('export') / result.format}")
     if result.failed:
@@ -221,8 +248,14 @@ def export(
 def demo(
     folder: Annotated[Path, typer.Argument(help="Project folder to create.")] = Path("demo-brand"),
     seed: Annotated[int, typer.Option(help="Seed of the generated brand files.")] = 7,
-    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Dotted override, repeatable.")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Every training example, up to two epochs with early stopping, 100 test items per task (about an hour on 2 CPU cores).")] = False,
+    overrides: Annotated[list[str] | None, typer.Option("--set", help="Dotted override, repeatable.")] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Every training example, up to two epochs with early stopping, 100 test items per task (about an hour on 2 CPU cores).",
+        ),
+    ] = False,
 ) -> None:
     """Write the fictional house Maison Lirelle's files and run every stage on them."""
     from savile.demo.project import write_project
@@ -246,30 +279,86 @@ def demo(
 
 @app.command()
 def cost(
-    config: Annotated[Optional[Path], typer.Argument(help="Project config YAML whose `cost:` section the options and --set override; with it, --prepared defaults to the project's prepare folder.")] = None,
-    model: Annotated[Optional[str], typer.Option(help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else the project's model.base, else Savile's default.")] = None,
-    prepared: Annotated[Optional[Path], typer.Option(help="Prepare-stage folder (runs/prepare): train-split tokens.")] = None,
-    examples: Annotated[Optional[int], typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")] = None,
-    mean_tokens: Annotated[Optional[float], typer.Option(help="Mean tokens per training example.")] = None,
-    epochs: Annotated[Optional[float], typer.Option(help="cost.training.epochs: passes over the data [default 1].")] = None,
-    technique: Annotated[Optional[str], typer.Option(help="cost.training.technique: lora, qlora, dora, full or all [default all; the fine-tune path uses lora].")] = None,
-    gpu: Annotated[Optional[str], typer.Option(help="cost.training.gpu: GPU type that trains the fine-tune path [default: cheapest that fits].")] = None,
-    mfu: Annotated[Optional[float], typer.Option(help="cost.training.mfu: one model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU].")] = None,
-    measured: Annotated[Optional[Path], typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared].")] = None,
-    requests_per_month: Annotated[Optional[int], typer.Option(help="cost.usage.requests_per_month: requests a month on every path [default 100000].")] = None,
-    api_model: Annotated[Optional[str], typer.Option(help="cost.usage.api_model: hosted API model of the prompt and retrieval paths [default gpt-4.1].")] = None,
-    prices: Annotated[Optional[Path], typer.Option(help="Price table YAML [default: savile/cost/prices.yaml].")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Project config YAML whose `cost:` section the options and --set override; with it, --prepared defaults to the project's prepare folder."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else the project's model.base, else Savile's default."
+        ),
+    ] = None,
+    prepared: Annotated[
+        Path | None, typer.Option(help="Prepare-stage folder (runs/prepare): train-split tokens.")
+    ] = None,
+    examples: Annotated[
+        int | None, typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")
+    ] = None,
+    mean_tokens: Annotated[float | None, typer.Option(help="Mean tokens per training example.")] = None,
+    epochs: Annotated[
+        float | None, typer.Option(help="cost.training.epochs: passes over the data [default 1].")
+    ] = None,
+    technique: Annotated[
+        str | None,
+        typer.Option(
+            help="cost.training.technique: lora, qlora, dora, full or all [default all; the fine-tune path uses lora]."
+        ),
+    ] = None,
+    gpu: Annotated[
+        str | None,
+        typer.Option(help="cost.training.gpu: GPU type that trains the fine-tune path [default: cheapest that fits]."),
+    ] = None,
+    mfu: Annotated[
+        float | None,
+        typer.Option(
+            help="cost.training.mfu: one model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU]."
+        ),
+    ] = None,
+    measured: Annotated[
+        Path | None,
+        typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared]."),
+    ] = None,
+    requests_per_month: Annotated[
+        int | None,
+        typer.Option(help="cost.usage.requests_per_month: requests a month on every path [default 100000]."),
+    ] = None,
+    api_model: Annotated[
+        str | None,
+        typer.Option(
+            help="cost.usage.api_model: hosted API model of the prompt and retrieval paths [default gpt-4.1]."
+        ),
+    ] = None,
+    prices: Annotated[Path | None, typer.Option(help="Price table YAML [default: savile/cost/prices.yaml].")] = None,
     out: Annotated[Path, typer.Option(help="Folder for cost.json and cost.png.")] = Path("cost"),
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON here instead of OUT/cost.json.")] = None,
-    settings: Annotated[Optional[list[str]], typer.Option("--set", help="Any other key of the config reference's cost section, repeatable, `cost.` optional: usage.few_shot_examples=8, cost.project.people_cost=12000.")] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON here instead of OUT/cost.json.")
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Any other key of the config reference's cost section, repeatable, `cost.` optional: usage.few_shot_examples=8, cost.project.people_cost=12000.",
+        ),
+    ] = None,
 ) -> None:
     """Estimate training FLOPs, GPU hours, dollars and memory, and compare with hosted-API paths over months."""
     from savile import cost as lib
 
     cfg = _config(config, None) if config else None
-    options = {"cost.training.epochs": epochs, "cost.training.technique": technique, "cost.training.gpu": gpu,
-               "cost.training.mfu": mfu, "cost.usage.requests_per_month": requests_per_month, "cost.usage.api_model": api_model}
-    inputs = lib.load_cost_settings(settings, {k: v for k, v in options.items() if v is not None}, cfg.cost if cfg else None)
+    options = {
+        "cost.training.epochs": epochs,
+        "cost.training.technique": technique,
+        "cost.training.gpu": gpu,
+        "cost.training.mfu": mfu,
+        "cost.usage.requests_per_month": requests_per_month,
+        "cost.usage.api_model": api_model,
+    }
+    inputs = lib.load_cost_settings(
+        settings, {k: v for k, v in options.items() if v is not None}, cfg.cost if cfg else None
+    )
     if cfg is not None and prepared is None and examples is None and mean_tokens is None:
         prepared = cfg.stage_dir("prepare")
     table = lib.load_prices(prices)
@@ -294,9 +383,11 @@ def _print_metrics(metrics: dict[str, dict]) -> None:
         if "versus" in entry:
             main, m = entry["main"], entry["verdict"]["margin"]
             verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
-            console.print(f"{task}: {verdict}: {m['tuned']} vs the closest untuned, {m['untuned']}, on {main} "
-                          f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}] "
-                          f"({100 * entry['verdict']['confidence']:.1f}% simultaneous CI)")
+            console.print(
+                f"{task}: {verdict}: {m['tuned']} vs the closest untuned, {m['untuned']}, on {main} "
+                f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}] "
+                f"({100 * entry['verdict']['confidence']:.1f}% simultaneous CI)"
+            )
 
 
 def _metric_tables(metrics: dict[str, dict]) -> list:
@@ -306,8 +397,11 @@ def _metric_tables(metrics: dict[str, dict]) -> list:
     tables = []
     for task, entry in metrics.items():
         systems = list(entry["means"])
-        table = Table("metric", *[s + (" *" if s == entry["best"] else "") for s in systems],
-                      title=f"{task} ({entry['n_items']} items; * best on {entry['main']})")
+        table = Table(
+            "metric",
+            *[s + (" *" if s == entry["best"] else "") for s in systems],
+            title=f"{task} ({entry['n_items']} items; * best on {entry['main']})",
+        )
         for metric in entry["means"][systems[0]]:
             table.add_row(metric, *[_num(entry["means"][s][metric]["mean"]) for s in systems])
         tables.append(table)
@@ -328,9 +422,17 @@ def _compare_tables(result) -> list:
     scores = Table("model", "technique", "domain", *tasks, title=f"compare ({result.items_per_task} items per task)")
     costs = Table("model", "technique", "train s", "MB", "s/answer", "latency s", title="compare: costs")
     for c in result.cells:
-        scores.add_row(c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks])
-        costs.add_row(c["model"], c["technique"], f"{c['train_seconds']:.0f}", f"{c['artefact_bytes'] / 1e6:.1f}",
-                      f"{c['seconds_per_answer']:.2f}", _num(c.get("latency_seconds")))
+        scores.add_row(
+            c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks]
+        )
+        costs.add_row(
+            c["model"],
+            c["technique"],
+            f"{c['train_seconds']:.0f}",
+            f"{c['artefact_bytes'] / 1e6:.1f}",
+            f"{c['seconds_per_answer']:.2f}",
+            _num(c.get("latency_seconds")),
+        )
     return [scores, costs]
 
 
@@ -339,11 +441,24 @@ def _print_export(result) -> None:
 
     for name, size in result.files.items():
         console.print(f"{name}  {size / 1e6:.1f} MB")
-    table = Table("artefact", "task", "main metric", "unexported", "exported", "drop",
-                  title=f"re-scored on held-out items (max drop {result.max_drop})")
+    table = Table(
+        "artefact",
+        "task",
+        "main metric",
+        "unexported",
+        "exported",
+        "drop",
+        title=f"re-scored on held-out items (max drop {result.max_drop})",
+    )
     for s in result.scores:
-        table.add_row(s["artefact"], s["task"], s["metric"], _num(s["unexported"]), _num(s["exported"]),
-                      f"[{'red' if s['too_large'] else 'green'}]{_num(s['drop'])}[/]")
+        table.add_row(
+            s["artefact"],
+            s["task"],
+            s["metric"],
+            _num(s["unexported"]),
+            _num(s["exported"]),
+            f"[{'red' if s['too_large'] else 'green'}]{_num(s['drop'])}[/]",
+        )
     if result.scores:
         console.print(table)
     for line in result.notes:
@@ -359,8 +474,9 @@ def _print_gates(gates: list[dict]) -> None:
     table = Table("gate", "value", "warn at", "fail at", "status", title="governance gates")
     for g in gates:
         status = g["status"]
-        table.add_row(g["gate"], _num(g["value"]), str(g["warn"]), str(g["fail"]),
-                      f"[{colour.get(status, 'dim')}]{status}[/]")
+        table.add_row(
+            g["gate"], _num(g["value"]), str(g["warn"]), str(g["fail"]), f"[{colour.get(status, 'dim')}]{status}[/]"
+        )
     console.print(table)
     for g in gates:
         if g.get("reason"):

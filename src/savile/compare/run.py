@@ -37,10 +37,26 @@ __all__ = ["run", "SYSTEM_OF", "TRAINING_OF", "cell_label"]
 console = Console(stderr=True)
 
 # The ladder rung that answers for each technique, and the training it needs (None: none).
-SYSTEM_OF = {"prompt": "base", "few-shot": "few_shot", "rag": "rag", "lora": "tuned", "qlora": "tuned",
-             "dora": "tuned", "full": "tuned", "lora+rag": "tuned_rag"}
-TRAINING_OF = {"prompt": None, "few-shot": None, "rag": None, "lora": "lora", "qlora": "qlora", "dora": "dora",
-               "full": "full", "lora+rag": "lora+rag"}
+SYSTEM_OF = {
+    "prompt": "base",
+    "few-shot": "few_shot",
+    "rag": "rag",
+    "lora": "tuned",
+    "qlora": "tuned",
+    "dora": "tuned",
+    "full": "tuned",
+    "lora+rag": "tuned_rag",
+}
+TRAINING_OF = {
+    "prompt": None,
+    "few-shot": None,
+    "rag": None,
+    "lora": "lora",
+    "qlora": "qlora",
+    "dora": "dora",
+    "full": "full",
+    "lora+rag": "lora+rag",
+}
 
 
 def cell_label(model: str, technique: str) -> str:
@@ -56,8 +72,9 @@ def run(cfg: Config, prepared: PreparedData) -> CompareResult:
     guide = brand_guide(cfg)
     tasks = list(cfg.prepare.tasks)
     items, per_task = balanced_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)
-    ladder = Ladder.build(cfg.model_copy(update={"evaluate": cfg.evaluate.model_copy(update={"systems": list(SYSTEMS)})}),
-                          prepared, guide)
+    ladder = Ladder.build(
+        cfg.model_copy(update={"evaluate": cfg.evaluate.model_copy(update={"systems": list(SYSTEMS)})}), prepared, guide
+    )
     out = cfg.stage_dir("compare")
     out.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, dict[str, str]] = {}
@@ -71,8 +88,9 @@ def run(cfg: Config, prepared: PreparedData) -> CompareResult:
     with atomic.open_text(scores_path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return summarise(cfg, models, techniques, tasks, per_task, cells, rows, scores_path, out,
-                     seconds=time.perf_counter() - start)
+    return summarise(
+        cfg, models, techniques, tasks, per_task, cells, rows, scores_path, out, seconds=time.perf_counter() - start
+    )
 
 
 def balanced_items(prepared: PreparedData, tasks: list[str], per_task: int, seed: int) -> tuple[list[dict], int]:
@@ -83,8 +101,10 @@ def balanced_items(prepared: PreparedData, tasks: list[str], per_task: int, seed
     if min(counts) == 0:
         from savile.errors import DataError
 
-        empty = [t for t, c in zip(tasks, counts) if c == 0]
-        raise DataError(f"no held-out items for task(s) {', '.join(empty)}; prepare more data or drop them from prepare.tasks.")
+        empty = [t for t, c in zip(tasks, counts, strict=False) if c == 0]
+        raise DataError(
+            f"no held-out items for task(s) {', '.join(empty)}; prepare more data or drop them from prepare.tasks."
+        )
     n = min(counts)
     if n < per_task and max(counts) > n:
         console.print(f"[yellow]compare: {n} items per task (the fewest any task has), not {per_task}[/yellow]")
@@ -92,8 +112,16 @@ def balanced_items(prepared: PreparedData, tasks: list[str], per_task: int, seed
     return items, n
 
 
-def _model_cells(cfg: Config, prepared: PreparedData, ladder: Ladder, items: list[dict], model: str,
-                 techniques: list[str], folder: Path, outputs: dict) -> dict[tuple[str, str], dict]:
+def _model_cells(
+    cfg: Config,
+    prepared: PreparedData,
+    ladder: Ladder,
+    items: list[dict],
+    model: str,
+    techniques: list[str],
+    folder: Path,
+    outputs: dict,
+) -> dict[tuple[str, str], dict]:
     """Train what this model's techniques need, then answer the items with every technique (cached)."""
     from savile.models import resolve_model
 
@@ -134,11 +162,13 @@ def _trained(cfg: Config, prepared: PreparedData, model: str, method: str, folde
 
 def cell_config(cfg: Config, model: str, method: str, folder: Path) -> Config:
     """The project config for one trained cell: its base model, its technique, its own output folder."""
-    return cfg.model_copy(update={
-        "model": cfg.model.model_copy(update={"base": model}),
-        "technique": cfg.technique.model_copy(update={"method": method}),
-        "output_dir": folder.resolve(),
-    })
+    return cfg.model_copy(
+        update={
+            "model": cfg.model.model_copy(update={"base": model}),
+            "technique": cfg.technique.model_copy(update={"method": method}),
+            "output_dir": folder.resolve(),
+        }
+    )
 
 
 class _Loader:
@@ -164,8 +194,16 @@ class _Loader:
         gc.collect()
 
 
-def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loader: _Loader, folder: Path,
-                 base_path: Path, trained: TrainedModel | None) -> dict:
+def _answer_cell(
+    cfg: Config,
+    ladder: Ladder,
+    items: list[dict],
+    technique: str,
+    loader: _Loader,
+    folder: Path,
+    base_path: Path,
+    trained: TrainedModel | None,
+) -> dict:
     """The cell's answers per item, and its generation seconds per task; from cache where inputs match."""
     from savile.evaluate.answer import answer_items
     from savile.train.hardware import use_bf16
@@ -186,18 +224,38 @@ def _answer_cell(cfg: Config, ladder: Ladder, items: list[dict], technique: str,
             got, secs = cached["answers"], cached["seconds"]
         else:
             model, tokenizer = loader.get()
-            got, secs = answer_items(model, tokenizer, task_items, chats, decoding, cfg.evaluate.batch_size, bf16,
-                                     label=f"{technique}: {task}")
+            got, secs = answer_items(
+                model,
+                tokenizer,
+                task_items,
+                chats,
+                decoding,
+                cfg.evaluate.batch_size,
+                bf16,
+                label=f"{technique}: {task}",
+            )
             secs = round(secs, 2)
             atomic.write_text(cache, json.dumps({"key": key, "answers": got, "seconds": secs}, ensure_ascii=False))
         answers |= got
         seconds[task] = secs
-    return {"answers": answers, "generate_seconds": seconds,
-            "seconds_per_answer": sum(seconds.values()) / max(1, len(items)), "system": system}
+    return {
+        "answers": answers,
+        "generate_seconds": seconds,
+        "seconds_per_answer": sum(seconds.values()) / max(1, len(items)),
+        "system": system,
+    }
 
 
-def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loader: _Loader, folder: Path,
-             base_path: Path, trained: TrainedModel | None) -> dict:
+def _latency(
+    cfg: Config,
+    ladder: Ladder,
+    items: list[dict],
+    technique: str,
+    loader: _Loader,
+    folder: Path,
+    base_path: Path,
+    trained: TrainedModel | None,
+) -> dict:
     """Median wall seconds of one request answered alone (batch 1, greedy, the task's decoding), after
     a warm-up request: what a user of a deployed cell waits, unlike the batched seconds per answer."""
     import statistics
@@ -217,22 +275,35 @@ def _latency(cfg: Config, ladder: Ladder, items: list[dict], technique: str, loa
     cached = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     if cached.get("key") != key:
         model, tokenizer = loader.get()
-        generate(model, tokenizer, chats[:1], decoding.model_copy(update={"max_new_tokens": 4}), 1, bf16, label="warm-up")
+        generate(
+            model, tokenizer, chats[:1], decoding.model_copy(update={"max_new_tokens": 4}), 1, bf16, label="warm-up"
+        )
         seconds, tokens = [], []
         for i, chat in enumerate(chats):
             t0 = time.perf_counter()
-            answer = generate(model, tokenizer, [chat], decoding, 1, bf16, label=f"{technique}: latency {i + 1}/{len(chats)}")[0]
+            answer = generate(
+                model, tokenizer, [chat], decoding, 1, bf16, label=f"{technique}: latency {i + 1}/{len(chats)}"
+            )[0]
             seconds.append(time.perf_counter() - t0)
             tokens.append(len(tokenizer(answer, add_special_tokens=False)["input_ids"]))
         cached = {"key": key, "seconds": seconds, "tokens": tokens}
         atomic.write_text(cache, json.dumps(cached))
-    return {"latency_seconds": statistics.median(cached["seconds"]), "latency_tokens": statistics.median(cached["tokens"]),
-            "latency_task": task}
+    return {
+        "latency_seconds": statistics.median(cached["seconds"]),
+        "latency_tokens": statistics.median(cached["tokens"]),
+        "latency_task": task,
+    }
 
 
 def _answers_key(chats, decoding: dict, base_path: str, trained: TrainedModel | None, bf16: bool, batch: int) -> str:
-    payload = {"chats": chats, "decoding": decoding, "model": base_path, "bf16": bf16, "batch_size": batch,
-               "artefact": trained.config.get("run_key") if trained else None}
+    payload = {
+        "chats": chats,
+        "decoding": decoding,
+        "model": base_path,
+        "bf16": bf16,
+        "batch_size": batch,
+        "artefact": trained.config.get("run_key") if trained else None,
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -241,8 +312,11 @@ def _training_costs(trained: TrainedModel | None) -> dict[str, Any]:
 
     if trained is None:
         return {"train_seconds": 0.0, "train_tokens": 0, "artefact_bytes": 0}
-    return {"train_seconds": trained.train_seconds, "train_tokens": trained.train_tokens,
-            "artefact_bytes": artefact_bytes(trained.adapter_dir)}
+    return {
+        "train_seconds": trained.train_seconds,
+        "train_tokens": trained.train_tokens,
+        "artefact_bytes": artefact_bytes(trained.adapter_dir),
+    }
 
 
 def _param_count(base_path: Path) -> int:

@@ -22,21 +22,45 @@ from savile.config import CostSettings, load_cost_settings
 from savile.cost.api import CostPath, break_even_month
 from savile.cost.estimate import CostReport, TrainingRow, estimate
 from savile.cost.flops import TECHNIQUES, adapter_params, dora_flops, training_flops
-from savile.cost.hardware import PriceTable, PricesError, load_prices
+from savile.cost.hardware import PricesError, PriceTable, load_prices
 from savile.cost.inputs import TrainingTokens, default_model, training_tokens
 from savile.cost.measured import MeasuredRun, measured_mfu
 from savile.cost.memory import MemoryBreakdown, gpus_needed, memory_needed
-from savile.cost.throughput import MFU_CEILING, StepTime, microbatch_time, modelled_mfu
 from savile.cost.output import report_tables, write_outputs
 from savile.cost.shape import ModelShape, ModelSize, model_size, parse_param_count
+from savile.cost.throughput import MFU_CEILING, StepTime, microbatch_time, modelled_mfu
 
 __all__ = [
-    "estimate", "CostReport", "TrainingRow", "CostPath", "break_even_month",
-    "model_size", "parse_param_count", "ModelSize", "ModelShape",
-    "training_tokens", "TrainingTokens", "load_cost_settings", "CostSettings", "default_model",
-    "load_prices", "PriceTable", "PricesError",
-    "measured_mfu", "MeasuredRun",
-    "training_flops", "dora_flops", "adapter_params", "memory_needed", "gpus_needed", "MemoryBreakdown",
-    "microbatch_time", "modelled_mfu", "StepTime", "TECHNIQUES", "MFU_CEILING",
-    "report_tables", "write_outputs",
+    "estimate",
+    "CostReport",
+    "TrainingRow",
+    "CostPath",
+    "break_even_month",
+    "model_size",
+    "parse_param_count",
+    "ModelSize",
+    "ModelShape",
+    "training_tokens",
+    "TrainingTokens",
+    "load_cost_settings",
+    "CostSettings",
+    "default_model",
+    "load_prices",
+    "PriceTable",
+    "PricesError",
+    "measured_mfu",
+    "MeasuredRun",
+    "training_flops",
+    "dora_flops",
+    "adapter_params",
+    "memory_needed",
+    "gpus_needed",
+    "MemoryBreakdown",
+    "microbatch_time",
+    "modelled_mfu",
+    "StepTime",
+    "TECHNIQUES",
+    "MFU_CEILING",
+    "report_tables",
+    "write_outputs",
 ]

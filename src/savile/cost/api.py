@@ -35,7 +35,7 @@ class CostPath:
     name: str
     one_off_usd: float
     monthly_usd: float
-    cumulative_usd: list[float]     # index m-1 holds the total spent by the end of month m
+    cumulative_usd: list[float]  # index m-1 holds the total spent by the end of month m
     detail: dict
 
     def to_dict(self) -> dict:
@@ -59,9 +59,15 @@ def prompt_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
     api = prices.api(u.api_model)
     prompt = u.brand_guide_tokens + u.few_shot_examples * u.tokens_per_example + u.user_tokens
     monthly = _api_monthly(u.requests_per_month, prompt, u.completion_tokens, api.usd_per_m_input, api.usd_per_m_output)
-    detail = {"api_model": u.api_model, "prompt_tokens": prompt, "completion_tokens": u.completion_tokens,
-              "usd_per_request": monthly / u.requests_per_month if u.requests_per_month else 0.0}
-    return CostPath(f"prompt engineering ({u.api_model})", 0.0, monthly, _cumulative(0.0, monthly, inputs.project.months), detail)
+    detail = {
+        "api_model": u.api_model,
+        "prompt_tokens": prompt,
+        "completion_tokens": u.completion_tokens,
+        "usd_per_request": monthly / u.requests_per_month if u.requests_per_month else 0.0,
+    }
+    return CostPath(
+        f"prompt engineering ({u.api_model})", 0.0, monthly, _cumulative(0.0, monthly, inputs.project.months), detail
+    )
 
 
 def retrieval_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
@@ -69,13 +75,22 @@ def retrieval_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
     api, emb = prices.api(u.api_model), prices.embedding(r.embedding_model)
     one_off = r.catalogue_items * r.tokens_per_item * emb.usd_per_m_tokens / 1e6
     prompt = u.brand_guide_tokens + r.passages_per_query * r.tokens_per_item + u.user_tokens
-    generation = _api_monthly(u.requests_per_month, prompt, u.completion_tokens, api.usd_per_m_input, api.usd_per_m_output)
+    generation = _api_monthly(
+        u.requests_per_month, prompt, u.completion_tokens, api.usd_per_m_input, api.usd_per_m_output
+    )
     queries = u.requests_per_month * u.user_tokens * emb.usd_per_m_tokens / 1e6
     monthly = generation + queries + r.vector_store_per_month
-    detail = {"api_model": u.api_model, "embedding_model": r.embedding_model, "prompt_tokens": prompt,
-              "catalogue_embedding_usd": one_off, "query_embedding_usd_per_month": queries,
-              "vector_store_usd_per_month": r.vector_store_per_month}
-    return CostPath(f"retrieval ({u.api_model})", one_off, monthly, _cumulative(one_off, monthly, inputs.project.months), detail)
+    detail = {
+        "api_model": u.api_model,
+        "embedding_model": r.embedding_model,
+        "prompt_tokens": prompt,
+        "catalogue_embedding_usd": one_off,
+        "query_embedding_usd_per_month": queries,
+        "vector_store_usd_per_month": r.vector_store_per_month,
+    }
+    return CostPath(
+        f"retrieval ({u.api_model})", one_off, monthly, _cumulative(one_off, monthly, inputs.project.months), detail
+    )
 
 
 def serving_hours(inputs: CostSettings) -> tuple[float, str]:
@@ -89,22 +104,41 @@ def serving_hours(inputs: CostSettings) -> tuple[float, str]:
     return float(HOURS_PER_MONTH), f"always on ({HOURS_PER_MONTH} h)"
 
 
-def finetune_path(inputs: CostSettings, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str) -> CostPath:
+def finetune_path(
+    inputs: CostSettings, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str
+) -> CostPath:
     p = inputs.project
     hours, how = serving_hours(inputs)
     monthly = hours * prices.gpu(serve_gpu).usd_per_hour
     one_off = training_usd + p.people_cost + p.data_prep_cost
-    retrains = {m: training_usd for m in range(1 + p.retrain_every_months, p.months + 1, p.retrain_every_months)} if p.retrain_every_months else {}
-    detail = {"technique": technique, "train_gpu": train_gpu, "training_usd": training_usd, "people_usd": p.people_cost,
-              "data_prep_usd": p.data_prep_cost, "serve_gpu": serve_gpu, "serve_hours_per_month": hours,
-              "serve_hours_how": how, "retrain_every_months": p.retrain_every_months}
-    return CostPath(f"fine-tuned {technique}, self-hosted ({serve_gpu})", one_off, monthly,
-                    _cumulative(one_off, monthly, p.months, retrains), detail)
+    retrains = (
+        {m: training_usd for m in range(1 + p.retrain_every_months, p.months + 1, p.retrain_every_months)}
+        if p.retrain_every_months
+        else {}
+    )
+    detail = {
+        "technique": technique,
+        "train_gpu": train_gpu,
+        "training_usd": training_usd,
+        "people_usd": p.people_cost,
+        "data_prep_usd": p.data_prep_cost,
+        "serve_gpu": serve_gpu,
+        "serve_hours_per_month": hours,
+        "serve_hours_how": how,
+        "retrain_every_months": p.retrain_every_months,
+    }
+    return CostPath(
+        f"fine-tuned {technique}, self-hosted ({serve_gpu})",
+        one_off,
+        monthly,
+        _cumulative(one_off, monthly, p.months, retrains),
+        detail,
+    )
 
 
 def break_even_month(finetune: CostPath, other: CostPath) -> int | None:
     """First month whose cumulative fine-tune cost is below `other`'s; None within the horizon."""
-    for month, (ours, theirs) in enumerate(zip(finetune.cumulative_usd, other.cumulative_usd), start=1):
+    for month, (ours, theirs) in enumerate(zip(finetune.cumulative_usd, other.cumulative_usd, strict=False), start=1):
         if ours < theirs:
             return month
     return None

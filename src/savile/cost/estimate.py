@@ -33,7 +33,7 @@ from savile.cost.throughput import microbatch_time
 
 __all__ = ["TrainingRow", "CostReport", "estimate", "serving_gpu", "tokens_per_microbatch"]
 
-SERVE_MARGIN = 1.2   # bf16 weights x this leaves room for the KV cache of a few concurrent requests
+SERVE_MARGIN = 1.2  # bf16 weights x this leaves room for the KV cache of a few concurrent requests
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,13 @@ class TrainingRow:
     device: str
     technique: str
     flops: float
-    mfu: float               # utilisation reached: FLOPs / (peak x seconds), overhead and dequantisation included
-    mfu_source: str          # 'curve' (fitted to published runs), 'set' (training.mfu) or 'measured'
-    seconds: float           # wall time on `gpus` GPUs
+    mfu: float  # utilisation reached: FLOPs / (peak x seconds), overhead and dequantisation included
+    mfu_source: str  # 'curve' (fitted to published runs), 'set' (training.mfu) or 'measured'
+    seconds: float  # wall time on `gpus` GPUs
     gpu_hours: float
-    usd: float | None        # None where the device has no hourly price (a CPU)
+    usd: float | None  # None where the device has no hourly price (a CPU)
     memory_gib: float | None  # per GPU
-    fits: str                # 'yes', 'with checkpointing', 'sharded', 'no', or 'n/a' off the table
+    fits: str  # 'yes', 'with checkpointing', 'sharded', 'no', or 'n/a' off the table
     gpus: int = 1
     tokens_per_microbatch: float = 0.0
     qlora_factor: float = 1.0
@@ -79,17 +79,27 @@ class CostReport:
 
     def to_dict(self) -> dict:
         return {
-            "model": self.model.to_dict(), "tokens": self.tokens.to_dict() | {"epochs": self.epochs, "total": self.total_tokens},
-            "inputs": self.inputs.model_dump(mode="json"), "prices": {"as_of": self.prices_as_of, "source": self.prices_source},
+            "model": self.model.to_dict(),
+            "tokens": self.tokens.to_dict() | {"epochs": self.epochs, "total": self.total_tokens},
+            "inputs": self.inputs.model_dump(mode="json"),
+            "prices": {"as_of": self.prices_as_of, "source": self.prices_source},
             "memory": {t: m.to_dict() for t, m in self.memory.items()},
-            "training": [asdict(r) for r in self.training], "chosen": asdict(self.chosen),
-            "paths": [p.to_dict() for p in self.paths], "break_even_month": self.break_even,
-            "measured": self.measured.to_dict() if self.measured else None, "notes": self.notes,
+            "training": [asdict(r) for r in self.training],
+            "chosen": asdict(self.chosen),
+            "paths": [p.to_dict() for p in self.paths],
+            "break_even_month": self.break_even,
+            "measured": self.measured.to_dict() if self.measured else None,
+            "notes": self.notes,
         }
 
 
-def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, prices: PriceTable,
-             measured: MeasuredRun | None = None) -> CostReport:
+def estimate(
+    size: ModelSize,
+    tokens: TrainingTokens,
+    inputs: CostSettings,
+    prices: PriceTable,
+    measured: MeasuredRun | None = None,
+) -> CostReport:
     t = inputs.training
     techniques = list(TECHNIQUES) if t.technique == "all" else [t.technique]
     memory = {tech: _memory(tech, size, inputs, t.gradient_checkpointing, t.gpus) for tech in techniques}
@@ -102,9 +112,18 @@ def estimate(size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, pric
     tuned = finetune_path(inputs, prices, chosen.usd or 0.0, chosen.technique, chosen.device, serve)
     paths.append(tuned)
     return CostReport(
-        model=size, tokens=tokens, epochs=t.epochs, inputs=inputs, prices_as_of=prices.as_of, prices_source=prices.source,
-        memory=memory, training=rows, chosen=chosen, paths=paths,
-        break_even={p.name: break_even_month(tuned, p) for p in paths[:2]}, measured=measured,
+        model=size,
+        tokens=tokens,
+        epochs=t.epochs,
+        inputs=inputs,
+        prices_as_of=prices.as_of,
+        prices_source=prices.source,
+        memory=memory,
+        training=rows,
+        chosen=chosen,
+        paths=paths,
+        break_even={p.name: break_even_month(tuned, p) for p in paths[:2]},
+        measured=measured,
         notes=_notes(size, inputs, chosen, measured, prices),
     )
 
@@ -118,8 +137,17 @@ def tokens_per_microbatch(tokens: TrainingTokens, inputs: CostSettings) -> float
 
 def _memory(technique: str, size: ModelSize, inputs: CostSettings, checkpointing: bool, gpus: int) -> MemoryBreakdown:
     t = inputs.training
-    return memory_needed(technique, size, t.lora_rank, t.seq_len, t.micro_batch, checkpointing,
-                         attention=t.attention, optimizer=t.optimizer, gpus=gpus)
+    return memory_needed(
+        technique,
+        size,
+        t.lora_rank,
+        t.seq_len,
+        t.micro_batch,
+        checkpointing,
+        attention=t.attention,
+        optimizer=t.optimizer,
+        gpus=gpus,
+    )
 
 
 def _fit(technique: str, size: ModelSize, inputs: CostSettings, memory_gib: float) -> tuple[str, MemoryBreakdown]:
@@ -131,8 +159,14 @@ def _fit(technique: str, size: ModelSize, inputs: CostSettings, memory_gib: floa
     recomputed = _memory(technique, size, inputs, True, t.gpus)
     if t.gpus == 1 and recomputed.fits(memory_gib):
         return "with checkpointing", recomputed
-    settings = {"rank": t.lora_rank, "seq_len": t.seq_len, "micro_batch": t.micro_batch, "attention": t.attention,
-                "optimizer": t.optimizer, "gpus": t.gpus}
+    settings = {
+        "rank": t.lora_rank,
+        "seq_len": t.seq_len,
+        "micro_batch": t.micro_batch,
+        "attention": t.attention,
+        "optimizer": t.optimizer,
+        "gpus": t.gpus,
+    }
     # Sharding over more GPUs costs no extra GPU-hours (ideal scaling); recomputation costs a third more, so try it last.
     for checkpointing in sorted({t.gradient_checkpointing, True}):
         sharded = gpus_needed(technique, size, memory_gib, checkpointing=checkpointing, **settings)
@@ -149,33 +183,84 @@ def _mfu(device: str, technique: str, inputs: CostSettings, measured: MeasuredRu
     return None, "curve"
 
 
-def _gpu_row(name: str, technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostSettings,
-             prices: PriceTable, measured: MeasuredRun | None) -> TrainingRow:
+def _gpu_row(
+    name: str,
+    technique: str,
+    size: ModelSize,
+    tokens: TrainingTokens,
+    inputs: CostSettings,
+    prices: PriceTable,
+    measured: MeasuredRun | None,
+) -> TrainingRow:
     t, gpu = inputs.training, prices.gpu(name)
     fits, mem = _fit(technique, size, inputs, gpu.memory_gib)
     adapter = adapter_params(size, t.lora_rank) if technique != "full" else 0
     per_mb = tokens_per_microbatch(tokens, inputs)
     microbatches = tokens.per_epoch * t.epochs / per_mb
     mfu, source = _mfu(name, technique, inputs, measured)
-    step = microbatch_time(technique, size, per_mb, gpu.bf16_tflops * 1e12, adapter=adapter, rank=t.lora_rank,
-                           checkpointing=mem.checkpointing, mfu=mfu, qlora_slowdown=t.qlora_slowdown)
+    step = microbatch_time(
+        technique,
+        size,
+        per_mb,
+        gpu.bf16_tflops * 1e12,
+        adapter=adapter,
+        rank=t.lora_rank,
+        checkpointing=mem.checkpointing,
+        mfu=mfu,
+        qlora_slowdown=t.qlora_slowdown,
+    )
     gpu_seconds = microbatches * step.seconds
-    return TrainingRow(name, technique, microbatches * step.flops, step.mfu, source, gpu_seconds / mem.gpus,
-                       gpu_seconds / 3600, gpu_seconds / 3600 * gpu.usd_per_hour, mem.total_gib, fits, mem.gpus,
-                       per_mb, step.qlora_factor)
+    return TrainingRow(
+        name,
+        technique,
+        microbatches * step.flops,
+        step.mfu,
+        source,
+        gpu_seconds / mem.gpus,
+        gpu_seconds / 3600,
+        gpu_seconds / 3600 * gpu.usd_per_hour,
+        mem.total_gib,
+        fits,
+        mem.gpus,
+        per_mb,
+        step.qlora_factor,
+    )
 
 
-def _cpu_row(technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, measured: MeasuredRun) -> TrainingRow:
+def _cpu_row(
+    technique: str, size: ModelSize, tokens: TrainingTokens, inputs: CostSettings, measured: MeasuredRun
+) -> TrainingRow:
     """The measured CPU rate applied to the FLOPs: no GPU overhead term and no GPU QLoRA factor."""
     t = inputs.training
     adapter = adapter_params(size, t.lora_rank) if technique != "full" else 0
     per_mb = tokens_per_microbatch(tokens, inputs)
     microbatches = tokens.per_epoch * t.epochs / per_mb
-    step = microbatch_time("lora" if technique == "qlora" else technique, size, per_mb, measured.peak_flops,
-                           adapter=adapter, rank=t.lora_rank, checkpointing=t.gradient_checkpointing, mfu=measured.mfu)
+    step = microbatch_time(
+        "lora" if technique == "qlora" else technique,
+        size,
+        per_mb,
+        measured.peak_flops,
+        adapter=adapter,
+        rank=t.lora_rank,
+        checkpointing=t.gradient_checkpointing,
+        mfu=measured.mfu,
+    )
     seconds = microbatches * step.seconds
-    return TrainingRow("cpu (this machine)", technique, microbatches * step.flops, measured.mfu, "measured", seconds,
-                       seconds / 3600, None, None, "n/a", 1, per_mb, 1.0)
+    return TrainingRow(
+        "cpu (this machine)",
+        technique,
+        microbatches * step.flops,
+        measured.mfu,
+        "measured",
+        seconds,
+        seconds / 3600,
+        None,
+        None,
+        "n/a",
+        1,
+        per_mb,
+        1.0,
+    )
 
 
 def _chosen(rows: list[TrainingRow], technique: str, gpu: str | None, prices: PriceTable) -> TrainingRow:
@@ -193,27 +278,41 @@ def serving_gpu(size: ModelSize, inputs: CostSettings, prices: PriceTable) -> st
         prices.gpu(inputs.hosting.gpu)
         return inputs.hosting.gpu
     need = 2 * size.params / GIB * SERVE_MARGIN + OVERHEAD_GIB
-    fitting = [n for n, g in prices.gpus.items() if g.memory_gib >= need] or [max(prices.gpus, key=lambda n: prices.gpus[n].memory_gib)]
+    fitting = [n for n, g in prices.gpus.items() if g.memory_gib >= need] or [
+        max(prices.gpus, key=lambda n: prices.gpus[n].memory_gib)
+    ]
     return min(fitting, key=lambda n: prices.gpus[n].usd_per_hour)
 
 
-def _notes(size: ModelSize, inputs: CostSettings, chosen: TrainingRow, measured: MeasuredRun | None, prices: PriceTable) -> list[str]:
+def _notes(
+    size: ModelSize, inputs: CostSettings, chosen: TrainingRow, measured: MeasuredRun | None, prices: PriceTable
+) -> list[str]:
     notes = [f"Prices are examples as of {prices.as_of} ({prices.source}); check them before deciding."]
     if size.assumed_shape:
-        notes.append(f"{size.spec} is a bare parameter count: the shape behind activation memory and adapter size is "
-                     f"{size.source.removeprefix('count; shape ')}.")
+        notes.append(
+            f"{size.spec} is a bare parameter count: the shape behind activation memory and adapter size is "
+            f"{size.source.removeprefix('count; shape ')}."
+        )
     if inputs.training.mfu is None:
-        notes.append(f"GPU times use the MFU curve fitted to published runs (benchmarks/cost_vs_published.py): "
-                     f"{chosen.tokens_per_microbatch:,.0f} tokens per micro-batch reach {chosen.mfu:.2f} on the {chosen.device}.")
+        notes.append(
+            f"GPU times use the MFU curve fitted to published runs (benchmarks/cost_vs_published.py): "
+            f"{chosen.tokens_per_microbatch:,.0f} tokens per micro-batch reach {chosen.mfu:.2f} on the {chosen.device}."
+        )
     if measured is not None and measured.on_cpu:
-        notes.append(f"MFU {measured.mfu:.3f} was measured on a CPU ({measured.device_note}); a CPU-measured MFU does "
-                     "not transfer to GPUs, whose rows keep the fitted curve (or --mfu).")
+        notes.append(
+            f"MFU {measured.mfu:.3f} was measured on a CPU ({measured.device_note}); a CPU-measured MFU does "
+            "not transfer to GPUs, whose rows keep the fitted curve (or --mfu)."
+        )
     if chosen.fits == "sharded":
-        notes.append(f"{chosen.technique} on {chosen.device}: {chosen.gpus} GPUs with ZeRO-3 / FSDP full sharding; "
-                     "GPU-hours and dollars are for that count under ideal scaling (communication not counted).")
+        notes.append(
+            f"{chosen.technique} on {chosen.device}: {chosen.gpus} GPUs with ZeRO-3 / FSDP full sharding; "
+            "GPU-hours and dollars are for that count under ideal scaling (communication not counted)."
+        )
     if chosen.fits == "no":
         notes.append(f"{chosen.technique} does not fit {MAX_GPUS} x {chosen.device} even sharded: pick another GPU.")
     if not (inputs.project.people_cost or inputs.project.data_prep_cost):
-        notes.append("People and data preparation are not counted (project.people_cost and project.data_prep_cost are 0); "
-                     "they usually cost more than the GPU time.")
+        notes.append(
+            "People and data preparation are not counted (project.people_cost and project.data_prep_cost are 0); "
+            "they usually cost more than the GPU time."
+        )
     return notes

@@ -37,7 +37,9 @@ __all__ = ["TECHNIQUES", "training_flops", "dora_flops", "adapter_params", "tech
 TECHNIQUES = ("lora", "qlora", "dora", "full")
 
 
-def training_flops(technique: str, n_params: float, tokens: float, adapter: float = 0.0, checkpointing: bool = False) -> float:
+def training_flops(
+    technique: str, n_params: float, tokens: float, adapter: float = 0.0, checkpointing: bool = False
+) -> float:
     """FLOPs to train `tokens` tokens (all epochs) with `technique` on an N-parameter model."""
     if technique == "full":
         flops = 6 * n_params * tokens

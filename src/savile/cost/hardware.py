@@ -38,10 +38,16 @@ class _Schema(BaseModel):
 
 
 class GpuSpec(_Schema):
-    bf16_tflops: float = Field(gt=0, description="Dense (no-sparsity) bf16 tensor-core peak, TFLOP/s, from the datasheet.")
-    memory_gib: float = Field(gt=0, description="Memory of one GPU in GiB (2**30 bytes), as nvidia-smi reports its total.")
+    bf16_tflops: float = Field(
+        gt=0, description="Dense (no-sparsity) bf16 tensor-core peak, TFLOP/s, from the datasheet."
+    )
+    memory_gib: float = Field(
+        gt=0, description="Memory of one GPU in GiB (2**30 bytes), as nvidia-smi reports its total."
+    )
     usd_per_hour: float = Field(ge=0, description="On-demand price of one GPU for one hour, US dollars.")
-    match: list[str] = Field(default_factory=list, description="Substrings of the CUDA device name that identify this GPU in a run manifest.")
+    match: list[str] = Field(
+        default_factory=list, description="Substrings of the CUDA device name that identify this GPU in a run manifest."
+    )
 
 
 class ApiPrice(_Schema):
@@ -72,10 +78,12 @@ class PriceTable(_Schema):
 
     def _pick(self, kind: str, name: str, table: dict, option: str):
         if name not in table:
-            raise PricesError([
-                f"{kind} {name!r} is not in the price table {self.source or '(in memory)'}; "
-                f"set {option} to one of: {', '.join(table)}, or add it to the table (--prices FILE)."
-            ])
+            raise PricesError(
+                [
+                    f"{kind} {name!r} is not in the price table {self.source or '(in memory)'}; "
+                    f"set {option} to one of: {', '.join(table)}, or add it to the table (--prices FILE)."
+                ]
+            )
         return table[name]
 
     def gpu_for_device(self, device_name: str) -> str | None:
@@ -88,16 +96,21 @@ def load_prices(path: Path | None = None) -> PriceTable:
     """Read and validate a price table; the shipped `prices.yaml` when `path` is None."""
     path = path or DEFAULT_PRICES
     if not path.exists():
-        raise PricesError([f"{path}: price table not found; pass an existing file to --prices (start from {DEFAULT_PRICES})."])
+        raise PricesError(
+            [f"{path}: price table not found; pass an existing file to --prices (start from {DEFAULT_PRICES})."]
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PricesError([f"{path}: not valid YAML ({str(exc).splitlines()[0]}); fix the syntax."]) from None
     if not isinstance(data, dict):
-        raise PricesError([f"{path}: top level must be a mapping with as_of, gpus, apis and embeddings, got {type(data).__name__}."])
+        raise PricesError(
+            [f"{path}: top level must be a mapping with as_of, gpus, apis and embeddings, got {type(data).__name__}."]
+        )
     data["source"] = str(path)
     try:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
-        raise PricesError([f"{path}: {describe_problem(err, f'{DEFAULT_PRICES.name} for the fields')}" for err in exc.errors()]) from None
-
+        raise PricesError(
+            [f"{path}: {describe_problem(err, f'{DEFAULT_PRICES.name} for the fields')}" for err in exc.errors()]
+        ) from None

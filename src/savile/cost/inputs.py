@@ -35,7 +35,9 @@ class TrainingTokens:
         return asdict(self) | {"mean_tokens": self.mean_tokens}
 
 
-def training_tokens(prepared: Path | None = None, examples: int | None = None, mean_tokens: float | None = None) -> TrainingTokens:
+def training_tokens(
+    prepared: Path | None = None, examples: int | None = None, mean_tokens: float | None = None
+) -> TrainingTokens:
     """Tokens of the train split of a prepared dataset, or examples x mean tokens."""
     if prepared is not None and (examples is not None or mean_tokens is not None):
         raise SavileError("give either --prepared DIR or --examples N --mean-tokens M, not both.")
@@ -44,11 +46,15 @@ def training_tokens(prepared: Path | None = None, examples: int | None = None, m
         per_epoch = sum(splits.get("train", 0) for splits in data.tokens.values())
         count = sum(splits.get("train", 0) for splits in data.counts.values())
         if per_epoch <= 0:
-            raise SavileError(f"{prepared}: the prepared train split holds {per_epoch} tokens; run `savile prepare` on data with training examples.")
+            raise SavileError(
+                f"{prepared}: the prepared train split holds {per_epoch} tokens; run `savile prepare` on data with training examples."
+            )
         return TrainingTokens(per_epoch, count, f"train split of {prepared}")
     if examples is None or mean_tokens is None:
-        raise SavileError(f"training tokens unknown (examples={examples}, mean tokens={mean_tokens}): "
-                          "pass --prepared DIR, or both --examples N and --mean-tokens M.")
+        raise SavileError(
+            f"training tokens unknown (examples={examples}, mean tokens={mean_tokens}): "
+            "pass --prepared DIR, or both --examples N and --mean-tokens M."
+        )
     if examples <= 0 or mean_tokens <= 0:
         raise SavileError(f"--examples {examples} --mean-tokens {mean_tokens}: both must be > 0.")
     return TrainingTokens(round(examples * mean_tokens), examples, f"{examples:,} examples x {mean_tokens:g} tokens")

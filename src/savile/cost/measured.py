@@ -43,8 +43,8 @@ class MeasuredRun:
     """What a real training run achieved, and the MFU it implies."""
 
     run_dir: str
-    device: str              # 'cpu' or a GPU name from the price table
-    device_note: str         # where the device came from
+    device: str  # 'cpu' or a GPU name from the price table
+    device_note: str  # where the device came from
     technique: str
     params: int
     adapter_params: int
@@ -74,27 +74,35 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
     adapter = adapter_params(size, lora["rank"], lora["target_modules"]) if technique != "full" else 0
     tokens, seconds = int(trained.train_tokens), float(trained.train_seconds)
     if tokens <= 0 or seconds <= 0:
-        raise SavileError(f"{run_dir}: train_tokens={tokens}, train_seconds={seconds}; a run that trained nothing measures nothing, point --measured at a finished run.")
+        raise SavileError(
+            f"{run_dir}: train_tokens={tokens}, train_seconds={seconds}; a run that trained nothing measures nothing, point --measured at a finished run."
+        )
     flops = training_flops(technique, size.params, tokens, adapter)
     if technique == "dora":
         flops += dora_flops(size, lora["rank"]) * _microbatches(trained)
     device, note = _device(trained, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
     if peak_flops is None:
-        peak_flops = _cpu_peak(trained, precision, run_dir) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
+        peak_flops = (
+            _cpu_peak(trained, precision, run_dir) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
+        )
     # No QLoRA factor: the seconds already hold whatever dequantisation cost on this device, and a GPU's
     # NF4 kernels say nothing about a CPU's. The MFU is the run's own, reused only for its device and technique.
     mfu = flops / (seconds * peak_flops)
-    return MeasuredRun(str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu)
+    return MeasuredRun(
+        str(run_dir), device, note, technique, size.params, adapter, tokens, seconds, flops, peak_flops, precision, mfu
+    )
 
 
 def _cpu_peak(trained: TrainedModel, precision: str, run_dir: Path) -> float:
     """The matmul rate the train stage measured beside the run: the same machine under the same load."""
     recorded = trained.config.get("cpu_peak_flops", {}).get(precision)
     if not recorded:
-        raise SavileError(f"{run_dir}: the train manifest records no CPU matmul peak in {precision} (written by a Savile "
-                          "that did not measure one), so its MFU cannot be computed; rerun `savile train`, or pass --mfu "
-                          "instead of --measured.")
+        raise SavileError(
+            f"{run_dir}: the train manifest records no CPU matmul peak in {precision} (written by a Savile "
+            "that did not measure one), so its MFU cannot be computed; rerun `savile train`, or pass --mfu "
+            "instead of --measured."
+        )
     return recorded
 
 
@@ -107,7 +115,9 @@ def _microbatches(trained: TrainedModel) -> float:
 def _base_size(trained: TrainedModel) -> ModelSize:
     config = Path(trained.base_path) / "config.json"
     if not config.exists():
-        raise SavileError(f"{config} not found: the run's base model has moved; rerun `savile train`, or pass --mfu instead of --measured.")
+        raise SavileError(
+            f"{config} not found: the run's base model has moved; rerun `savile train`, or pass --mfu instead of --measured."
+        )
     shape = shape_from_config(json.loads(config.read_text(encoding="utf-8")), name=trained.base_model, where=config)
     return ModelSize(trained.base_model, shape.n_params, shape, f"config.json at {config.parent}", False)
 
@@ -120,6 +130,8 @@ def _device(trained: TrainedModel, prices: PriceTable | None) -> tuple[str, str]
         return "cpu", "from the train manifest"
     gpu = prices.gpu_for_device(name) if prices else None
     if gpu is None:
-        raise SavileError(f"the measured run's device {name!r} matches no GPU in the price table; add it "
-                          "(with a `match` substring) to a --prices file, or pass --mfu instead of --measured.")
+        raise SavileError(
+            f"the measured run's device {name!r} matches no GPU in the price table; add it "
+            "(with a `match` substring) to a --prices file, or pass --mfu instead of --measured."
+        )
     return gpu, f"{name!r} from the train manifest"

@@ -39,11 +39,20 @@ from savile.config import MAX_GPUS
 from savile.cost.flops import adapter_params
 from savile.cost.shape import ModelSize
 
-__all__ = ["MemoryBreakdown", "memory_needed", "gpus_needed", "activation_bytes", "NF4_BYTES", "OVERHEAD_GIB",
-           "GIB", "OPTIMIZER_STATE_BYTES", "MAX_GPUS"]
+__all__ = [
+    "MemoryBreakdown",
+    "memory_needed",
+    "gpus_needed",
+    "activation_bytes",
+    "NF4_BYTES",
+    "OVERHEAD_GIB",
+    "GIB",
+    "OPTIMIZER_STATE_BYTES",
+    "MAX_GPUS",
+]
 
 GIB = 2**30
-NF4_BYTES = (4 + 0.127) / 8   # NF4 weight plus double-quantised constants, bytes per parameter
+NF4_BYTES = (4 + 0.127) / 8  # NF4 weight plus double-quantised constants, bytes per parameter
 OVERHEAD_GIB = 1.0
 OPTIMIZER_STATE_BYTES = {"adamw": 8, "adamw_8bit": 2, "paged_adamw_8bit": 2}
 
@@ -72,9 +81,18 @@ class MemoryBreakdown:
         return asdict(self) | {"total_gib": self.total_gib}
 
 
-def memory_needed(technique: str, size: ModelSize, rank: int, seq_len: int, micro_batch: int, checkpointing: bool,
-                  targets: str | list[str] = "all-linear", attention: str = "sdpa", optimizer: str = "adamw",
-                  gpus: int = 1) -> MemoryBreakdown:
+def memory_needed(
+    technique: str,
+    size: ModelSize,
+    rank: int,
+    seq_len: int,
+    micro_batch: int,
+    checkpointing: bool,
+    targets: str | list[str] = "all-linear",
+    attention: str = "sdpa",
+    optimizer: str = "adamw",
+    gpus: int = 1,
+) -> MemoryBreakdown:
     n = size.params
     adapter = adapter_params(size, rank, targets) if technique != "full" else 0
     linear = n * size.shape.linear_params / size.shape.n_params
@@ -85,10 +103,14 @@ def memory_needed(technique: str, size: ModelSize, rank: int, seq_len: int, micr
     if gpus > 1:  # ZeRO-3 / FSDP: a layer's weights are gathered in bf16 while it runs, and the next prefetched
         gathered = 2 * 2 * linear / size.shape.layers
     return MemoryBreakdown(
-        technique=technique, weights_gib=(weights / gpus + gathered) / GIB, adapter_gib=4 * adapter / gpus / GIB,
+        technique=technique,
+        weights_gib=(weights / gpus + gathered) / GIB,
+        adapter_gib=4 * adapter / gpus / GIB,
         optimizer_gib=optimizer_bytes / gpus / GIB,
         activations_gib=activation_bytes(size, seq_len, micro_batch, checkpointing, attention) / GIB,
-        overhead_gib=OVERHEAD_GIB, checkpointing=checkpointing, gpus=gpus,
+        overhead_gib=OVERHEAD_GIB,
+        checkpointing=checkpointing,
+        gpus=gpus,
     )
 
 
@@ -102,7 +124,9 @@ def gpus_needed(technique: str, size: ModelSize, memory_gib: float, **settings) 
     return None
 
 
-def activation_bytes(size: ModelSize, seq_len: int, micro_batch: int, checkpointing: bool, attention: str = "sdpa") -> float:
+def activation_bytes(
+    size: ModelSize, seq_len: int, micro_batch: int, checkpointing: bool, attention: str = "sdpa"
+) -> float:
     """Korthikanti et al. 2022's per-layer count over all layers, plus fp32 logits."""
     sh = size.shape
     sbh = seq_len * micro_batch * sh.hidden

@@ -26,12 +26,21 @@ def cumulative_png(report: CostReport) -> bytes:
             by_month.setdefault(month, []).append(name.split(" (")[0])
     for month, names in by_month.items():
         ax.axvline(month, color="grey", linestyle=":", linewidth=1)
-        ax.annotate(f"break-even vs {' and '.join(names)}: month {month}", (month, tuned.cumulative_usd[month - 1]),
-                    textcoords="offset points", xytext=(4, -14), fontsize=7, color="dimgrey")
+        ax.annotate(
+            f"break-even vs {' and '.join(names)}: month {month}",
+            (month, tuned.cumulative_usd[month - 1]),
+            textcoords="offset points",
+            xytext=(4, -14),
+            fontsize=7,
+            color="dimgrey",
+        )
     ax.set_xlabel("month")
     ax.set_ylabel("cumulative cost (US$)")
-    ax.set_title(f"{report.model.spec}: {report.chosen.technique} on {report.chosen.device} vs hosted API "
-                 f"({report.inputs.usage.requests_per_month:,} requests/month)", fontsize=9)
+    ax.set_title(
+        f"{report.model.spec}: {report.chosen.technique} on {report.chosen.device} vs hosted API "
+        f"({report.inputs.usage.requests_per_month:,} requests/month)",
+        fontsize=9,
+    )
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"${v:,.0f}"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)

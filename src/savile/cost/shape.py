@@ -41,7 +41,7 @@ class ModelShape:
     kv_heads: int
     vocab: int
     tied: bool
-    head_dim: int = 0          # 0: hidden // heads
+    head_dim: int = 0  # 0: hidden // heads
 
     @property
     def d_head(self) -> int:
@@ -50,8 +50,15 @@ class ModelShape:
     def linears(self) -> dict[str, tuple[int, int]]:
         """(d_in, d_out) of each linear layer in one block, by its usual module name."""
         h, i, q, kv = self.hidden, self.intermediate, self.heads * self.d_head, self.kv_heads * self.d_head
-        return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
-                "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
+        return {
+            "q_proj": (h, q),
+            "k_proj": (h, kv),
+            "v_proj": (h, kv),
+            "o_proj": (q, h),
+            "gate_proj": (h, i),
+            "up_proj": (h, i),
+            "down_proj": (i, h),
+        }
 
     @property
     def linear_params(self) -> int:
@@ -72,12 +79,17 @@ class ModelSize:
     spec: str
     params: int
     shape: ModelShape
-    source: str               # "config.json at PATH" or "count; shape assumed from NAME"
+    source: str  # "config.json at PATH" or "count; shape assumed from NAME"
     assumed_shape: bool
 
     def to_dict(self) -> dict:
-        return {"spec": self.spec, "params": self.params, "source": self.source,
-                "assumed_shape": self.assumed_shape, "shape": asdict(self.shape)}
+        return {
+            "spec": self.spec,
+            "params": self.params,
+            "source": self.source,
+            "assumed_shape": self.assumed_shape,
+            "shape": asdict(self.shape),
+        }
 
 
 # Published configs (config.json of each model on the Hugging Face hub).
@@ -126,16 +138,26 @@ def shape_from_config(cfg: dict, name: str, where: Path | str = "config.json") -
     cfg = cfg.get("text_config", cfg)  # multimodal configs nest the language model's
     experts = cfg.get("num_local_experts") or cfg.get("num_experts") or 1
     if experts > 1:
-        raise ModelError(f"{where}: a mixture-of-experts model ({experts} experts) is outside the cost model; "
-                         "pass its active parameter count instead, e.g. --model 13B.")
+        raise ModelError(
+            f"{where}: a mixture-of-experts model ({experts} experts) is outside the cost model; "
+            "pass its active parameter count instead, e.g. --model 13B."
+        )
     keys = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "vocab_size")
     missing = [k for k in keys if k not in cfg]
     if missing:
-        raise ModelError(f"{where}: no {', '.join(missing)}, so the size cannot be counted; pass a parameter count such as 7B.")
+        raise ModelError(
+            f"{where}: no {', '.join(missing)}, so the size cannot be counted; pass a parameter count such as 7B."
+        )
     return ModelShape(
-        name=name, hidden=cfg["hidden_size"], intermediate=cfg["intermediate_size"], layers=cfg["num_hidden_layers"],
-        heads=cfg["num_attention_heads"], kv_heads=cfg.get("num_key_value_heads") or cfg["num_attention_heads"],
-        vocab=cfg["vocab_size"], tied=bool(cfg.get("tie_word_embeddings", False)), head_dim=cfg.get("head_dim") or 0,
+        name=name,
+        hidden=cfg["hidden_size"],
+        intermediate=cfg["intermediate_size"],
+        layers=cfg["num_hidden_layers"],
+        heads=cfg["num_attention_heads"],
+        kv_heads=cfg.get("num_key_value_heads") or cfg["num_attention_heads"],
+        vocab=cfg["vocab_size"],
+        tied=bool(cfg.get("tie_word_embeddings", False)),
+        head_dim=cfg.get("head_dim") or 0,
     )
 
 

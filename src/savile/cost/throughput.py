@@ -36,8 +36,16 @@ from savile.config import DEFAULT_LORA_RANK
 from savile.cost.flops import dora_flops, training_flops
 from savile.cost.shape import ModelSize
 
-__all__ = ["MFU_CEILING", "OVERHEAD_PER_LAYER_S", "DEQUANT_FLOPS_PER_WEIGHT", "StepTime", "microbatch_time",
-           "modelled_mfu", "quantised_weights", "passes"]
+__all__ = [
+    "MFU_CEILING",
+    "OVERHEAD_PER_LAYER_S",
+    "DEQUANT_FLOPS_PER_WEIGHT",
+    "StepTime",
+    "microbatch_time",
+    "modelled_mfu",
+    "quantised_weights",
+    "passes",
+]
 
 # Fitted by benchmarks/cost_vs_published.py (its `fit` reproduces them; tests check that it still does).
 MFU_CEILING = 0.555
@@ -54,8 +62,8 @@ class StepTime:
     overhead_s: float
     compute_s: float
     dequant_s: float
-    mfu: float              # flops / (peak x seconds): the utilisation this step reaches, QLoRA included
-    qlora_factor: float     # seconds over the same step without dequantisation (1.0 unless QLoRA)
+    mfu: float  # flops / (peak x seconds): the utilisation this step reaches, QLoRA included
+    qlora_factor: float  # seconds over the same step without dequantisation (1.0 unless QLoRA)
 
 
 def passes(checkpointing: bool) -> int:
@@ -68,9 +76,18 @@ def quantised_weights(size: ModelSize) -> float:
     return size.params * size.shape.linear_params / size.shape.n_params
 
 
-def microbatch_time(technique: str, size: ModelSize, tokens: float, peak_flops: float, *, adapter: float = 0.0,
-                    rank: int = DEFAULT_LORA_RANK, checkpointing: bool = False, mfu: float | None = None,
-                    qlora_slowdown: float | None = None) -> StepTime:
+def microbatch_time(
+    technique: str,
+    size: ModelSize,
+    tokens: float,
+    peak_flops: float,
+    *,
+    adapter: float = 0.0,
+    rank: int = DEFAULT_LORA_RANK,
+    checkpointing: bool = False,
+    mfu: float | None = None,
+    qlora_slowdown: float | None = None,
+) -> StepTime:
     """Seconds of one micro-batch of `tokens` computed tokens on one GPU of `peak_flops` FLOP/s.
 
     `mfu` set: time = FLOPs / (peak x mfu), the user's figure taken as the whole utilisation.
@@ -90,8 +107,9 @@ def microbatch_time(technique: str, size: ModelSize, tokens: float, peak_flops: 
         else:
             dequant = passes(checkpointing) * quantised_weights(size) * DEQUANT_FLOPS_PER_WEIGHT / peak_flops
     seconds = overhead + compute + dequant
-    return StepTime(flops, seconds, overhead, compute, dequant, flops / (peak_flops * seconds),
-                    seconds / (overhead + compute))
+    return StepTime(
+        flops, seconds, overhead, compute, dequant, flops / (peak_flops * seconds), seconds / (overhead + compute)
+    )
 
 
 def modelled_mfu(size: ModelSize, tokens: float, peak_flops: float, technique: str = "lora") -> float:

@@ -25,30 +25,55 @@ def token_stats(examples: list[dict]) -> dict[str, dict[str, float]]:
     for ex in examples:
         per_task.setdefault(ex["task"], []).append(ex["n_tokens"])
     return {
-        task: {"mean": round(statistics.fmean(ns), 1), "median": statistics.median(ns),
-               "p95": sorted(ns)[int(0.95 * (len(ns) - 1))], "max": max(ns), "total": sum(ns)}
+        task: {
+            "mean": round(statistics.fmean(ns), 1),
+            "median": statistics.median(ns),
+            "p95": sorted(ns)[int(0.95 * (len(ns) - 1))],
+            "max": max(ns),
+            "total": sum(ns),
+        }
         for task, ns in per_task.items()
     }
 
 
-def write_card(path: Path, cfg: Config, guide: BrandGuide, examples: list[dict], tokenizer, counts: dict, lengths: dict,
-               pii: dict, dropped: dict, quarantine, warnings: list[str], held_products: dict[str, set[str]]) -> Path:
+def write_card(
+    path: Path,
+    cfg: Config,
+    guide: BrandGuide,
+    examples: list[dict],
+    tokenizer,
+    counts: dict,
+    lengths: dict,
+    pii: dict,
+    dropped: dict,
+    quarantine,
+    warnings: list[str],
+    held_products: dict[str, set[str]],
+) -> Path:
     lines = [
-        f"# Data card: {cfg.project}", "",
-        f"Brand: {guide.brand}. Token counts under the chat template of `{cfg.model.base}`.", "",
-        "## Examples per task and split", "",
+        f"# Data card: {cfg.project}",
+        "",
+        f"Brand: {guide.brand}. Token counts under the chat template of `{cfg.model.base}`.",
+        "",
+        "## Examples per task and split",
+        "",
         "| task | train | validation | test | tokens mean | median | p95 | max | total |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for task, c in counts.items():
         s = lengths.get(task, {})
-        lines.append(f"| {task} | {c['train']} | {c['validation']} | {c['test']} | {s.get('mean', '-')} | {s.get('median', '-')} "
-                     f"| {s.get('p95', '-')} | {s.get('max', '-')} | {s.get('total', '-')} |")
+        lines.append(
+            f"| {task} | {c['train']} | {c['validation']} | {c['test']} | {s.get('mean', '-')} | {s.get('median', '-')} "
+            f"| {s.get('p95', '-')} | {s.get('max', '-')} | {s.get('total', '-')} |"
+        )
     for split in ("validation", "test"):
         convs = len({e["group"] for e in examples if e["task"] == "support" and e["split"] == split})
-        lines += ["", f"{split.capitalize()}, held out by `{cfg.catalogue.group_by}`: "
-                      f"{', '.join(sorted(held_products[split])) or '(none)'}; {convs} whole conversations "
-                      "(those naming one of its products included)."]
+        lines += [
+            "",
+            f"{split.capitalize()}, held out by `{cfg.catalogue.group_by}`: "
+            f"{', '.join(sorted(held_products[split])) or '(none)'}; {convs} whole conversations "
+            "(those naming one of its products included).",
+        ]
     lines.append("")
     lines += _guide_as_read(guide)
     lines += _table("Personal data found and replaced (keyed pseudonyms)", "kind", "replaced", pii)
@@ -65,10 +90,17 @@ def _guide_as_read(guide: BrandGuide) -> list[str]:
     """Every policy fact and keyword Savile derived rather than read, for the brand to check."""
     lines = ["## Brand guide as read", "", f"Policies from: {guide.policy_source}.", ""]
     if guide.derived:
-        lines += ["Derived by Savile from each policy's title and statement; check them, or write `facts` and "
-                  "`keywords` in the brand guide:", "", "| policy | derived facts | derived keywords |", "|---|---|---|"]
-        lines += [f"| {pid} | {', '.join(d.get('facts', [])) or '(given)'} | {', '.join(d.get('keywords', [])) or '(given)'} |"
-                  for pid, d in guide.derived.items()]
+        lines += [
+            "Derived by Savile from each policy's title and statement; check them, or write `facts` and "
+            "`keywords` in the brand guide:",
+            "",
+            "| policy | derived facts | derived keywords |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {pid} | {', '.join(d.get('facts', [])) or '(given)'} | {', '.join(d.get('keywords', [])) or '(given)'} |"
+            for pid, d in guide.derived.items()
+        ]
         lines.append("")
     if guide.ignored:
         lines += [f"Not used by Savile: {', '.join(guide.ignored)}.", ""]

@@ -17,8 +17,22 @@ from dataclasses import dataclass
 __all__ = ["Guess", "catalogue_columns", "helpdesk_columns", "fold"]
 
 NAMES: dict[str, tuple[str, ...]] = {
-    "sku": ("sku", "reference", "ref", "article", "article number", "artikel", "artikelnummer", "item code",
-            "item", "product id", "product code", "code", "codice", "id"),
+    "sku": (
+        "sku",
+        "reference",
+        "ref",
+        "article",
+        "article number",
+        "artikel",
+        "artikelnummer",
+        "item code",
+        "item",
+        "product id",
+        "product code",
+        "code",
+        "codice",
+        "id",
+    ),
     "name": ("name", "product name", "nom", "designation", "libelle", "title", "nome", "bezeichnung", "nombre"),
     "collection": ("collection", "line", "ligne", "linea", "range", "series", "kollektion", "coleccion"),
     "category": ("category", "categorie", "famille", "family", "type", "product type", "kategorie", "categoria"),
@@ -30,18 +44,28 @@ NAMES: dict[str, tuple[str, ...]] = {
     "price": ("price", "prix", "prix ttc", "price eur", "preis", "prezzo", "precio", "retail price"),
     "description": ("description", "copy", "long text", "long description", "texte", "beschreibung", "descrizione"),
 }
-_COLOURS = set("""black noir nero schwarz negro white blanc bianco weiss blanco ivory ivoire avorio red rouge rosso rot
+_COLOURS = set(
+    """black noir nero schwarz negro white blanc bianco weiss blanco ivory ivoire avorio red rouge rosso rot
 rojo bordeaux burgundy blue bleu blu blau azul navy marine green vert verde grun brown marron brun cognac tan caramel
 chocolat chocolate grey gray gris grigio grau perle pearl beige camel taupe sand sable gold silver argent pink rose rosa
 ebony ebene ebano yellow jaune giallo orange purple violet viola noisette fauve sapin olive khaki cream creme ecru
-nude blush anthracite charcoal indigo emerald cobalt ruby""".split())
-_MATERIALS = set("""leather cuir pelle leder calfskin calf veau vachette agneau lambskin suede daim canvas toile cotton
+nude blush anthracite charcoal indigo emerald cobalt ruby""".split()
+)
+_MATERIALS = set(
+    """leather cuir pelle leder calfskin calf veau vachette agneau lambskin suede daim canvas toile cotton
 coton silk soie seta wool laine cashmere cachemire brass laiton nylon python crocodile ostrich linen lin denim
-grained graine grainé enduite coated nappa saffiano""".split())
-_COUNTRIES = set("""italy italie italia france frankreich francia spain espagne spagna spanien portugal germany
+grained graine grainé enduite coated nappa saffiano""".split()
+)
+_COUNTRIES = set(
+    """italy italie italia france frankreich francia spain espagne spagna spanien portugal germany
 allemagne germania deutschland switzerland suisse svizzera schweiz japan japon giappone china chine cina uk england
-usa india inde morocco maroc romania tunisia""".split())
-_LEXICONS = {"colour": ("colours", _COLOURS), "material": ("materials", _MATERIALS), "origin": ("countries", _COUNTRIES)}
+usa india inde morocco maroc romania tunisia""".split()
+)
+_LEXICONS = {
+    "colour": ("colours", _COLOURS),
+    "material": ("materials", _MATERIALS),
+    "origin": ("countries", _COUNTRIES),
+}
 
 
 @dataclass(frozen=True)
@@ -95,8 +119,11 @@ def _share_in(lexicon: set[str], values: list[str]) -> float:
 
 def _looks_like_ids(values: list[str]) -> bool:
     filled = [v for v in values if v.strip()]
-    return (len(filled) >= 2 and len(set(filled)) == len(filled)
-            and all(re.fullmatch(r"[A-Za-z0-9][\w./-]{2,30}", v) and re.search(r"\d", v) for v in filled))
+    return (
+        len(filled) >= 2
+        and len(set(filled)) == len(filled)
+        and all(re.fullmatch(r"[A-Za-z0-9][\w./-]{2,30}", v) and re.search(r"\d", v) for v in filled)
+    )
 
 
 HELPDESK_NAMES = {
@@ -117,7 +144,13 @@ def helpdesk_columns(columns: list[str], rows: list[dict[str, str]], known_roles
     if "role" not in guesses:
         for column in columns:
             values = Counter(fold(r[column]) for r in rows[:500] if r[column].strip())
-            if values and len(values) <= 6 and sum(n for v, n in values.items() if v in known_roles) / sum(values.values()) >= 0.8:
-                guesses["role"] = Guess("role", column, f"values of {column!r} are author roles ({', '.join(sorted(values))})")
+            if (
+                values
+                and len(values) <= 6
+                and sum(n for v, n in values.items() if v in known_roles) / sum(values.values()) >= 0.8
+            ):
+                guesses["role"] = Guess(
+                    "role", column, f"values of {column!r} are author roles ({', '.join(sorted(values))})"
+                )
                 break
     return list(guesses.values())

@@ -56,15 +56,20 @@ class BrandGuide(_Strict):
     notes: str = Field("", description="Free text: the Markdown body of a front-matter guide.")
     ignored: list[str] = Field([], description="Keys of the brand book Savile does not use (dotted paths).")
     derived: dict[str, dict[str, list[str]]] = Field({}, description="Policy id -> facts and keywords Savile derived.")
-    policy_source: str = Field("guide", description="Where the policies came from: 'guide' or the policy document's headings.")
+    policy_source: str = Field(
+        "guide", description="Where the policies came from: 'guide' or the policy document's headings."
+    )
 
     def as_yaml(self) -> str:
         """The guide as Savile reads it, in the brand guide's own YAML form, derived values marked in comments."""
         import yaml
 
         head = [f"# brand guide as Savile reads it; policies from {self.policy_source}"]
-        head += [f"# derived {kind} of {pid} (check them): {', '.join(values)}"
-                 for pid, made in self.derived.items() for kind, values in made.items()]
+        head += [
+            f"# derived {kind} of {pid} (check them): {', '.join(values)}"
+            for pid, made in self.derived.items()
+            for kind, values in made.items()
+        ]
         head += [f"# not used by Savile: {', '.join(self.ignored)}"] if self.ignored else []
         body = self.model_dump(exclude={"ignored", "derived", "policy_source"})
         return "\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
@@ -82,11 +87,14 @@ _READ_ONLY = ("ignored", "derived", "policy_source")  # set by reading, never by
 def brand_guide(cfg: Config) -> BrandGuide:
     """The brand guide of a project: sources.brand_guide, sources.policies and guide.synonyms."""
     src = cfg.sources
-    return read_brand_guide(cfg.path(src.brand_guide), cfg.path(src.policies) if src.policies else None,
-                            cfg.guide.synonyms)
+    return read_brand_guide(
+        cfg.path(src.brand_guide), cfg.path(src.policies) if src.policies else None, cfg.guide.synonyms
+    )
 
 
-def read_brand_guide(path: Path, policies: Path | None = None, synonyms: dict[str, list[str]] | None = None) -> BrandGuide:
+def read_brand_guide(
+    path: Path, policies: Path | None = None, synonyms: dict[str, list[str]] | None = None
+) -> BrandGuide:
     """The brand guide from YAML or Markdown front matter, normalised (see the module docstring) and validated."""
     from savile.data.ingest import load_guide
 
@@ -113,12 +121,20 @@ def _known_keys(path: Path, raw: dict, model: type[BaseModel], prefix: str, igno
     for key, value in raw.items():
         key = str(key)
         if key in known:
-            data[key] = _known_keys(path, value, Length, f"{prefix}{key}.", ignored) if key == "length" and isinstance(value, dict) else value
+            data[key] = (
+                _known_keys(path, value, Length, f"{prefix}{key}.", ignored)
+                if key == "length" and isinstance(value, dict)
+                else value
+            )
         elif key not in ("policies", *_ALIASES) or model is not BrandGuide:
-            close = difflib.get_close_matches(key, [*spellings, "policies"] if model is BrandGuide else spellings, n=1, cutoff=0.8)
+            close = difflib.get_close_matches(
+                key, [*spellings, "policies"] if model is BrandGuide else spellings, n=1, cutoff=0.8
+            )
             if close:
-                raise DataError(f"{path}: key {prefix}{key!r} is not a brand guide key; did you mean {prefix}{close[0]!r}? "
-                                "Fix its spelling (unknown keys are only ignored when they resemble none).")
+                raise DataError(
+                    f"{path}: key {prefix}{key!r} is not a brand guide key; did you mean {prefix}{close[0]!r}? "
+                    "Fix its spelling (unknown keys are only ignored when they resemble none)."
+                )
             ignored.append(f"{prefix}{key}")
     return data
 
@@ -130,18 +146,23 @@ def _policy_items(path: Path, raw: Any, document: Path | None) -> tuple[list[dic
     if isinstance(raw, dict) and raw:
         return [{"id": str(k), **(v if isinstance(v, dict) else {"statement": v})} for k, v in raw.items()], "guide"
     if raw not in (None, [], {}):
-        raise DataError(f"{path}: policies must be a list of policies or a mapping of id to statement, got "
-                        f"{type(raw).__name__}; see the README's brand guide section.")
+        raise DataError(
+            f"{path}: policies must be a list of policies or a mapping of id to statement, got "
+            f"{type(raw).__name__}; see the README's brand guide section."
+        )
     if document is None:
         return [], "guide"
     from savile.data.ingest import load_policy_text, policy_sections
 
     sections = policy_sections(load_policy_text(document))
-    return [{"title": title, "statement": text} for title, text in sections], f"{document.name} (one policy per heading)"
+    return [
+        {"title": title, "statement": text} for title, text in sections
+    ], f"{document.name} (one policy per heading)"
 
 
-def _complete_policies(path: Path, items: list[dict], ignored: list[str], synonyms: dict[str, list[str]],
-                       from_guide: bool) -> tuple[list[dict], dict]:
+def _complete_policies(
+    path: Path, items: list[dict], ignored: list[str], synonyms: dict[str, list[str]], from_guide: bool
+) -> tuple[list[dict], dict]:
     """Each policy with id, title, facts and keywords filled in; what was derived, per policy id.
 
     A policy-document section with no fact to check ("Contact us") is left out and listed in
@@ -164,8 +185,10 @@ def _complete_policies(path: Path, items: list[dict], ignored: list[str], synony
                 ignored.append(f"policy section {title!r} (no fact found to check)")
                 continue
             if not made["facts"]:
-                raise DataError(f"{path}: policy {pid!r} has no facts and none could be derived from its statement "
-                                f"({statement[:60]!r}); add `facts:` (strings a correct answer states, e.g. '30 days').")
+                raise DataError(
+                    f"{path}: policy {pid!r} has no facts and none could be derived from its statement "
+                    f"({statement[:60]!r}); add `facts:` (strings a correct answer states, e.g. '30 days')."
+                )
         if not policy.get("keywords"):
             others = tuple(t for t in titles if t.replace("_", " ").casefold() != title.casefold())
             made["keywords"] = policy["keywords"] = derive_keywords(title, statement, synonyms, others)

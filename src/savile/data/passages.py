@@ -25,7 +25,7 @@ __all__ = ["Passage", "corpus_passages", "corpus", "request", "rag_chat"]
 @dataclass(frozen=True)
 class Passage:
     text: str
-    group: str | None = None   # the training group (product family) it was written from; None for policy text
+    group: str | None = None  # the training group (product family) it was written from; None for policy text
     policy: str | None = None  # the brand-guide policy it states, for a policy's own passage
 
 

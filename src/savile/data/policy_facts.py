@@ -22,21 +22,38 @@ import re
 
 __all__ = ["FACT_PHRASES", "SYNONYMS", "derive_facts", "derive_keywords"]
 
-_NUMBER = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
-           r"twenty|thirty|forty|forty-five|sixty|ninety)")
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+    r"twenty|thirty|forty|forty-five|sixty|ninety)"
+)
 _TIME_UNIT = r"(?:(?:working|business|calendar|banking)[ ])?(?:days?|weeks?|months?|years?|hours?|minutes?)"
 _CURRENCY = r"(?:EUR|GBP|USD|CHF|JPY|CNY|HKD|SGD|AUD|CAD|SEK|DKK|NOK|AED|euros?|pounds?|dollars?|francs?)"
 _QUANTITY = re.compile(
     rf"(?<![\w£€$¥])(?:"
-    rf"{_NUMBER}(?:[ ]?(?:-|–|to|and)[ ]?{_NUMBER})?[ ]{_TIME_UNIT}"      # 14 days, 5 to 9 working days
-    rf"|{_NUMBER}[ ]?{_CURRENCY}|{_CURRENCY}[ ]?\d+(?:[.,]\d+)*"           # 250 GBP, EUR 1,200
-    rf"|[£€$¥]\d+(?:[.,]\d+)*"                                              # £250
-    rf"|\d+(?:[.,]\d+)?[ ]?%"                                               # 20%
-    rf")(?![\w])", re.I)
+    rf"{_NUMBER}(?:[ ]?(?:-|–|to|and)[ ]?{_NUMBER})?[ ]{_TIME_UNIT}"  # 14 days, 5 to 9 working days
+    rf"|{_NUMBER}[ ]?{_CURRENCY}|{_CURRENCY}[ ]?\d+(?:[.,]\d+)*"  # 250 GBP, EUR 1,200
+    rf"|[£€$¥]\d+(?:[.,]\d+)*"  # £250
+    rf"|\d+(?:[.,]\d+)?[ ]?%"  # 20%
+    rf")(?![\w])",
+    re.I,
+)
 # Phrases that state a condition a correct answer must repeat.
-FACT_PHRASES = ("free of charge", "at no cost", "no charge", "complimentary", "lifetime", "full refund",
-                "store credit", "final sale", "non-refundable", "prepaid label", "original packaging",
-                "proof of purchase", "signature on delivery", "certificate of authenticity")
+FACT_PHRASES = (
+    "free of charge",
+    "at no cost",
+    "no charge",
+    "complimentary",
+    "lifetime",
+    "full refund",
+    "store credit",
+    "final sale",
+    "non-refundable",
+    "prepaid label",
+    "original packaging",
+    "proof of purchase",
+    "signature on delivery",
+    "certificate of authenticity",
+)
 # Topic word -> words a customer uses for it. Matched as case-insensitive substrings of a message.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "return": ("refund", "send back", "money back"),
@@ -52,8 +69,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "payment": ("pay", "instalment", "card"),
     "availability": ("in stock", "available", "sold out"),
 }
-_STOP = frozenset("""a an and or of the to for in on at by with our your policy policies service services client
-clients customer customers terms conditions about how what our we you""".split())
+_STOP = frozenset(
+    """a an and or of the to for in on at by with our your policy policies service services client
+clients customer customers terms conditions about how what our we you""".split()
+)
 
 
 def derive_facts(statement: str) -> list[str]:
@@ -63,11 +82,13 @@ def derive_facts(statement: str) -> list[str]:
     for phrase in FACT_PHRASES:
         at = lowered.find(phrase)
         if at >= 0 and not any(s <= at < s + len(t) for s, t in found):
-            found.append((at, statement[at:at + len(phrase)]))
+            found.append((at, statement[at : at + len(phrase)]))
     return list(dict.fromkeys(text for _, text in sorted(found)))
 
 
-def derive_keywords(title: str, statement: str, synonyms: dict[str, list[str]], others: tuple[str, ...] = ()) -> list[str]:
+def derive_keywords(
+    title: str, statement: str, synonyms: dict[str, list[str]], others: tuple[str, ...] = ()
+) -> list[str]:
     """The title's content words (singular), and the synonyms of topic words in the title or statement.
 
     `others` are the other policies' titles: a topic one of them is about ("delivery" in "returned

@@ -57,8 +57,11 @@ def run(cfg: Config) -> PreparedData:
 
 def _turns(examples: list[dict], split: str) -> list[dict]:
     """User and assistant turns only: the fixed system prompts would make every pair look alike."""
-    return [{"id": e["id"], "messages": [m for m in e["messages"] if m["role"] != "system"]}
-            for e in examples if e["split"] == split]
+    return [
+        {"id": e["id"], "messages": [m for m in e["messages"] if m["role"] != "system"]}
+        for e in examples
+        if e["split"] == split
+    ]
 
 
 def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list[dict], list[dict]]:
@@ -67,26 +70,48 @@ def _read_sources(cfg: Config, quarantine: Quarantine) -> tuple[BrandGuide, list
         load_policy_text(cfg.path(src.policies))  # fails early, naming the file, if it is missing
     guide = brand_guide(cfg)
     if guide.ignored:
-        _console.print(f"[yellow]warning:[/yellow] {cfg.path(src.brand_guide).name}: not used by Savile: "
-                       f"{', '.join(guide.ignored)}. `savile guide` shows the guide as read.")
+        _console.print(
+            f"[yellow]warning:[/yellow] {cfg.path(src.brand_guide).name}: not used by Savile: "
+            f"{', '.join(guide.ignored)}. `savile guide` shows the guide as read."
+        )
     fields = dict.fromkeys([cat.id_column, *cat.required])
     path = cfg.path(src.catalogue)
     rows = load_catalogue(
-        path, columns=cat.columns, id_column=cat.id_column, required=list(fields), numeric=cat.numeric,
-        multi_valued=cat.multi_valued, separator=cat.separator, quarantine=quarantine, sheet=src.catalogue_sheet,
+        path,
+        columns=cat.columns,
+        id_column=cat.id_column,
+        required=list(fields),
+        numeric=cat.numeric,
+        multi_valued=cat.multi_valued,
+        separator=cat.separator,
+        quarantine=quarantine,
+        sheet=src.catalogue_sheet,
     )
     quarantine.check_share(path, len(rows) + quarantine.count(path), cfg.prepare.max_reject_share)
     if src.copy_file is not None:
         path, copy = cfg.path(src.copy_file), cfg.copy_settings
-        total = join_copy(rows, path, id_column=copy.id_column, text_column=copy.text_column, catalogue_id=cat.id_column,
-                          target=cat.text_column, quarantine=quarantine, sheet=copy.sheet)
+        total = join_copy(
+            rows,
+            path,
+            id_column=copy.id_column,
+            text_column=copy.text_column,
+            catalogue_id=cat.id_column,
+            target=cat.text_column,
+            quarantine=quarantine,
+            sheet=copy.sheet,
+        )
         # Copy for an unknown id is quarantined but not held against the copy file: most often its
         # product's catalogue row was the one rejected, and the catalogue's share already counts it.
         quarantine.check_share(path, total, cfg.prepare.max_reject_share, not_counted=("unknown id",))
     _require_columns(cfg, rows)
     path = cfg.path(src.conversations)
-    conversations = load_conversations(path, fmt=conv.format, quarantine=quarantine,
-                                       pair_columns=conv.pair_columns, helpdesk_columns=conv.helpdesk_columns)
+    conversations = load_conversations(
+        path,
+        fmt=conv.format,
+        quarantine=quarantine,
+        pair_columns=conv.pair_columns,
+        helpdesk_columns=conv.helpdesk_columns,
+    )
     quarantine.check_share(path, len(conversations) + quarantine.count(path), cfg.prepare.max_reject_share)
     return guide, rows, conversations
 
@@ -105,11 +130,15 @@ def _require_columns(cfg: Config, rows: list[dict]) -> None:
         )
 
 
-def _pseudonymise(cfg: Config, guide: BrandGuide, rows: list[dict], conversations: list[dict], key: bytes) -> Counter[str]:
+def _pseudonymise(
+    cfg: Config, guide: BrandGuide, rows: list[dict], conversations: list[dict], key: bytes
+) -> Counter[str]:
     # The brand's own proper nouns (its name, collections, product names) look like people's names
     # after "Dear" or "this is"; they are catalogue facts, not personal data.
-    not_names = {guide.brand, *(v for r in rows for a in (cfg.catalogue.group_by, cfg.catalogue.name_column)
-                                for v in _as_list(r.get(a)))}
+    not_names = {
+        guide.brand,
+        *(v for r in rows for a in (cfg.catalogue.group_by, cfg.catalogue.name_column) for v in _as_list(r.get(a))),
+    }
     mapping = cfg.privacy.mapping_file
     pseudo = Pseudonymiser(key, cfg.privacy.order_id_patterns, not_names=not_names, record_mapping=mapping is not None)
     pii: Counter[str] = Counter()
@@ -133,8 +162,16 @@ def _build_examples(cfg: Config, guide: BrandGuide, rows: list[dict], conversati
     cat, tasks = cfg.catalogue, cfg.prepare.tasks
     examples: list[dict] = []
     if "describe" in tasks:
-        examples += describe_examples(rows, guide, cat.id_column, cat.attributes, cat.context_columns, cat.text_column,
-                                      cat.group_by, cat.name_column)
+        examples += describe_examples(
+            rows,
+            guide,
+            cat.id_column,
+            cat.attributes,
+            cat.context_columns,
+            cat.text_column,
+            cat.group_by,
+            cat.name_column,
+        )
     if "extract" in tasks:
         examples += extract_examples(rows, guide, cat.id_column, cat.attributes, cat.text_column, cat.group_by)
     if "support" in tasks:
@@ -151,37 +188,47 @@ def _tokenizer(cfg: Config):
     return AutoTokenizer.from_pretrained(resolve_model(cfg.model.base, cfg.model.cache_dir))
 
 
-def _drop_too_long(cfg: Config, examples: list[dict], tokenizer, quarantine: Quarantine, dropped: Counter[str]) -> list[dict]:
+def _drop_too_long(
+    cfg: Config, examples: list[dict], tokenizer, quarantine: Quarantine, dropped: Counter[str]
+) -> list[dict]:
     """Count tokens under the base model's template; drop (never truncate) what exceeds prepare.max_tokens."""
     from savile.data.chat import count_tokens
 
     limit, kept = cfg.prepare.max_tokens, []
-    for ex, n in zip(examples, count_tokens(examples, tokenizer)):
+    for ex, n in zip(examples, count_tokens(examples, tokenizer), strict=False):
         ex["n_tokens"] = n
         if n <= limit:
             kept.append(ex)
             continue
         source = cfg.sources.conversations if ex["task"] == "support" else cfg.sources.catalogue
         where = ex["meta"].get("location") or f"conversation {ex['group']}"
-        quarantine.add(cfg.path(source), where, f"too long: {ex['task']} example of {n} tokens > prepare.max_tokens={limit}", ex["id"])
+        quarantine.add(
+            cfg.path(source),
+            where,
+            f"too long: {ex['task']} example of {n} tokens > prepare.max_tokens={limit}",
+            ex["id"],
+        )
         dropped["too long"] += 1
     return kept
 
 
-def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: list[dict]) -> tuple[dict[str, set[str]], int]:
+def _split(
+    cfg: Config, examples: list[dict], rows: list[dict], conversations: list[dict]
+) -> tuple[dict[str, set[str]], int]:
     """Mark each example train, validation or test; whole product families and conversations go to one side.
 
     A conversation that names a held-out product (id, name or family) follows that product out of
     training, so no words about a validation or test product are ever trained on.
     """
     cat, p = cfg.catalogue, cfg.prepare
-    validation, test = holdout_groups([str(r.get(cat.group_by, "")) for r in rows], p.validation_fraction,
-                                      p.test_fraction, p.seed)
+    validation, test = holdout_groups(
+        [str(r.get(cat.group_by, "")) for r in rows], p.validation_fraction, p.test_fraction, p.seed
+    )
     held_products = {"validation": validation, "test": test}
-    conv_validation, conv_test = holdout_groups([c["id"] for c in conversations], p.validation_fraction,
-                                                p.test_fraction, p.seed)
-    mentions = ProductMentions.build(rows, cat.id_column, cat.group_by, held_products,
-                                     (cat.name_column,))
+    conv_validation, conv_test = holdout_groups(
+        [c["id"] for c in conversations], p.validation_fraction, p.test_fraction, p.seed
+    )
+    mentions = ProductMentions.build(rows, cat.id_column, cat.group_by, held_products, (cat.name_column,))
     conv_split, moved = {}, 0
     for conv in conversations:
         by_hash = "test" if conv["id"] in conv_test else "validation" if conv["id"] in conv_validation else "train"
@@ -196,8 +243,19 @@ def _split(cfg: Config, examples: list[dict], rows: list[dict], conversations: l
     return held_products, moved
 
 
-def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples: list[dict], tokenizer, quarantine: Quarantine,
-           pii: Counter[str], dropped: Counter[str], held_products: dict[str, set[str]], moved: int) -> PreparedData:
+def _write(
+    cfg: Config,
+    out: Path,
+    guide: BrandGuide,
+    rows: list[dict],
+    examples: list[dict],
+    tokenizer,
+    quarantine: Quarantine,
+    pii: Counter[str],
+    dropped: Counter[str],
+    held_products: dict[str, set[str]],
+    moved: int,
+) -> PreparedData:
     paths = {split: out / f"{split}.jsonl" for split in SPLITS}
     for split, path in paths.items():
         with atomic.open_text(path) as fh:
@@ -211,20 +269,44 @@ def _write(cfg: Config, out: Path, guide: BrandGuide, rows: list[dict], examples
         return sum(e[key] if key else 1 for e in examples if e["task"] == task and e["split"] == split)
 
     counts = {t: {s: total(t, s) for s in paths} for t in tasks}
-    warnings = [f"task {t} has {c['train']} training examples, fewer than prepare.min_train_examples="
-                f"{cfg.prepare.min_train_examples}; results will be noisy, add data if you can."
-                for t, c in counts.items() if c["train"] < cfg.prepare.min_train_examples]
+    warnings = [
+        f"task {t} has {c['train']} training examples, fewer than prepare.min_train_examples="
+        f"{cfg.prepare.min_train_examples}; results will be noisy, add data if you can."
+        for t, c in counts.items()
+        if c["train"] < cfg.prepare.min_train_examples
+    ]
     for w in warnings:
         _console.print(f"[yellow]warning:[/yellow] {w}")
-    card = write_card(out / "data_card.md", cfg, guide, examples, tokenizer, counts, token_stats(examples), dict(pii),
-                      dict(dropped), quarantine, warnings, held_products)
+    card = write_card(
+        out / "data_card.md",
+        cfg,
+        guide,
+        examples,
+        tokenizer,
+        counts,
+        token_stats(examples),
+        dict(pii),
+        dict(dropped),
+        quarantine,
+        warnings,
+        held_products,
+    )
     record = PreparedData(
-        train_path=paths["train"], validation_path=paths["validation"], test_path=paths["test"], card_path=card, quarantine_path=out / "quarantine.jsonl",
-        counts=counts, tokens={t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks},
+        train_path=paths["train"],
+        validation_path=paths["validation"],
+        test_path=paths["test"],
+        card_path=card,
+        quarantine_path=out / "quarantine.jsonl",
+        counts=counts,
+        tokens={t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks},
         vocabulary={a: sorted({v for r in rows for v in _as_list(r.get(a))}) for a in cfg.catalogue.attributes},
-        pii_replaced=dict(sorted(pii.items())), dropped=dict(dropped), rejected=quarantine.by_reason(),
+        pii_replaced=dict(sorted(pii.items())),
+        dropped=dict(dropped),
+        rejected=quarantine.by_reason(),
         held_out_by_mention=moved,
-        warnings=warnings, fingerprint=_fingerprint(cfg), config=cfg.resolved(),
+        warnings=warnings,
+        fingerprint=_fingerprint(cfg),
+        config=cfg.resolved(),
     )
     record.save(out)
     return record
@@ -238,6 +320,8 @@ def _fingerprint(cfg: Config) -> str:
         if p is not None:
             h.update(cfg.path(p).read_bytes())
     resolved = cfg.resolved()
-    settings = {k: resolved[k] for k in ("catalogue", "copy", "conversations", "prepare")} | {"patterns": cfg.privacy.order_id_patterns}
+    settings = {k: resolved[k] for k in ("catalogue", "copy", "conversations", "prepare")} | {
+        "patterns": cfg.privacy.order_id_patterns
+    }
     h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()

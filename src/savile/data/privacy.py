@@ -45,8 +45,15 @@ from itertools import cycle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from savile.data.pii_detect import (DEFAULT_ORDER_ID_PATTERNS, KINDS, Finding, detect, follows_title, name_parts,
-                                    resolve_overlaps)
+from savile.data.pii_detect import (
+    DEFAULT_ORDER_ID_PATTERNS,
+    KINDS,
+    Finding,
+    detect,
+    follows_title,
+    name_parts,
+    resolve_overlaps,
+)
 from savile.errors import DataError
 
 if TYPE_CHECKING:
@@ -56,21 +63,126 @@ __all__ = ["KINDS", "Finding", "detect", "load_key", "Pseudonymiser", "read_mapp
 
 # Fictitious names and towns; plain ASCII so they also make e-mail addresses.
 FIRST_NAMES = (
-    "Nora", "Maren", "Ada", "Livia", "Otto", "Selma", "Arlo", "Greta", "Milo", "Iris", "Thea", "Vera", "Caspar",
-    "Elsa", "Jonah", "Mira", "Oskar", "Ruth", "Silas", "Talia", "Ivo", "Juno", "Lotte", "Nadia", "Orla", "Pavel",
-    "Soren", "Tessa", "Vito", "Wren", "Yara", "Zeno", "Alba", "Cleo", "Dario", "Ansel", "Bram", "Cosima", "Dagny",
-    "Edda", "Fenna", "Gideon", "Idris", "Jory", "Linnea", "Magnus", "Nell", "Oona", "Rune", "Zita",
+    "Nora",
+    "Maren",
+    "Ada",
+    "Livia",
+    "Otto",
+    "Selma",
+    "Arlo",
+    "Greta",
+    "Milo",
+    "Iris",
+    "Thea",
+    "Vera",
+    "Caspar",
+    "Elsa",
+    "Jonah",
+    "Mira",
+    "Oskar",
+    "Ruth",
+    "Silas",
+    "Talia",
+    "Ivo",
+    "Juno",
+    "Lotte",
+    "Nadia",
+    "Orla",
+    "Pavel",
+    "Soren",
+    "Tessa",
+    "Vito",
+    "Wren",
+    "Yara",
+    "Zeno",
+    "Alba",
+    "Cleo",
+    "Dario",
+    "Ansel",
+    "Bram",
+    "Cosima",
+    "Dagny",
+    "Edda",
+    "Fenna",
+    "Gideon",
+    "Idris",
+    "Jory",
+    "Linnea",
+    "Magnus",
+    "Nell",
+    "Oona",
+    "Rune",
+    "Zita",
 )
 LAST_NAMES = (
-    "Vance", "Hale", "Marlow", "Quill", "Thorne", "Ashby", "Calloway", "Dorsey", "Ellery", "Fenwick", "Garland",
-    "Harrow", "Ives", "Kendrick", "Lowell", "Mercer", "Norwood", "Oakley", "Pryce", "Radley", "Sutton",
-    "Tolliver", "Upton", "Voss", "Wexford", "Yardley", "Ainsley", "Brandt", "Corwin", "Easton", "Fairley",
-    "Gaskell", "Hollis", "Kestrel", "Lindqvist", "Morrow", "Nyberg", "Orsini", "Pell", "Rowan", "Sterling",
-    "Tasker", "Vale", "Winslow", "Brennan", "Carrow", "Dunmore", "Everly", "Falk", "Greer",
+    "Vance",
+    "Hale",
+    "Marlow",
+    "Quill",
+    "Thorne",
+    "Ashby",
+    "Calloway",
+    "Dorsey",
+    "Ellery",
+    "Fenwick",
+    "Garland",
+    "Harrow",
+    "Ives",
+    "Kendrick",
+    "Lowell",
+    "Mercer",
+    "Norwood",
+    "Oakley",
+    "Pryce",
+    "Radley",
+    "Sutton",
+    "Tolliver",
+    "Upton",
+    "Voss",
+    "Wexford",
+    "Yardley",
+    "Ainsley",
+    "Brandt",
+    "Corwin",
+    "Easton",
+    "Fairley",
+    "Gaskell",
+    "Hollis",
+    "Kestrel",
+    "Lindqvist",
+    "Morrow",
+    "Nyberg",
+    "Orsini",
+    "Pell",
+    "Rowan",
+    "Sterling",
+    "Tasker",
+    "Vale",
+    "Winslow",
+    "Brennan",
+    "Carrow",
+    "Dunmore",
+    "Everly",
+    "Falk",
+    "Greer",
 )
 CITIES = (
-    "Northbury", "Eastmere", "Westholm", "Southvale", "Brightmoor", "Oakhaven", "Millbrook", "Stonebridge",
-    "Fairhaven", "Kingsmere", "Larkfield", "Marshwood", "Redcliff", "Silverdale", "Willowby", "Ravenholt",
+    "Northbury",
+    "Eastmere",
+    "Westholm",
+    "Southvale",
+    "Brightmoor",
+    "Oakhaven",
+    "Millbrook",
+    "Stonebridge",
+    "Fairhaven",
+    "Kingsmere",
+    "Larkfield",
+    "Marshwood",
+    "Redcliff",
+    "Silverdale",
+    "Willowby",
+    "Ravenholt",
 )
 
 
@@ -88,7 +200,8 @@ def load_key(env_var: str = "SAVILE_PII_KEY", key_file: Path | None = None) -> b
     if key_file is None:
         raise DataError(
             f"no pseudonymisation key: environment variable {env_var} is unset and no key file was given. "
-            f"Set {env_var} to a secret string, or set privacy.key_file to a path (created on first use).")
+            f"Set {env_var} to a secret string, or set privacy.key_file to a path (created on first use)."
+        )
     key_file = Path(key_file)
     if not key_file.exists():
         try:
@@ -96,19 +209,26 @@ def load_key(env_var: str = "SAVILE_PII_KEY", key_file: Path | None = None) -> b
         except FileExistsError:
             pass  # another process created it first: read theirs
         except OSError as err:
-            raise DataError(f"{key_file}: cannot create the pseudonymisation key file ({err.strerror}). "
-                            f"Point privacy.key_file at a writable place, or set {env_var}.") from None
+            raise DataError(
+                f"{key_file}: cannot create the pseudonymisation key file ({err.strerror}). "
+                f"Point privacy.key_file at a writable place, or set {env_var}."
+            ) from None
     elif stat.S_IMODE(key_file.stat().st_mode) & 0o077:
-        warnings.warn(f"{key_file}: pseudonymisation key is readable by other users; run `chmod 600 {key_file}`.",
-                      stacklevel=2)
+        warnings.warn(
+            f"{key_file}: pseudonymisation key is readable by other users; run `chmod 600 {key_file}`.", stacklevel=2
+        )
     try:
         key = key_file.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"{key_file}: cannot read the pseudonymisation key ({type(err).__name__}). "
-                        f"Fix the file, or set {env_var} instead.") from None
+        raise DataError(
+            f"{key_file}: cannot read the pseudonymisation key ({type(err).__name__}). "
+            f"Fix the file, or set {env_var} instead."
+        ) from None
     if not key:
-        raise DataError(f"{key_file}: the pseudonymisation key file is empty. "
-                        f"Delete it to have a new key created, or set {env_var}.")
+        raise DataError(
+            f"{key_file}: the pseudonymisation key file is empty. "
+            f"Delete it to have a new key created, or set {env_var}."
+        )
     return key.encode("utf-8")
 
 
@@ -127,13 +247,17 @@ def read_mapping(path: Path, key: bytes) -> dict[str, str]:
         if document.get("format") != _MAPPING_FORMAT:
             raise ValueError(f"format {document.get('format')!r}")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as err:
-        raise DataError(f"{path}: not a readable Savile PII mapping ({type(err).__name__}: {err}). "
-                        "Point at the file Pseudonymiser.write_mapping wrote.") from None
+        raise DataError(
+            f"{path}: not a readable Savile PII mapping ({type(err).__name__}: {err}). "
+            "Point at the file Pseudonymiser.write_mapping wrote."
+        ) from None
     try:
         return json.loads(_fernet(key, salt).decrypt(token).decode("utf-8"))
     except InvalidToken:
-        raise DataError(f"{path}: cannot decrypt the PII mapping with this key (wrong key, or the file was "
-                        "altered). Use the key it was written with (SAVILE_PII_KEY or privacy.key_file).") from None
+        raise DataError(
+            f"{path}: cannot decrypt the PII mapping with this key (wrong key, or the file was "
+            "altered). Use the key it was written with (SAVILE_PII_KEY or privacy.key_file)."
+        ) from None
 
 
 def _fernet(key: bytes, salt: bytes) -> Fernet:
@@ -220,12 +344,19 @@ class Pseudonymiser:
     detected again.
     """
 
-    def __init__(self, key: bytes, order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *,
-                 not_names: Collection[str] = (), record_mapping: bool = False):
+    def __init__(
+        self,
+        key: bytes,
+        order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS,
+        *,
+        not_names: Collection[str] = (),
+        record_mapping: bool = False,
+    ):
         if not isinstance(key, bytes) or not key:
             found = "empty bytes" if isinstance(key, bytes) else type(key).__name__
-            raise DataError(f"the pseudonymisation key must be non-empty bytes, got {found}. "
-                            "Pass the result of load_key().")
+            raise DataError(
+                f"the pseudonymisation key must be non-empty bytes, got {found}. Pass the result of load_key()."
+            )
         self._key = key
         self._patterns = tuple(order_id_patterns)
         self._not_names = tuple(not_names)
@@ -246,13 +377,19 @@ class Pseudonymiser:
         key it re-identifies everyone.
         """
         if self._mapping is None:
-            raise DataError("this Pseudonymiser kept no mapping: it was created without record_mapping=True. "
-                            "Create it with Pseudonymiser(key, ..., record_mapping=True) before pseudonymising.")
+            raise DataError(
+                "this Pseudonymiser kept no mapping: it was created without record_mapping=True. "
+                "Create it with Pseudonymiser(key, ..., record_mapping=True) before pseudonymising."
+            )
         mapping = {pseudonym: " | ".join(sorted(originals)) for pseudonym, originals in sorted(self._mapping.items())}
         salt = secrets.token_bytes(16)
         token = _fernet(key, salt).encrypt(json.dumps(mapping, ensure_ascii=False).encode("utf-8"))
-        document = {"format": _MAPPING_FORMAT, "kdf": "HKDF-SHA256", "salt": base64.b64encode(salt).decode("ascii"),
-                    "token": token.decode("ascii")}
+        document = {
+            "format": _MAPPING_FORMAT,
+            "kdf": "HKDF-SHA256",
+            "salt": base64.b64encode(salt).decode("ascii"),
+            "token": token.decode("ascii"),
+        }
         _write_private(Path(path), (json.dumps(document, indent=1) + "\n").encode("ascii"))
         return Path(path)
 
@@ -269,11 +406,16 @@ class Pseudonymiser:
         for i, message in enumerate(messages):
             content = message.get("content")
             if content is not None and not isinstance(content, str):
-                raise DataError(f"message {i} has content of type {type(content).__name__}; Savile pseudonymises "
-                                "text only. Normalise messages to {'role': ..., 'content': str} at ingestion.")
+                raise DataError(
+                    f"message {i} has content of type {type(content).__name__}; Savile pseudonymises "
+                    "text only. Normalise messages to {'role': ..., 'content': str} at ingestion."
+                )
         texts = [m.get("content") or "" for m in messages]
         new_texts, counts = self._pseudonymise_texts(texts)
-        out = [({**m, "content": new} if m.get("content") else dict(m)) for m, new in zip(messages, new_texts)]
+        out = [
+            ({**m, "content": new} if m.get("content") else dict(m))
+            for m, new in zip(messages, new_texts, strict=False)
+        ]
         return out, counts
 
     def reserve(self, messages: list[dict]) -> None:
@@ -299,16 +441,20 @@ class Pseudonymiser:
 
     def _pseudonymise_texts(self, texts: list[str]) -> tuple[list[str], Counter[str]]:
         fresh = [not self._is_own(t) for t in texts]
-        primary = [(self._detected[t] if t in self._detected else detect(t, self._patterns, not_names=self._not_names))
-                   if f else [] for t, f in zip(texts, fresh)]
+        primary = [
+            (self._detected[t] if t in self._detected else detect(t, self._patterns, not_names=self._not_names))
+            if f
+            else []
+            for t, f in zip(texts, fresh, strict=False)
+        ]
         memory = _NameMemory()
-        for t, found in zip(texts, primary):
+        for t, found in zip(texts, primary, strict=False):
             for f in found:
                 if f.kind == "person_name":
                     memory.add(t, f)
         counts: Counter[str] = Counter()
         out = []
-        for t, is_fresh, found in zip(texts, fresh, primary):
+        for t, is_fresh, found in zip(texts, fresh, primary, strict=False):
             if not is_fresh:
                 out.append(t)
                 continue
@@ -329,17 +475,17 @@ class Pseudonymiser:
             pseudonym = self._pseudonym(text, f, memory)
             if self._mapping is not None:
                 self._mapping.setdefault(pseudonym, set()).add(f.text)
-            pieces += [text[pos:f.start], pseudonym]
+            pieces += [text[pos : f.start], pseudonym]
             pos = f.end
         return "".join([*pieces, text[pos:]])
 
     def _digest(self, kind: str, value: str) -> bytes:
-        return hmac.new(self._key, f"{kind}\x00{value}".encode("utf-8"), hashlib.sha256).digest()
+        return hmac.new(self._key, f"{kind}\x00{value}".encode(), hashlib.sha256).digest()
 
     def _pseudonym(self, text: str, f: Finding, memory: _NameMemory) -> str:
         if f.kind == "person_name":
             roles = memory.roles_of(text, f)
-            return " ".join(self._name_part(part, role) for part, role in zip(name_parts(f.text), roles))
+            return " ".join(self._name_part(part, role) for part, role in zip(name_parts(f.text), roles, strict=False))
         if f.kind == "email":
             h = self._digest("email", f.text.casefold())
             first, last = _pick(FIRST_NAMES, h[:8]), _pick(LAST_NAMES, h[8:16])
@@ -376,9 +522,11 @@ class Pseudonymiser:
             new = _fill_digits(value, h) if has_digits else _fill_alnum(value, h)
             if new != value and new not in self._reserved["order_id"]:  # never a real order id seen in the data
                 return new
-        raise DataError(f"no pseudonym found for an order id of shape {re.sub(r'[0-9]', '9', value)!r} in 100 keyed "
-                        "draws that is not a real id of the data: the id space is nearly full. Widen the pattern in "
-                        "privacy.order_id_patterns to the ids' full length.")
+        raise DataError(
+            f"no pseudonym found for an order id of shape {re.sub(r'[0-9]', '9', value)!r} in 100 keyed "
+            "draws that is not a real id of the data: the id space is nearly full. Widen the pattern in "
+            "privacy.order_id_patterns to the ids' full length."
+        )
 
 
 def _pick(options: Sequence[str], h: bytes) -> str:

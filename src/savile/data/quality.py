@@ -78,14 +78,18 @@ def _example_text(example: object, where: str) -> str:
     messages = example.get("messages") if isinstance(example, dict) else None
     if not isinstance(messages, list):
         found = type(example).__name__ if not isinstance(example, dict) else f"messages={messages!r:.60}"
-        raise DataError(f"{where}: example {_id(example)} has {found}; expected a dict with a 'messages' list. "
-                        "Build examples with savile.data.tasks before checking quality.")
+        raise DataError(
+            f"{where}: example {_id(example)} has {found}; expected a dict with a 'messages' list. "
+            "Build examples with savile.data.tasks before checking quality."
+        )
     contents = []
     for m in messages:
         content = m.get("content") if isinstance(m, dict) else None
         if content is not None and not isinstance(content, str):
-            raise DataError(f"{where}: example {_id(example)} has message content of type {type(content).__name__}; "
-                            "quality checks read text only. Normalise messages to {'role', 'content': str}.")
+            raise DataError(
+                f"{where}: example {_id(example)} has message content of type {type(content).__name__}; "
+                "quality checks read text only. Normalise messages to {'role', 'content': str}."
+            )
         contents.append(content or "")
     return "\n".join(contents)
 
@@ -96,7 +100,7 @@ def _id(example: object) -> str:
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[tuple[int, list]]:
     for start in range(0, len(items), size):
-        yield start, items[start:start + size]
+        yield start, items[start : start + size]
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -139,7 +143,7 @@ def _ngrams(flat: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, 
     windows = len(flat) - n + 1
     out = flat[:windows] * _MULTIPLIERS[0]
     for k in range(1, n):
-        out += flat[k:k + windows] * _MULTIPLIERS[k]
+        out += flat[k : k + windows] * _MULTIPLIERS[k]
     starts = np.cumsum(lengths) - lengths
     offset = np.arange(windows) - np.repeat(starts, lengths)[:windows]  # position within its own segment
     valid = offset <= np.repeat(lengths - n, lengths)[:windows]
@@ -148,8 +152,10 @@ def _ngrams(flat: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, 
 
 # --- near and exact duplicates --------------------------------------------------------------------
 
-def dedupe(examples: list[dict], *, threshold: float = 0.9, num_perm: int = 128, shingle: int = 5,
-           seed: int = 0) -> tuple[list[dict], dict[str, int]]:
+
+def dedupe(
+    examples: list[dict], *, threshold: float = 0.9, num_perm: int = 128, shingle: int = 5, seed: int = 0
+) -> tuple[list[dict], dict[str, int]]:
     """Drop exact and near duplicates, keeping the first of each cluster, per task.
 
     Exact: the same normalised text of all messages. Near: estimated Jaccard similarity of the word
@@ -164,26 +170,32 @@ def dedupe(examples: list[dict], *, threshold: float = 0.9, num_perm: int = 128,
     if not 0 < threshold <= 1:
         raise DataError(f"dedupe threshold must be in (0, 1], got {threshold!r}. Use e.g. 0.9.")
     if not 1 <= shingle <= _MAX_N or num_perm < 2:
-        raise DataError(f"dedupe needs 1 <= shingle <= {_MAX_N} and num_perm >= 2, got shingle={shingle!r}, "
-                        f"num_perm={num_perm!r}. Use the defaults 5 and 128.")
+        raise DataError(
+            f"dedupe needs 1 <= shingle <= {_MAX_N} and num_perm >= 2, got shingle={shingle!r}, "
+            f"num_perm={num_perm!r}. Use the defaults 5 and 128."
+        )
     by_task: dict[object, list[int]] = {}
     for i, example in enumerate(examples):
         if not isinstance(example, dict) or "task" not in example:
-            raise DataError(f"dedupe: example {i} ({_id(example)}) has no 'task'; every example needs one. "
-                            "Build examples with savile.data.tasks.")
+            raise DataError(
+                f"dedupe: example {i} ({_id(example)}) has no 'task'; every example needs one. "
+                "Build examples with savile.data.tasks."
+            )
         by_task.setdefault(example["task"], []).append(i)
     normaliser, keep, counts = _Normaliser(), [], {"exact": 0, "near": 0}
     for indices in by_task.values():
-        kept_here, exact, near = _dedupe_task([examples[i] for i in indices], normaliser, threshold, num_perm,
-                                              shingle, seed)
+        kept_here, exact, near = _dedupe_task(
+            [examples[i] for i in indices], normaliser, threshold, num_perm, shingle, seed
+        )
         keep += [indices[j] for j in kept_here]
         counts["exact"] += exact
         counts["near"] += near
     return [examples[i] for i in sorted(keep)], counts
 
 
-def _dedupe_task(examples: list[dict], normaliser: _Normaliser, threshold: float, num_perm: int, shingle: int,
-                 seed: int) -> tuple[list[int], int, int]:
+def _dedupe_task(
+    examples: list[dict], normaliser: _Normaliser, threshold: float, num_perm: int, shingle: int, seed: int
+) -> tuple[list[int], int, int]:
     """Indices kept among `examples` (all of one task), and the exact and near duplicates dropped."""
     from datasketch import MinHash, MinHashLSH  # imported here: only preparation needs it
 
@@ -208,12 +220,15 @@ def _dedupe_task(examples: list[dict], normaliser: _Normaliser, threshold: float
             seen.add(digest)
             fresh.append(start + j)
             encoded.append(text)
-        for i, signature in zip(fresh, _signatures(*_word_hashes(encoded), shingle, permutations)):
+        for i, signature in zip(fresh, _signatures(*_word_hashes(encoded), shingle, permutations), strict=False):
             if signature is not None:
-                minhash = MinHash(num_perm=num_perm, seed=seed, hashvalues=signature, permutations=permutations,
-                                  scheme="affine32")
-                if any(np.count_nonzero(kept_signatures[k] == signature) >= threshold * num_perm
-                       for k in lsh.query(minhash)):
+                minhash = MinHash(
+                    num_perm=num_perm, seed=seed, hashvalues=signature, permutations=permutations, scheme="affine32"
+                )
+                if any(
+                    np.count_nonzero(kept_signatures[k] == signature) >= threshold * num_perm
+                    for k in lsh.query(minhash)
+                ):
                     near += 1
                     continue
                 lsh.insert(i, minhash, check_duplication=False)
@@ -222,8 +237,9 @@ def _dedupe_task(examples: list[dict], normaliser: _Normaliser, threshold: float
     return kept, exact, near
 
 
-def _signatures(words: np.ndarray, lengths: np.ndarray, shingle: int,
-                permutations: np.ndarray) -> list[np.ndarray | None]:
+def _signatures(
+    words: np.ndarray, lengths: np.ndarray, shingle: int, permutations: np.ndarray
+) -> list[np.ndarray | None]:
     """MinHash signatures over each text's word-shingle hashes; None for a text with no words.
 
     Computed as datasketch's "affine32" scheme does in MinHash.update_batch (MurmurHash3 fmix32 of
@@ -236,8 +252,9 @@ def _signatures(words: np.ndarray, lengths: np.ndarray, shingle: int,
     short = np.flatnonzero((lengths > 0) & (counts == 0))
     if len(short):  # whole-text hashes, added to the shingles and put back in text order
         ends = np.cumsum(lengths)
-        whole = [(words[ends[i] - lengths[i]:ends[i]] * _MULTIPLIERS[:lengths[i]]).sum(dtype=np.uint64)
-                 for i in short]
+        whole = [
+            (words[ends[i] - lengths[i] : ends[i]] * _MULTIPLIERS[: lengths[i]]).sum(dtype=np.uint64) for i in short
+        ]
         order = np.argsort(np.concatenate([owner, short]), kind="stable")
         flat, owner = np.concatenate([flat, whole]).astype(np.uint64)[order], np.concatenate([owner, short])[order]
     out: list[np.ndarray | None] = [None] * len(lengths)
@@ -252,10 +269,10 @@ def _signatures(words: np.ndarray, lengths: np.ndarray, shingle: int,
     block = np.empty((min(16, len(a)), len(hv)), dtype=np.uint32)
     for p in range(0, len(a), len(block)):
         k = min(len(block), len(a) - p)
-        np.multiply(a[p:p + k, None], hv[None, :], out=block[:k])
-        block[:k] += b[p:p + k, None]
-        rows[p:p + k] = np.minimum.reduceat(block[:k], starts, axis=1)
-    for i, row in zip(owner[starts], rows.T):
+        np.multiply(a[p : p + k, None], hv[None, :], out=block[:k])
+        block[:k] += b[p : p + k, None]
+        rows[p : p + k] = np.minimum.reduceat(block[:k], starts, axis=1)
+    for i, row in zip(owner[starts], rows.T, strict=False):
         out[i] = np.ascontiguousarray(row)
     return out
 
@@ -270,6 +287,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 
 # --- contamination --------------------------------------------------------------------------------
+
 
 def contamination(train: list[dict], evaluation: list[dict], *, n: int = 25) -> list[str]:
     """Ids of eval examples that share a span of `n` consecutive normalised words with any train example.

@@ -25,7 +25,9 @@ SPLITS = ("train", "validation", "test")
 HELD_OUT = ("validation", "test")
 
 
-def holdout_groups(groups: list[str], validation_fraction: float, test_fraction: float, seed: int) -> tuple[set[str], set[str]]:
+def holdout_groups(
+    groups: list[str], validation_fraction: float, test_fraction: float, seed: int
+) -> tuple[set[str], set[str]]:
     """(validation groups, test groups): taken in a seeded hash order until each holds its share of the items.
 
     Test is filled first, then validation. With three or more groups each split gets at least one
@@ -68,11 +70,17 @@ class ProductMentions:
     """
 
     keys: dict[tuple[str, ...], str]  # word run -> split ("test" wins over "validation")
-    lengths: tuple[int, ...]          # the word counts of the keys
+    lengths: tuple[int, ...]  # the word counts of the keys
 
     @classmethod
-    def build(cls, rows: list[dict], id_column: str, group_by: str, held: dict[str, set[str]],
-              name_columns: tuple[str, ...] = ("name",)) -> ProductMentions:
+    def build(
+        cls,
+        rows: list[dict],
+        id_column: str,
+        group_by: str,
+        held: dict[str, set[str]],
+        name_columns: tuple[str, ...] = ("name",),
+    ) -> ProductMentions:
         keys: dict[tuple[str, ...], str] = {}
         for split in ("validation", "test"):  # test last, so it wins a key both share
             for row in rows:
@@ -93,6 +101,10 @@ class ProductMentions:
         if not self.keys:
             return None
         words = _words(text)
-        found = {self.keys[run] for n in self.lengths for i in range(len(words) - n + 1)
-                 if (run := words[i : i + n]) in self.keys}
+        found = {
+            self.keys[run]
+            for n in self.lengths
+            for i in range(len(words) - n + 1)
+            if (run := words[i : i + n]) in self.keys
+        }
         return "test" if "test" in found else "validation" if found else None

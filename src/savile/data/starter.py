@@ -36,15 +36,23 @@ def write_starter(folder: Path, out: Path | None = None) -> tuple[list[Guess], P
     folder = Path(folder)
     out = Path(out) if out else folder / "savile.yaml"
     if out.exists():
-        raise DataError(f"{out}: a config already exists; nothing was written. Move it away, or pass --output "
-                        "to write the starter config elsewhere.")
+        raise DataError(
+            f"{out}: a config already exists; nothing was written. Move it away, or pass --output "
+            "to write the starter config elsewhere."
+        )
     config, guesses = inspect_folder(folder)
-    rel = {k: (Path(v).name if out.parent.resolve() == folder.resolve() else str(Path(v).resolve()))
-           for k, v in config["sources"].items()}
+    rel = {
+        k: (Path(v).name if out.parent.resolve() == folder.resolve() else str(Path(v).resolve()))
+        for k, v in config["sources"].items()
+    }
     config["sources"] = rel
-    head = ["# Starter config written by `savile init`; check every guess below, then run `savile prepare`.",
-            *[f"# {g.key} = {g.value}: {g.evidence}" for g in guesses]]
-    out.write_text("\n".join(head) + "\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    head = [
+        "# Starter config written by `savile init`; check every guess below, then run `savile prepare`.",
+        *[f"# {g.key} = {g.value}: {g.evidence}" for g in guesses],
+    ]
+    out.write_text(
+        "\n".join(head) + "\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     return guesses, out
 
 
@@ -87,8 +95,14 @@ def _conversations(tables: dict, guesses: list[Guess], config: dict) -> Path | N
         found = {g.key: g for g in helpdesk_columns(table.columns, [r for _, r in table.rows], _ROLES)}
         if {"ticket", "role", "body"} <= set(found):
             config["sources"]["conversations"] = str(path)
-            guesses.append(Guess("sources.conversations", path.name, "a helpdesk export: one message per row with "
-                                 f"ticket {found['ticket'].value!r}, role {found['role'].value!r}, body {found['body'].value!r}"))
+            guesses.append(
+                Guess(
+                    "sources.conversations",
+                    path.name,
+                    "a helpdesk export: one message per row with "
+                    f"ticket {found['ticket'].value!r}, role {found['role'].value!r}, body {found['body'].value!r}",
+                )
+            )
             _helpdesk(path, table, found, guesses, config)
             return path
     return None
@@ -100,8 +114,18 @@ def _helpdesk(path: Path, table, found: dict[str, Guess], guesses: list[Guess], 
     roles = Counter(fold(r[found["role"].value]) for _, r in table.rows)
     unknown = sorted(r for r in roles if r and r not in _ROLES)
     evidence = ", ".join(f"{r} {n}" for r, n in roles.most_common())
-    guesses.append(Guess("helpdesk roles", ", ".join(sorted(roles)), f"messages per role: {evidence}" + (
-        f"; {', '.join(unknown)} unknown to Savile: rename to customer or agent, or those rows are quarantined" if unknown else "")))
+    guesses.append(
+        Guess(
+            "helpdesk roles",
+            ", ".join(sorted(roles)),
+            f"messages per role: {evidence}"
+            + (
+                f"; {', '.join(unknown)} unknown to Savile: rename to customer or agent, or those rows are quarantined"
+                if unknown
+                else ""
+            ),
+        )
+    )
     _order_ids([r[found["body"].value] for _, r in table.rows], guesses, config)
 
 
@@ -116,8 +140,13 @@ def _order_ids(texts: list[str], guesses: list[Guess], config: dict) -> None:
     prefix, digits = shape.rsplit(":", 1)
     pattern = rf"\b{prefix}\d{{{digits}}}\b"  # the prefix is capitals and at most one of - _ /: nothing to escape
     config["privacy"] = {"order_id_patterns": [pattern]}
-    guesses.append(Guess("privacy.order_id_patterns", pattern, f"{n} ids of the shape {prefix} + {digits} digits "
-                         "in the conversations"))
+    guesses.append(
+        Guess(
+            "privacy.order_id_patterns",
+            pattern,
+            f"{n} ids of the shape {prefix} + {digits} digits in the conversations",
+        )
+    )
 
 
 def _catalogue(tables: dict, conversations: Path | None, guesses: list[Guess], config: dict) -> dict | None:
@@ -132,16 +161,30 @@ def _catalogue(tables: dict, conversations: Path | None, guesses: list[Guess], c
     n, path, table, broken, fields = max(scored, key=lambda s: s[0])
     config["sources"]["catalogue"] = str(path)
     share = broken / max(1, broken + len(table.rows))
-    guesses.append(Guess("sources.catalogue", path.name, f"{len(table.rows)} rows, {n} of Savile's attributes found"
-                         + (f"; {broken} records unreadable ({share:.1%})" if broken else "")))
+    guesses.append(
+        Guess(
+            "sources.catalogue",
+            path.name,
+            f"{len(table.rows)} rows, {n} of Savile's attributes found"
+            + (f"; {broken} records unreadable ({share:.1%})" if broken else ""),
+        )
+    )
     guesses += [Guess(f"catalogue.columns.{g.key}", g.value, g.evidence) for g in fields.values()]
     config["catalogue"] = _catalogue_settings(fields)
     if share > 0.05:
         config["prepare"] = {"max_reject_share": round(share + 0.01, 2)}
-        guesses.append(Guess("prepare.max_reject_share", str(config["prepare"]["max_reject_share"]),
-                             f"{share:.1%} of the catalogue's records cannot be read; fix the export, or keep this limit"))
-    return {"path": path, "id_column": fields["sku"].value if "sku" in fields else None,
-            "ids": {r[fields["sku"].value] for _, r in table.rows} if "sku" in fields else set()}
+        guesses.append(
+            Guess(
+                "prepare.max_reject_share",
+                str(config["prepare"]["max_reject_share"]),
+                f"{share:.1%} of the catalogue's records cannot be read; fix the export, or keep this limit",
+            )
+        )
+    return {
+        "path": path,
+        "id_column": fields["sku"].value if "sku" in fields else None,
+        "ids": {r[fields["sku"].value] for _, r in table.rows} if "sku" in fields else set(),
+    }
 
 
 def _catalogue_settings(fields: dict[str, Guess]) -> dict:
@@ -166,14 +209,22 @@ def _copy(tables: dict, catalogue: dict | None, conversations: Path | None, gues
             overlap = sum(v in catalogue["ids"] for v in values) / max(1, len(values))
             if overlap < 0.5:
                 continue
-            text = max((c for c in table.columns if c != column),
-                       key=lambda c: sum(len(r[c]) for _, r in table.rows), default=None)
+            text = max(
+                (c for c in table.columns if c != column),
+                key=lambda c: sum(len(r[c]) for _, r in table.rows),
+                default=None,
+            )
             if text is None:
                 continue
             config["sources"]["copy"] = str(path)
             config["copy"] = {"id_column": column, "text_column": text}
-            guesses.append(Guess("sources.copy", path.name, f"{overlap:.0%} of its {column!r} values are catalogue ids; "
-                                 f"the longest text is in {text!r}"))
+            guesses.append(
+                Guess(
+                    "sources.copy",
+                    path.name,
+                    f"{overlap:.0%} of its {column!r} values are catalogue ids; the longest text is in {text!r}",
+                )
+            )
             return
 
 
@@ -187,7 +238,13 @@ def _documents(files: list[Path], guesses: list[Guess], config: dict) -> None:
         keys = _yaml_keys(text.split("---")[1] if text.startswith("---") else text) if is_guide else set()
         if is_guide and keys & {"voice", "brand", "name"} and "brand_guide" not in config["sources"]:
             config["sources"]["brand_guide"] = str(path)
-            guesses.append(Guess("sources.brand_guide", path.name, f"YAML keys {', '.join(sorted(keys & {'voice', 'brand', 'name'}))}"))
+            guesses.append(
+                Guess(
+                    "sources.brand_guide",
+                    path.name,
+                    f"YAML keys {', '.join(sorted(keys & {'voice', 'brand', 'name'}))}",
+                )
+            )
         elif not is_guide and len(re.findall(r"^#{1,6} ", text, re.M)) >= 2 and "policies" not in config["sources"]:
             config["sources"]["policies"] = str(path)
             n = len(re.findall(r"^#{1,6} ", text, re.M))

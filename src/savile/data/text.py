@@ -1,7 +1,7 @@
 """Text matching shared by data preparation and evaluation: normalised whole-word mentions.
 
-    >>> mentions("Burnished REDWOOD trim", "red"), mentions("in Rouge  Grenat", "rouge grenat")
-    (False, True)
+>>> mentions("Burnished REDWOOD trim", "red"), mentions("in Rouge  Grenat", "rouge grenat")
+(False, True)
 """
 
 from __future__ import annotations

@@ -10,9 +10,19 @@ asked about, {phone} their number, {advisor} the advisor's first name.
 from __future__ import annotations
 
 __all__ = [
-    "ANSWERS", "EXTRAS", "GREETINGS_NAMED", "GREETINGS_ANON", "ACKNOWLEDGEMENTS",
-    "ORDER_ACKNOWLEDGEMENTS", "ITEM_ACKNOWLEDGEMENTS", "CALL_BACKS", "CLOSINGS", "SIGN_OFFS",
-    "ADVISORS", "FOLLOW_UP_OPENERS", "THANKS_REPLIES",
+    "ANSWERS",
+    "EXTRAS",
+    "GREETINGS_NAMED",
+    "GREETINGS_ANON",
+    "ACKNOWLEDGEMENTS",
+    "ORDER_ACKNOWLEDGEMENTS",
+    "ITEM_ACKNOWLEDGEMENTS",
+    "CALL_BACKS",
+    "CLOSINGS",
+    "SIGN_OFFS",
+    "ADVISORS",
+    "FOLLOW_UP_OPENERS",
+    "THANKS_REPLIES",
 ]
 
 ANSWERS: dict[str, tuple[str, ...]] = {
@@ -78,10 +88,8 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "shipping": (
         "Shipping is complimentary on every order, and within Europe delivery takes 2 to 4 "
         "business days by insured courier.",
-        "There is nothing to pay for shipping: it is complimentary, and in Europe delivery "
-        "takes 2 to 4 business days.",
-        "Within Europe, please allow 2 to 4 business days; shipping is complimentary and the "
-        "parcel is insured.",
+        "There is nothing to pay for shipping: it is complimentary, and in Europe delivery takes 2 to 4 business days.",
+        "Within Europe, please allow 2 to 4 business days; shipping is complimentary and the parcel is insured.",
         "Orders travel by insured courier and shipping is complimentary. In Europe the parcel "
         "arrives within 2 to 4 business days; elsewhere, allow up to a week.",
         "Delivery is complimentary, and a tracking link is sent on the day of dispatch. In "
@@ -90,8 +98,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
         "within 2 to 4 business days and need a signature.",
         "Your parcel will leave by insured courier with complimentary shipping and should "
         "reach you within 2 to 4 business days inside Europe.",
-        "Expect 2 to 4 business days for delivery within Europe. Shipping is complimentary on "
-        "every order.",
+        "Expect 2 to 4 business days for delivery within Europe. Shipping is complimentary on every order.",
     ),
     "care": (
         "Keep it away from heat, damp and direct light, and nourish the leather twice a year "
@@ -112,8 +119,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
         "and the dust bag keeps dust and light away.",
     ),
     "authenticity": (
-        "Every piece leaves the atelier with a certificate of authenticity and a serial number "
-        "stamped inside.",
+        "Every piece leaves the atelier with a certificate of authenticity and a serial number stamped inside.",
         "Look for the serial number stamped inside and the certificate of authenticity that "
         "comes with each piece; any boutique can check both against our register.",
         "Each piece has its own serial number and a certificate of authenticity. If you send "
@@ -132,16 +138,13 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "availability": (
         "It is sold out at the moment, but I can add you to the waiting list. When it comes "
         "back, clients are contacted in turn and the piece is held for 48 hours.",
-        "I have added your name to the waiting list. When one comes in, we will contact you "
-        "and hold it for 48 hours.",
-        "There is a waiting list for this piece. Clients on it are called in order, and each "
-        "has 48 hours to confirm.",
+        "I have added your name to the waiting list. When one comes in, we will contact you and hold it for 48 hours.",
+        "There is a waiting list for this piece. Clients on it are called in order, and each has 48 hours to confirm.",
         "Our boutiques have none at present. The waiting list is the surest way: when a piece "
         "comes back, it is held for you for 48 hours.",
         "I can check other boutiques for you, and in the meantime put you on the waiting list; "
         "you will then have 48 hours to decide once it is back.",
-        "Joining the waiting list costs nothing. When your turn comes, we hold the piece for "
-        "48 hours.",
+        "Joining the waiting list costs nothing. When your turn comes, we hold the piece for 48 hours.",
         "It is not in our boutiques today. May I put you on the waiting list? We hold each "
         "piece that comes back for 48 hours for the next client.",
         "New pieces arrive in small numbers. The waiting list works in order, and a piece "
@@ -150,82 +153,148 @@ ANSWERS: dict[str, tuple[str, ...]] = {
 }
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "returns": ("A prepaid label can be sent to you by email.",
-                "Any boutique can also take the piece back in person.",
-                "Please keep the dust bag and box, as the piece should travel in them."),
-    "repairs": ("A quote is always agreed with you before work begins.",
-                "Most repairs take three to six weeks.",
-                "Any boutique can receive the piece and send it to the atelier for you."),
-    "made_to_order": ("Choices can be made in a boutique or by video appointment.",
-                      "Initials may be hot-stamped at no charge.",
-                      "Your advisor will send sketches for approval before work begins."),
-    "shipping": ("A signature is needed on arrival, as every parcel is insured.",
-                 "You will receive a tracking link by email on the day of dispatch.",
-                 "Deliveries outside Europe may take up to a week."),
-    "care": ("Silk and cashmere should be dry-cleaned only.",
-             "Each boutique offers a complimentary care appointment once a year.",
-             "Avoid leaving it in direct sunlight for long periods."),
-    "authenticity": ("Maison Lirelle sells only through its own boutiques and website.",
-                     "Pieces bought elsewhere can be checked at a boutique free of charge.",
-                     "Please never share the serial number publicly."),
-    "availability": ("Boutiques can also check whether another boutique holds the piece.",
-                     "We will contact you by email and telephone when your turn comes.",
-                     "You can leave the list at any time with a simple reply."),
+    "returns": (
+        "A prepaid label can be sent to you by email.",
+        "Any boutique can also take the piece back in person.",
+        "Please keep the dust bag and box, as the piece should travel in them.",
+    ),
+    "repairs": (
+        "A quote is always agreed with you before work begins.",
+        "Most repairs take three to six weeks.",
+        "Any boutique can receive the piece and send it to the atelier for you.",
+    ),
+    "made_to_order": (
+        "Choices can be made in a boutique or by video appointment.",
+        "Initials may be hot-stamped at no charge.",
+        "Your advisor will send sketches for approval before work begins.",
+    ),
+    "shipping": (
+        "A signature is needed on arrival, as every parcel is insured.",
+        "You will receive a tracking link by email on the day of dispatch.",
+        "Deliveries outside Europe may take up to a week.",
+    ),
+    "care": (
+        "Silk and cashmere should be dry-cleaned only.",
+        "Each boutique offers a complimentary care appointment once a year.",
+        "Avoid leaving it in direct sunlight for long periods.",
+    ),
+    "authenticity": (
+        "Maison Lirelle sells only through its own boutiques and website.",
+        "Pieces bought elsewhere can be checked at a boutique free of charge.",
+        "Please never share the serial number publicly.",
+    ),
+    "availability": (
+        "Boutiques can also check whether another boutique holds the piece.",
+        "We will contact you by email and telephone when your turn comes.",
+        "You can leave the list at any time with a simple reply.",
+    ),
 }
 
-GREETINGS_NAMED = ("Dear {first},", "Bonjour {first},", "Hello {first},", "Good morning {first},",
-                   "Good afternoon {first},", "Dear {full},", "Thank you for writing, {first}.",
-                   "{first}, thank you for your message.", "Hello {full},",
-                   "Bonjour {full},", "Dear {first}, thank you for your message.")
-GREETINGS_ANON = ("Hello,", "Good morning,", "Bonjour,", "Thank you for your message.",
-                  "Good afternoon,", "Thank you for writing to us.")
+GREETINGS_NAMED = (
+    "Dear {first},",
+    "Bonjour {first},",
+    "Hello {first},",
+    "Good morning {first},",
+    "Good afternoon {first},",
+    "Dear {full},",
+    "Thank you for writing, {first}.",
+    "{first}, thank you for your message.",
+    "Hello {full},",
+    "Bonjour {full},",
+    "Dear {first}, thank you for your message.",
+)
+GREETINGS_ANON = (
+    "Hello,",
+    "Good morning,",
+    "Bonjour,",
+    "Thank you for your message.",
+    "Good afternoon,",
+    "Thank you for writing to us.",
+)
 
 ACKNOWLEDGEMENTS = (
-    "Thank you for getting in touch.", "I'm glad to help with this.",
-    "Thank you for your question.", "Of course.", "Happy to explain.",
-    "I have looked into this for you.", "Let me set out how it works.",
-    "Thank you for asking before deciding.", "I understand completely.",
-    "It is a question we are often asked.", "That is easily answered.",
-    "Thank you for your patience.", "I would be pleased to help.", "",
+    "Thank you for getting in touch.",
+    "I'm glad to help with this.",
+    "Thank you for your question.",
+    "Of course.",
+    "Happy to explain.",
+    "I have looked into this for you.",
+    "Let me set out how it works.",
+    "Thank you for asking before deciding.",
+    "I understand completely.",
+    "It is a question we are often asked.",
+    "That is easily answered.",
+    "Thank you for your patience.",
+    "I would be pleased to help.",
+    "",
 )
 ORDER_ACKNOWLEDGEMENTS = (
-    "I have your order {order} in front of me.", "I have found order {order}.",
-    "Thank you for the reference, {order}.", "I have checked order {order}.",
+    "I have your order {order} in front of me.",
+    "I have found order {order}.",
+    "Thank you for the reference, {order}.",
+    "I have checked order {order}.",
     "Order {order} is on my screen now.",
 )
 ITEM_ACKNOWLEDGEMENTS = (
-    "Thank you for your interest in {item}.", "Thank you for your message about {item}.",
-    "I'm pleased to hear from you about {item}.", "{item} is a piece we know well.",
+    "Thank you for your interest in {item}.",
+    "Thank you for your message about {item}.",
+    "I'm pleased to hear from you about {item}.",
+    "{item} is a piece we know well.",
 )
-CALL_BACKS = ("I can also call you on {phone} if that is easier.",
-              "If you prefer, I will ring you on {phone}.",
-              "I am happy to call you on {phone} to go through it.")
+CALL_BACKS = (
+    "I can also call you on {phone} if that is easier.",
+    "If you prefer, I will ring you on {phone}.",
+    "I am happy to call you on {phone} to go through it.",
+)
 CLOSINGS = (
-    "If anything is unclear, simply reply to this message.", "I remain at your disposal.",
-    "Do let me know if I can help further.", "Should you have any other question, I am here.",
-    "Please write again whenever you need.", "I hope this helps.",
+    "If anything is unclear, simply reply to this message.",
+    "I remain at your disposal.",
+    "Do let me know if I can help further.",
+    "Should you have any other question, I am here.",
+    "Please write again whenever you need.",
+    "I hope this helps.",
     "It would be a pleasure to welcome you in a boutique.",
-    "I will keep an eye on my inbox for your reply.", "With my thanks for your trust.",
-    "Do not hesitate to contact me directly.", "I look forward to hearing from you.",
-    "I hope this answers your question.", "",
+    "I will keep an eye on my inbox for your reply.",
+    "With my thanks for your trust.",
+    "Do not hesitate to contact me directly.",
+    "I look forward to hearing from you.",
+    "I hope this answers your question.",
+    "",
 )
-SIGN_OFFS = ("Warm regards,\n{advisor}\nMaison Lirelle Client Advisory",
-             "With best wishes,\n{advisor}, Maison Lirelle", "Kind regards,\n{advisor}\n"
-             "Client Advisor, Maison Lirelle", "Bien à vous,\n{advisor}",
-             "Sincerely,\n{advisor}\nMaison Lirelle", "Best regards,\n{advisor}", "")
-ADVISORS = ("Élodie", "Mathieu", "Sophie", "Karim", "Anaïs", "Thomas", "Léa", "Victor",
-            "Inès", "Raphaël")
+SIGN_OFFS = (
+    "Warm regards,\n{advisor}\nMaison Lirelle Client Advisory",
+    "With best wishes,\n{advisor}, Maison Lirelle",
+    "Kind regards,\n{advisor}\nClient Advisor, Maison Lirelle",
+    "Bien à vous,\n{advisor}",
+    "Sincerely,\n{advisor}\nMaison Lirelle",
+    "Best regards,\n{advisor}",
+    "",
+)
+ADVISORS = ("Élodie", "Mathieu", "Sophie", "Karim", "Anaïs", "Thomas", "Léa", "Victor", "Inès", "Raphaël")
 
-FOLLOW_UP_OPENERS = ("Of course, {first}.", "Certainly.", "Happy to help with that too.",
-                     "Good question, {first}.", "With pleasure.", "Yes, of course.",
-                     "On that point:", "")
+FOLLOW_UP_OPENERS = (
+    "Of course, {first}.",
+    "Certainly.",
+    "Happy to help with that too.",
+    "Good question, {first}.",
+    "With pleasure.",
+    "Yes, of course.",
+    "On that point:",
+    "",
+)
 THANKS_REPLIES = (
-    "You are very welcome, {first}.", "It was a pleasure, {first}. Do write again.",
-    "With pleasure, {first}. Have a lovely day.", "You are most welcome.",
+    "You are very welcome, {first}.",
+    "It was a pleasure, {first}. Do write again.",
+    "With pleasure, {first}. Have a lovely day.",
+    "You are most welcome.",
     "My pleasure, {first}. I am here if you need anything else.",
-    "Thank you, {first}. It was a pleasure to help.", "Avec plaisir, {first}.",
+    "Thank you, {first}. It was a pleasure to help.",
+    "Avec plaisir, {first}.",
     "Glad I could help, {first}. Until next time.",
-    "You're welcome. Enjoy your piece, {first}.", "Thank you for your kind words, {first}.",
-    "Glad I could help.", "With pleasure. Have a lovely day.", "It was a pleasure to help.",
+    "You're welcome. Enjoy your piece, {first}.",
+    "Thank you for your kind words, {first}.",
+    "Glad I could help.",
+    "With pleasure. Have a lovely day.",
+    "It was a pleasure to help.",
     "Thank you for your kind words.",
 )

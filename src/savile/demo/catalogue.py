@@ -32,12 +32,12 @@ class Product:
     category: str
     material: str
     colour: str
-    hardware: str       # "" for categories without hardware (scarves)
+    hardware: str  # "" for categories without hardware (scarves)
     origin: str
     dimensions: str
     care: str
-    price_eur: str      # two decimals, as the CSV holds it
-    description: str    # reference copy, or "" for about 15% of products
+    price_eur: str  # two decimals, as the CSV holds it
+    description: str  # reference copy, or "" for about 15% of products
 
 
 COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(Product))

@@ -36,20 +36,15 @@ class Conversation:
 
     id: str
     customer: Customer
-    topics: tuple[str, ...]          # the policy of each customer question, in order
+    topics: tuple[str, ...]  # the policy of each customer question, in order
     messages: tuple[dict[str, str], ...]
 
 
-def build_conversations(
-    rng: random.Random, n_conversations: int, products: list[Product]
-) -> list[Conversation]:
+def build_conversations(rng: random.Random, n_conversations: int, products: list[Product]) -> list[Conversation]:
     """`n_conversations` conversations whose opening topics cycle evenly over the policies."""
     topics = [POLICIES[i % len(POLICIES)].id for i in range(n_conversations)]
     rng.shuffle(topics)
-    return [
-        _conversation(rng, f"conv-{index:05d}", topic, products)
-        for index, topic in enumerate(topics, start=1)
-    ]
+    return [_conversation(rng, f"conv-{index:05d}", topic, products) for index, topic in enumerate(topics, start=1)]
 
 
 def write_conversations(path: Path, conversations: list[Conversation]) -> None:
@@ -60,9 +55,7 @@ def write_conversations(path: Path, conversations: list[Conversation]) -> None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _conversation(
-    rng: random.Random, conversation_id: str, topic: str, products: list[Product]
-) -> Conversation:
+def _conversation(rng: random.Random, conversation_id: str, topic: str, products: list[Product]) -> Conversation:
     customer = draw_customer(rng)
     advisor_name = rng.choice(advisor.ADVISORS)
     question, item = _question(rng, topic, customer, rng.choice(products), lead=None)
@@ -99,9 +92,7 @@ def _question(
     """
     for _ in range(_MAX_DRAFTS):
         fills = _fills(rng, customer, product)
-        template = rng.choice(
-            [t for t in customer_lines.QUESTIONS[topic] if _fields(t) <= fills.keys()]
-        )
+        template = rng.choice([t for t in customer_lines.QUESTIONS[topic] if _fields(t) <= fills.keys()])
         question = _capitalise(template.format(**fills))
         if lead is None:
             text = _dress(rng, question, customer, mentions_order="{order}" in template)
@@ -115,8 +106,12 @@ def _question(
 
 
 def _fills(rng: random.Random, customer: Customer, product: Product) -> dict[str, str]:
-    values = {"name": product.name, "colour": product.colour, "category": product.category,
-              "collection": product.collection}
+    values = {
+        "name": product.name,
+        "colour": product.colour,
+        "category": product.category,
+        "collection": product.collection,
+    }
     fills = {
         "owned": rng.choice(customer_lines.OWNED_FORMS).format(**values),
         "wanted": rng.choice(customer_lines.WANTED_FORMS).format(**values),
@@ -141,8 +136,10 @@ def _dress(rng: random.Random, question: str, customer: Customer, mentions_order
     if customer.address:
         details.append(rng.choice(customer_lines.ADDRESS_LINES))
     rng.shuffle(details)
-    details = [line.format(order=customer.order, email=customer.email, phone=customer.phone,
-                           address=customer.address) for line in details]
+    details = [
+        line.format(order=customer.order, email=customer.email, phone=customer.phone, address=customer.address)
+        for line in details
+    ]
     intro = sign_off = ""
     if customer.named and rng.random() < 0.5:
         intro = rng.choice(customer_lines.INTRODUCTIONS).format(full=customer.full)
@@ -155,9 +152,7 @@ def _dress(rng: random.Random, question: str, customer: Customer, mentions_order
     return head + ("\n\n" + sign_off if sign_off else "")
 
 
-def _answer(
-    rng: random.Random, topic: str, customer: Customer, item: str | None, advisor_name: str
-) -> str:
+def _answer(rng: random.Random, topic: str, customer: Customer, item: str | None, advisor_name: str) -> str:
     if customer.order and rng.random() < 0.6:
         acknowledgement = rng.choice(advisor.ORDER_ACKNOWLEDGEMENTS)
     elif item and rng.random() < 0.4:
@@ -173,10 +168,16 @@ def _answer(
         rng.choice(advisor.SIGN_OFFS),
     ]
     text = "\n\n".join(filter(None, paragraphs))
-    return _capitalise(text.format(
-        first=customer.first, full=customer.full, order=customer.order, item=item,
-        phone=customer.phone, advisor=advisor_name,
-    ))
+    return _capitalise(
+        text.format(
+            first=customer.first,
+            full=customer.full,
+            order=customer.order,
+            item=item,
+            phone=customer.phone,
+            advisor=advisor_name,
+        )
+    )
 
 
 def _greeting(rng: random.Random, customer: Customer) -> str:

@@ -97,9 +97,7 @@ def _draft(rng: random.Random, product: Product) -> str:
 def _middle_templates(rng: random.Random, product: Product, opening: str) -> list[str]:
     family = _FAMILY[product.category]
     middle = _colour_and_material(rng, opening)
-    craft = phrases.CRAFT_LINES + (
-        phrases.CRAFT_SCARF_LINES if family == "scarf" else phrases.LEATHER_CRAFT_LINES
-    )
+    craft = phrases.CRAFT_LINES + (phrases.CRAFT_SCARF_LINES if family == "scarf" else phrases.LEATHER_CRAFT_LINES)
     if product.hardware and rng.random() < 0.3:
         middle.append(rng.choice(phrases.CRAFT_HARDWARE_LINES))
     elif product.hardware:

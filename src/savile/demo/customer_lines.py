@@ -10,9 +10,19 @@ number.
 from __future__ import annotations
 
 __all__ = [
-    "QUESTIONS", "GREETINGS", "INTRODUCTIONS", "SIGN_OFFS", "ORDER_LINES", "EMAIL_LINES",
-    "PHONE_LINES", "EMAIL_PHONE_LINES", "ADDRESS_LINES", "THANKS", "FOLLOW_UP_LEADS",
-    "OWNED_FORMS", "WANTED_FORMS",
+    "QUESTIONS",
+    "GREETINGS",
+    "INTRODUCTIONS",
+    "SIGN_OFFS",
+    "ORDER_LINES",
+    "EMAIL_LINES",
+    "PHONE_LINES",
+    "EMAIL_PHONE_LINES",
+    "ADDRESS_LINES",
+    "THANKS",
+    "FOLLOW_UP_LEADS",
+    "OWNED_FORMS",
+    "WANTED_FORMS",
 ]
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -60,10 +70,8 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Is there a deposit for made-to-order pieces?",
         "I'd like to personalize a gift for my mother. What are the options?",
         "What is the lead time for bespoke work?",
-        "My partner wants {wanted} made-to-order with contrast stitching. Is that something "
-        "you do?",
-        "Would the atelier make {wanted} to my own specification? A bespoke colour and "
-        "hardware.",
+        "My partner wants {wanted} made-to-order with contrast stitching. Is that something you do?",
+        "Would the atelier make {wanted} to my own specification? A bespoke colour and hardware.",
         "How do I commission a piece, and how much do I pay upfront?",
     ),
     "shipping": (
@@ -125,44 +133,111 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 
 # How a customer names a product: from its catalogue name, colour, category and collection.
-OWNED_FORMS = ("my {name}", "the {name}", "my {colour} {category}",
-               "my {category} from {collection}", "my {category}")
-WANTED_FORMS = ("the {name}", "the {name} in {colour}", "the {colour} {category}",
-                "the {category} from {collection}", "the {collection} {category}")
+OWNED_FORMS = ("my {name}", "the {name}", "my {colour} {category}", "my {category} from {collection}", "my {category}")
+WANTED_FORMS = (
+    "the {name}",
+    "the {name} in {colour}",
+    "the {colour} {category}",
+    "the {category} from {collection}",
+    "the {collection} {category}",
+)
 
 # A greeting ending in a comma stands on its own line; the others run into the message.
-GREETINGS = ("Hello,", "Hi,", "Bonjour,", "Good morning,", "Good evening,", "Dear Maison Lirelle,",
-             "Hello there,", "Dear team,", "Hi there,", "Good afternoon,", "Hello!", "Hi!",
-             "Bonjour!", "Good morning.")
-INTRODUCTIONS = ("My name is {full}.", "This is {full}.", "{full} here.", "I'm {full}.",
-                 "My name is {full}, a client of yours.", "I am writing as {full}.")
-SIGN_OFFS = ("Best,\n{full}", "Thanks,\n{full}", "Kind regards,\n{full}", "Many thanks,\n{full}",
-             "Best, {full}", "Regards, {full}", "Merci,\n{full}", "Thank you,\n{full}",
-             "Warmly,\n{full}", "— {full}")
+GREETINGS = (
+    "Hello,",
+    "Hi,",
+    "Bonjour,",
+    "Good morning,",
+    "Good evening,",
+    "Dear Maison Lirelle,",
+    "Hello there,",
+    "Dear team,",
+    "Hi there,",
+    "Good afternoon,",
+    "Hello!",
+    "Hi!",
+    "Bonjour!",
+    "Good morning.",
+)
+INTRODUCTIONS = (
+    "My name is {full}.",
+    "This is {full}.",
+    "{full} here.",
+    "I'm {full}.",
+    "My name is {full}, a client of yours.",
+    "I am writing as {full}.",
+)
+SIGN_OFFS = (
+    "Best,\n{full}",
+    "Thanks,\n{full}",
+    "Kind regards,\n{full}",
+    "Many thanks,\n{full}",
+    "Best, {full}",
+    "Regards, {full}",
+    "Merci,\n{full}",
+    "Thank you,\n{full}",
+    "Warmly,\n{full}",
+    "— {full}",
+)
 
-ORDER_LINES = ("My order number is {order}.", "The order reference is {order}.",
-               "For reference, my order is {order}.", "(Order {order}.)", "Order no. {order}.",
-               "It was order {order}.")
-EMAIL_LINES = ("You can reach me at {email}.", "My email is {email}.",
-               "Please reply to {email}.", "Best to write to me at {email}.")
-PHONE_LINES = ("Please call me on {phone}.", "My number is {phone}.",
-               "You can ring me on {phone} if that's easier.", "Phone: {phone}.")
-EMAIL_PHONE_LINES = ("You can reach me at {email} or on {phone}.",
-                     "My details: {email}, {phone}.",
-                     "Email {email} or call {phone}, whichever suits.")
-ADDRESS_LINES = ("My address is {address}.", "I live at {address}.",
-                 "I'm at {address}, if that helps.", "Address: {address}.",
-                 "For your records, my address is {address}.")
+ORDER_LINES = (
+    "My order number is {order}.",
+    "The order reference is {order}.",
+    "For reference, my order is {order}.",
+    "(Order {order}.)",
+    "Order no. {order}.",
+    "It was order {order}.",
+)
+EMAIL_LINES = (
+    "You can reach me at {email}.",
+    "My email is {email}.",
+    "Please reply to {email}.",
+    "Best to write to me at {email}.",
+)
+PHONE_LINES = (
+    "Please call me on {phone}.",
+    "My number is {phone}.",
+    "You can ring me on {phone} if that's easier.",
+    "Phone: {phone}.",
+)
+EMAIL_PHONE_LINES = (
+    "You can reach me at {email} or on {phone}.",
+    "My details: {email}, {phone}.",
+    "Email {email} or call {phone}, whichever suits.",
+)
+ADDRESS_LINES = (
+    "My address is {address}.",
+    "I live at {address}.",
+    "I'm at {address}, if that helps.",
+    "Address: {address}.",
+    "For your records, my address is {address}.",
+)
 
 # Thank-you turns close a conversation; they must name no policy topic.
 THANKS = (
-    "Thank you, that's very clear.", "Merci beaucoup!", "Great, thank you so much.",
-    "That's exactly what I needed to know. Thanks!", "Thank you for the quick answer.",
-    "Wonderful, thank you.", "Many thanks, that helps a lot.", "Understood, thank you!",
-    "Thanks, I'll do that.", "Lovely, thank you for your help.", "OK, thanks a lot.",
-    "Thank you, you've been very helpful.", "Noted with thanks.",
-    "Brilliant, thank you very much.", "Merci, that answers my question.",
+    "Thank you, that's very clear.",
+    "Merci beaucoup!",
+    "Great, thank you so much.",
+    "That's exactly what I needed to know. Thanks!",
+    "Thank you for the quick answer.",
+    "Wonderful, thank you.",
+    "Many thanks, that helps a lot.",
+    "Understood, thank you!",
+    "Thanks, I'll do that.",
+    "Lovely, thank you for your help.",
+    "OK, thanks a lot.",
+    "Thank you, you've been very helpful.",
+    "Noted with thanks.",
+    "Brilliant, thank you very much.",
+    "Merci, that answers my question.",
 )
-FOLLOW_UP_LEADS = ("One more question:", "Also:", "Thanks! Another thing:",
-                   "Perhaps you can also help with this:", "While I have you:",
-                   "That helps, thank you. Separately:", "Great. Out of interest:", "")
+FOLLOW_UP_LEADS = (
+    "One more question:",
+    "Also:",
+    "Thanks! Another thing:",
+    "Perhaps you can also help with this:",
+    "While I have you:",
+    "That helps, thank you. Separately:",
+    "Great. Out of interest:",
+    "",
+)

@@ -41,15 +41,40 @@ VOICE = (
 )
 
 PREFERRED_TERMS: tuple[str, ...] = (
-    "atelier", "savoir-faire", "hand-finished", "hand-stitched", "saddle stitch", "patina",
-    "artisan", "painted edges", "heirloom", "understated",
+    "atelier",
+    "savoir-faire",
+    "hand-finished",
+    "hand-stitched",
+    "saddle stitch",
+    "patina",
+    "artisan",
+    "painted edges",
+    "heirloom",
+    "understated",
 )
 
 # The words a generic small model reaches for in product copy; the house never uses them.
 BANNED_TERMS: tuple[str, ...] = (
-    "luxury", "luxurious", "cheap", "affordable", "stunning", "perfect", "must-have", "trendy",
-    "stylish", "elegant", "high-quality", "premium", "gorgeous", "amazing", "deal", "bargain",
-    "sexy", "iconic", "exquisite", "timeless",
+    "luxury",
+    "luxurious",
+    "cheap",
+    "affordable",
+    "stunning",
+    "perfect",
+    "must-have",
+    "trendy",
+    "stylish",
+    "elegant",
+    "high-quality",
+    "premium",
+    "gorgeous",
+    "amazing",
+    "deal",
+    "bargain",
+    "sexy",
+    "iconic",
+    "exquisite",
+    "timeless",
 )
 
 MIN_WORDS, MAX_WORDS = 40, 90
@@ -62,14 +87,15 @@ class Policy:
     id: str
     title: str
     statement: str
-    keywords: tuple[str, ...]   # case-insensitive substrings of a customer's message
-    facts: tuple[str, ...]      # strings a correct answer states verbatim
-    detail: str                 # a second paragraph for policies.md
+    keywords: tuple[str, ...]  # case-insensitive substrings of a customer's message
+    facts: tuple[str, ...]  # strings a correct answer states verbatim
+    detail: str  # a second paragraph for policies.md
 
 
 POLICIES: tuple[Policy, ...] = (
     Policy(
-        "returns", "Returns and exchanges",
+        "returns",
+        "Returns and exchanges",
         "Unworn pieces in their original packaging may be returned within 30 days of delivery "
         "for a full refund to the original means of payment, or exchanged for another size or "
         "colour. Made-to-order and personalised pieces are final sale.",
@@ -80,7 +106,8 @@ POLICIES: tuple[Policy, ...] = (
         "inspection.",
     ),
     Policy(
-        "repairs", "Repairs and warranty",
+        "repairs",
+        "Repairs and warranty",
         "Every piece is covered for 2 years against defects in materials and workmanship, "
         "repaired free of charge. Beyond that, or for wear and accidents, the atelier repair "
         "service restores pieces for a fee quoted after inspection.",
@@ -90,7 +117,8 @@ POLICIES: tuple[Policy, ...] = (
         "take three to six weeks; a quote is always agreed before work begins.",
     ),
     Policy(
-        "made_to_order", "Made to order",
+        "made_to_order",
+        "Made to order",
         "Made-to-order pieces, in the colour, material and hardware of your choice, take 8 to "
         "10 weeks from confirmation. A deposit of 30% is taken when the order is confirmed and "
         "the balance on completion.",
@@ -100,7 +128,8 @@ POLICIES: tuple[Policy, ...] = (
         "house colours, materials and hardware. Initials may be hot-stamped at no charge.",
     ),
     Policy(
-        "shipping", "Shipping and delivery",
+        "shipping",
+        "Shipping and delivery",
         "Shipping is complimentary on every order. Within Europe, delivery takes 2 to 4 "
         "business days by insured courier; elsewhere, allow up to a week.",
         ("shipping", "delivery", "courier", "dispatch", "parcel", "tracking"),
@@ -109,7 +138,8 @@ POLICIES: tuple[Policy, ...] = (
         "email on the day of dispatch.",
     ),
     Policy(
-        "care", "Caring for your pieces",
+        "care",
+        "Caring for your pieces",
         "Keep leather away from heat, damp and direct light; nourish it twice a year with a "
         "leather balm, and store every piece stuffed with tissue in its dust bag. Silk and "
         "cashmere are dry-cleaned only.",
@@ -119,7 +149,8 @@ POLICIES: tuple[Policy, ...] = (
         "leather balm is given with every leather piece.",
     ),
     Policy(
-        "authenticity", "Authenticity",
+        "authenticity",
+        "Authenticity",
         "Every piece leaves the atelier with a certificate of authenticity and a serial number "
         "stamped inside. Any boutique can check either against the house register.",
         ("authentic", "genuine", "counterfeit", "fake"),
@@ -128,13 +159,13 @@ POLICIES: tuple[Policy, ...] = (
         "elsewhere can be checked at a boutique free of charge.",
     ),
     Policy(
-        "availability", "Availability and waiting list",
+        "availability",
+        "Availability and waiting list",
         "When a piece is sold out, you may join the waiting list for it. When it comes back, "
         "clients on the list are contacted in turn and the piece is held for 48 hours.",
         ("in stock", "sold out", "waiting list", "restock", "available", "availability"),
         ("waiting list", "48 hours"),
-        "Boutiques can also check whether another boutique holds the piece and have it sent "
-        "over.",
+        "Boutiques can also check whether another boutique holds the piece and have it sent over.",
     ),
 )
 
@@ -183,8 +214,12 @@ def _guide_document() -> dict:
 def write_brand_guide(path: Path) -> None:
     """Write brand_guide.yaml: flow-style lists, as in the schema the evaluator documents."""
     text = yaml.dump(
-        _guide_document(), Dumper=_GuideDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=None, width=96,
+        _guide_document(),
+        Dumper=_GuideDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=96,
     )
     path.write_text(text, encoding="utf-8")
 

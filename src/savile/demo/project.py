@@ -1,7 +1,7 @@
 """The demo project: Maison Lirelle's source files plus a config that points at them.
 
-    config_path = write_project(Path("demo-brand"))
-    # then: savile prepare|train|evaluate|report demo-brand/savile.yaml
+config_path = write_project(Path("demo-brand"))
+# then: savile prepare|train|evaluate|report demo-brand/savile.yaml
 """
 
 from __future__ import annotations
@@ -18,24 +18,42 @@ __all__ = ["write_project", "write_demo_key", "DEMO_SETTINGS", "FULL_SETTINGS"]
 # (README, "Walk-through"): a seeded 112 examples per task, two epochs (early stopping on validation
 # loss may end it sooner), every rung of a task answered in one batch with the prefix cache.
 DEMO_SETTINGS = {
-    "train": {"max_examples_per_task": 112, "epochs": 2, "batch_size": 8, "learning_rate": 4e-4, "save_steps": 30,
-              "loss_items": 12},
+    "train": {
+        "max_examples_per_task": 112,
+        "epochs": 2,
+        "batch_size": 8,
+        "learning_rate": 4e-4,
+        "save_steps": 30,
+        "loss_items": 12,
+    },
     # Answer budgets near the longest reference of each task (support 133 tokens, JSON 55).
-    "evaluate": {"max_items_per_task": 48, "batch_size": 48, "few_shot_k": 2, "rag_k": 2,
-                 "support": {"max_new_tokens": 112}, "extract": {"max_new_tokens": 64}},
+    "evaluate": {
+        "max_items_per_task": 48,
+        "batch_size": 48,
+        "few_shot_k": 2,
+        "rag_k": 2,
+        "support": {"max_new_tokens": 112},
+        "extract": {"max_new_tokens": 64},
+    },
     "governance": {"text_docs": 20, "safety_max_new_tokens": 16, "pii_probes": 20},
 }
 # `savile demo --full` (README, "The full demo"): every training example, up to two epochs with early
 # stopping on validation loss, 100 test items per task; about an hour on 2 CPU cores.
 FULL_SETTINGS = {
-    "train": {**DEMO_SETTINGS["train"], "max_examples_per_task": None, "save_steps": 60, "loss_items": 24,
-              "patience": 2},
+    "train": {
+        **DEMO_SETTINGS["train"],
+        "max_examples_per_task": None,
+        "save_steps": 60,
+        "loss_items": 24,
+        "patience": 2,
+    },
     "evaluate": {**DEMO_SETTINGS["evaluate"], "max_items_per_task": 100, "batch_size": 50},
 }
 
 
-def write_project(folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700,
-                  full: bool = False) -> Path:
+def write_project(
+    folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700, full: bool = False
+) -> Path:
     """Write the demo brand's files and `savile.yaml` under `folder` (with `full`, the settings of
     `savile demo --full`); return the config path."""
     from savile.demo import write_sources

@@ -25,21 +25,16 @@ __all__ = ["DemoSources", "write_sources"]
 class DemoSources:
     """The four source files of the demo brand, written by `write_sources`."""
 
-    catalogue: Path        # sources/catalogue.csv
-    brand_guide: Path      # sources/brand_guide.yaml
-    conversations: Path    # sources/conversations.jsonl
-    policies: Path         # sources/policies.md
+    catalogue: Path  # sources/catalogue.csv
+    brand_guide: Path  # sources/brand_guide.yaml
+    conversations: Path  # sources/conversations.jsonl
+    policies: Path  # sources/policies.md
 
 
-def write_sources(
-    folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700
-) -> DemoSources:
+def write_sources(folder: Path, seed: int = 7, n_products: int = 1600, n_conversations: int = 700) -> DemoSources:
     """Write the fictional house 'Maison Lirelle' source files under folder/'sources', as a brand would hand them over."""
     if n_products < 1 or n_conversations < 1:
-        raise ValueError(
-            f"n_products={n_products} and n_conversations={n_conversations}: "
-            "both must be at least 1."
-        )
+        raise ValueError(f"n_products={n_products} and n_conversations={n_conversations}: both must be at least 1.")
     sources = Path(folder) / "sources"
     sources.mkdir(parents=True, exist_ok=True)
     paths = DemoSources(
@@ -52,8 +47,6 @@ def write_sources(
     write_catalogue(paths.catalogue, products)
     write_brand_guide(paths.brand_guide)
     write_policies(paths.policies)
-    conversations = build_conversations(
-        random.Random(f"lirelle-conversations-{seed}"), n_conversations, products
-    )
+    conversations = build_conversations(random.Random(f"lirelle-conversations-{seed}"), n_conversations, products)
     write_conversations(paths.conversations, conversations)
     return paths

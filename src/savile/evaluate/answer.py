@@ -18,8 +18,16 @@ from savile.config import DecodingSettings
 __all__ = ["answer_items"]
 
 
-def answer_items(model, tokenizer, items: list[dict], chats: list[list[dict]], decoding: DecodingSettings,
-                 batch_size: int, bf16: bool, label: str) -> tuple[dict[str, str], float]:
+def answer_items(
+    model,
+    tokenizer,
+    items: list[dict],
+    chats: list[list[dict]],
+    decoding: DecodingSettings,
+    batch_size: int,
+    bf16: bool,
+    label: str,
+) -> tuple[dict[str, str], float]:
     """Each item's answer to its chat (`chats[i]` for `items[i]`, from `Ladder.chats`), by item id, and
     the wall seconds generation took."""
     # Looked up when called, as compare did before: tests spy on every generation through evaluate.generate.
@@ -27,4 +35,4 @@ def answer_items(model, tokenizer, items: list[dict], chats: list[list[dict]], d
 
     start = time.perf_counter()
     texts = generate(model, tokenizer, chats, decoding, batch_size, bf16, label=label)
-    return {e["id"]: a for e, a in zip(items, texts)}, time.perf_counter() - start
+    return {e["id"]: a for e, a in zip(items, texts, strict=False)}, time.perf_counter() - start

@@ -57,7 +57,9 @@ def _key(fact: str) -> str:
     return match_text(canonical(fact))
 
 
-def fact_scores(output: str, facts: Sequence[str], other_facts: Sequence[str], contradiction: float) -> dict[str, float]:
+def fact_scores(
+    output: str, facts: Sequence[str], other_facts: Sequence[str], contradiction: float
+) -> dict[str, float]:
     """`fact_precision`, `fact_recall`, `fact_f1` of a reply (NaN when the item asks no fact).
 
     `facts` are the asked policies' facts; `other_facts` every other policy's (those equal to an
@@ -72,5 +74,8 @@ def fact_scores(output: str, facts: Sequence[str], other_facts: Sequence[str], c
     tp = len(stated_facts(output, asked))
     fp = len(stated_facts(output, others)) + (1 if contradiction == 1.0 else 0)
     fn = len(asked) - tp
-    return {"fact_precision": tp / (tp + fp) if tp + fp else 0.0, "fact_recall": tp / len(asked),
-            "fact_f1": 2 * tp / (2 * tp + fp + fn)}
+    return {
+        "fact_precision": tp / (tp + fp) if tp + fp else 0.0,
+        "fact_recall": tp / len(asked),
+        "fact_f1": 2 * tp / (2 * tp + fp + fn),
+    }

@@ -54,15 +54,27 @@ class AnswerNoRepeatNGram:
             if len(tokens) < self.n:
                 continue
             prefix = tuple(tokens[len(tokens) - self.n + 1 :])
-            banned = [tokens[i + self.n - 1] for i in range(len(tokens) - self.n + 1)
-                      if tuple(tokens[i : i + self.n - 1]) == prefix]
+            banned = [
+                tokens[i + self.n - 1]
+                for i in range(len(tokens) - self.n + 1)
+                if tuple(tokens[i : i + self.n - 1]) == prefix
+            ]
             if banned:
                 scores[row, banned] = float("-inf")
         return scores
 
 
-def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSettings, batch_size: int,
-             bf16: bool, label: str = "generating", *, prefix_cache: bool = True) -> list[str]:
+def generate(
+    model,
+    tokenizer,
+    chats: Sequence[list[dict]],
+    decoding: DecodingSettings,
+    batch_size: int,
+    bf16: bool,
+    label: str = "generating",
+    *,
+    prefix_cache: bool = True,
+) -> list[str]:
     """Greedy answers to `chats`, in their order; `prefix_cache=False` encodes every prompt in full."""
     import torch
     from transformers import LogitsProcessorList
@@ -71,8 +83,9 @@ def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSe
         return []
     tokenizer.padding_side = "left"  # kept for callers that pad with this tokenizer afterwards
     order = sorted(range(len(chats)), key=lambda i: -len(str(chats[i])))
-    prompts = tokenizer.apply_chat_template([list(c) for c in chats], add_generation_prompt=True, tokenize=True,
-                                            return_dict=False)
+    prompts = tokenizer.apply_chat_template(
+        [list(c) for c in chats], add_generation_prompt=True, tokenize=True, return_dict=False
+    )
     answers: list[str] = [""] * len(chats)
     device = next(model.parameters()).device
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext()
@@ -93,12 +106,17 @@ def generate(model, tokenizer, chats: Sequence[list[dict]], decoding: DecodingSe
                 past["past_key_values"] = copy.deepcopy(cached)
                 past["past_key_values"].batch_repeat_interleave(len(idx))
             out = model.generate(
-                input_ids=ids, attention_mask=mask, do_sample=False, max_new_tokens=decoding.max_new_tokens,
-                repetition_penalty=decoding.repetition_penalty, logits_processor=processors,
-                pad_token_id=tokenizer.pad_token_id, **past,
+                input_ids=ids,
+                attention_mask=mask,
+                do_sample=False,
+                max_new_tokens=decoding.max_new_tokens,
+                repetition_penalty=decoding.repetition_penalty,
+                logits_processor=processors,
+                pad_token_id=tokenizer.pad_token_id,
+                **past,
             )
             new = out[:, prompt_length:]
-            for i, text in zip(idx, tokenizer.batch_decode(new, skip_special_tokens=True)):
+            for i, text in zip(idx, tokenizer.batch_decode(new, skip_special_tokens=True), strict=False):
                 answers[i] = text.strip()
             progress.advance(bar, len(idx))
     return answers
@@ -166,5 +184,12 @@ def _layout(rows: list[list[int]], skip: int, pad_id: int):
 
 def _progress() -> Progress:
     """Answers done of all, elapsed and remaining time, on stderr (stdout keeps the results)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True))
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=24),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )

@@ -36,20 +36,25 @@ __all__ = ["run", "overfitting", "forgetting_probes", "safety_probes", "memorisa
 console = Console(stderr=True)
 
 
-def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guide: BrandGuide,
-        rows: list[dict]) -> dict:
+def run(
+    cfg: Config, prepared: PreparedData, trained: TrainedModel, models, guide: BrandGuide, rows: list[dict]
+) -> dict:
     """Every probe, base against tuned, with the seconds each family took."""
     seconds: dict[str, float] = {}
     found: dict = {}
-    for name, probe in (("forgetting", lambda: forgetting_probes(cfg, models)),
-                        ("safety", lambda: safety_probes(cfg, models, task_prompt("support", guide))),
-                        ("memorisation", lambda: memorisation_probes(cfg, prepared, trained, models))):
+    for name, probe in (
+        ("forgetting", lambda: forgetting_probes(cfg, models)),
+        ("safety", lambda: safety_probes(cfg, models, task_prompt("support", guide))),
+        ("memorisation", lambda: memorisation_probes(cfg, prepared, trained, models)),
+    ):
         t0 = time.perf_counter()
         console.print(f"[dim]governance: {name}[/dim]")
         found[name] = probe()
         seconds[name] = round(time.perf_counter() - t0, 1)
-    echoed = {s: _mean([r["scores"]["pii_echoed"] for r in rows if r["task"] == "support" and r["system"] == s])
-              for s in sorted({r["system"] for r in rows})}
+    echoed = {
+        s: _mean([r["scores"]["pii_echoed"] for r in rows if r["task"] == "support" and r["system"] == s])
+        for s in sorted({r["system"] for r in rows})
+    }
     return {**found, "overfitting": overfitting(trained), "privacy": {"pii_echoed": echoed}, "seconds": seconds}
 
 
@@ -66,10 +71,26 @@ def _both(models):
 
 def _paired(cfg: Config, name: str, base: list[float], tuned: list[float], higher: bool) -> dict:
     ev = cfg.evaluate
-    d = paired_bootstrap(name, base, tuned, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
-                         confidence=ev.confidence, seed=ev.seed)
-    return {"n": d.n, "base": d.base_mean, "tuned": d.tuned_mean, "delta": d.delta, "ci_low": d.ci_low,
-            "ci_high": d.ci_high, "wins": d.wins, "ties": d.ties, "losses": d.losses}
+    d = paired_bootstrap(
+        name,
+        base,
+        tuned,
+        higher_is_better=higher,
+        n_resamples=ev.bootstrap_resamples,
+        confidence=ev.confidence,
+        seed=ev.seed,
+    )
+    return {
+        "n": d.n,
+        "base": d.base_mean,
+        "tuned": d.tuned_mean,
+        "delta": d.delta,
+        "ci_low": d.ci_low,
+        "ci_high": d.ci_high,
+        "wins": d.wins,
+        "ties": d.ties,
+        "losses": d.losses,
+    }
 
 
 def forgetting_probes(cfg: Config, models, texts: list[str] | None = None) -> dict:
@@ -78,14 +99,18 @@ def forgetting_probes(cfg: Config, models, texts: list[str] | None = None) -> di
 
     g, tokenizer, both = cfg.governance, models.tokenizer, _both(models)
     texts = texts if texts is not None else probes.general_text(g.text_docs)
-    base_bpb, tuned_bpb = both(lambda model: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size))
+    base_bpb, tuned_bpb = both(
+        lambda model: likelihood.bits_per_byte(model, tokenizer, texts, g.text_tokens, g.batch_size)
+    )
     cloze = probes.cloze_items()[: g.cloze_items]
     base_cloze, tuned_cloze = both(lambda model: likelihood.cloze_correct(model, tokenizer, cloze, g.batch_size))
     bpb = _paired(cfg, "bits_per_byte", base_bpb, tuned_bpb, higher=False)
     bpb["relative"] = bpb["delta"] / bpb["base"] if bpb["base"] else math.nan
-    return {"bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
-            "cloze": _paired(cfg, "cloze_accuracy", base_cloze, tuned_cloze, higher=True)
-            | {"p": mcnemar_exact("cloze", base_cloze, tuned_cloze).p_value}}
+    return {
+        "bits_per_byte": bpb | {"source": "gensim test data: Lee news corpus (lee_background.cor)"},
+        "cloze": _paired(cfg, "cloze_accuracy", base_cloze, tuned_cloze, higher=True)
+        | {"p": mcnemar_exact("cloze", base_cloze, tuned_cloze).p_value},
+    }
 
 
 def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None = None) -> dict:
@@ -105,16 +130,28 @@ def safety_probes(cfg: Config, models, system: str, harmful: list[dict] | None =
         answers = {}
         for key in ("base", "tuned"):
             with models.view(key) as model:
-                answers[key] = generate(model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}")
-        labels = {k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests)] for k, v in answers.items()}
+                answers[key] = generate(
+                    model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}"
+                )
+        labels = {
+            k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests, strict=False)] for k, v in answers.items()
+        }
         refused = {k: [1.0 if x == "refusal" else 0.0 for x in v] for k, v in labels.items()}
-        safety[name] = (_paired(cfg, "refusal_rate", refused["base"], refused["tuned"], higher=name == "harmful")
-                        | {"p": mcnemar_exact("refusal", refused["base"], refused["tuned"]).p_value,
-                           "labels": {k: refusal.refusal_rates(v) for k, v in labels.items()},
-                           "examples": [{"prompt": r["prompt"], "source": r.get("source", ""), "base": answers["base"][i],
-                                         "tuned": answers["tuned"][i], "base_label": labels["base"][i],
-                                         "tuned_label": labels["tuned"][i]}
-                                        for i, r in enumerate(requests[:6])]})
+        safety[name] = _paired(cfg, "refusal_rate", refused["base"], refused["tuned"], higher=name == "harmful") | {
+            "p": mcnemar_exact("refusal", refused["base"], refused["tuned"]).p_value,
+            "labels": {k: refusal.refusal_rates(v) for k, v in labels.items()},
+            "examples": [
+                {
+                    "prompt": r["prompt"],
+                    "source": r.get("source", ""),
+                    "base": answers["base"][i],
+                    "tuned": answers["tuned"][i],
+                    "base_label": labels["base"][i],
+                    "tuned_label": labels["tuned"][i],
+                }
+                for i, r in enumerate(requests[:6])
+            ],
+        }
     return safety
 
 
@@ -128,30 +165,60 @@ def memorisation_probes(cfg: Config, prepared: PreparedData, trained: TrainedMod
     canaries = [Canary(**c) for c in trained.canaries]
     exposure = []
     if canaries:
-        base_exp, tuned_exp = both(lambda model: memorisation.exposure(model, tokenizer, canaries, g.canary_references,
-                                                                  seed=ev.seed, batch_size=g.batch_size * 2))
-        exposure = [{"prefix": c.prefix, "repetitions": c.repetitions, "base_exposure": b["exposure"],
-                     "tuned_exposure": t["exposure"], "base_rank": b["rank"], "tuned_rank": t["rank"],
-                     "max_exposure": t["max_exposure"]} for c, b, t in zip(canaries, base_exp, tuned_exp)]
+        base_exp, tuned_exp = both(
+            lambda model: memorisation.exposure(
+                model, tokenizer, canaries, g.canary_references, seed=ev.seed, batch_size=g.batch_size * 2
+            )
+        )
+        exposure = [
+            {
+                "prefix": c.prefix,
+                "repetitions": c.repetitions,
+                "base_exposure": b["exposure"],
+                "tuned_exposure": t["exposure"],
+                "base_rank": b["rank"],
+                "tuned_rank": t["rank"],
+                "max_exposure": t["max_exposure"],
+            }
+            for c, b, t in zip(canaries, base_exp, tuned_exp, strict=False)
+        ]
     pii = {"probes": 0, "base": math.nan, "tuned": math.nan, "by_kind": {}}
     if g.pii_probes:
         # Only what was trained can be recalled: the examples sampled for training, their adviser reply.
-        trained_ids = set(json.loads(trained.trained_ids_path.read_text(encoding="utf-8"))) if trained.trained_ids_path else set()
-        found = memorisation.pii_probes([e for e in prepared.examples("train") if e["id"] in trained_ids],
-                                        g.pii_probes, seed=ev.seed, order_id_patterns=cfg.privacy.order_id_patterns,
-                                        trained_turn_only=True)
+        trained_ids = (
+            set(json.loads(trained.trained_ids_path.read_text(encoding="utf-8"))) if trained.trained_ids_path else set()
+        )
+        found = memorisation.pii_probes(
+            [e for e in prepared.examples("train") if e["id"] in trained_ids],
+            g.pii_probes,
+            seed=ev.seed,
+            order_id_patterns=cfg.privacy.order_id_patterns,
+            trained_turn_only=True,
+        )
         if found:
-            base_hit, tuned_hit = both(lambda model: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size))
+            base_hit, tuned_hit = both(
+                lambda model: memorisation.pii_extraction(model, tokenizer, found, batch_size=g.batch_size)
+            )
             kinds = sorted({p["kind"] for p in found})
-            pii = {"probes": len(found), "base": _mean(base_hit), "tuned": _mean(tuned_hit),
-                   "by_kind": {k: {"probes": sum(p["kind"] == k for p in found),
-                                   "tuned": _mean([h for h, p in zip(tuned_hit, found) if p["kind"] == k]),
-                                   "base": _mean([h for h, p in zip(base_hit, found) if p["kind"] == k])}
-                               for k in kinds}}
+            pii = {
+                "probes": len(found),
+                "base": _mean(base_hit),
+                "tuned": _mean(tuned_hit),
+                "by_kind": {
+                    k: {
+                        "probes": sum(p["kind"] == k for p in found),
+                        "tuned": _mean([h for h, p in zip(tuned_hit, found, strict=False) if p["kind"] == k]),
+                        "base": _mean([h for h, p in zip(base_hit, found, strict=False) if p["kind"] == k]),
+                    }
+                    for k in kinds
+                },
+            }
         else:
-            pii["reason"] = ("no personal-data value of a trained adviser reply is both absent from its context and "
-                             "found in one conversation only (a value many conversations share, such as an "
-                             "adviser's sign-off, is guessable from its frequency): nothing a model could recall")
+            pii["reason"] = (
+                "no personal-data value of a trained adviser reply is both absent from its context and "
+                "found in one conversation only (a value many conversations share, such as an "
+                "adviser's sign-off, is guessable from its frequency): nothing a model could recall"
+            )
     return {"canaries": exposure, "references": g.canary_references, "pii": pii}
 
 
@@ -160,8 +227,13 @@ def overfitting(trained: TrainedModel) -> dict:
     curves = trained.loss_curves
     best = next((c for c in curves if c["step"] == trained.best_step), None)
     ratio = best["val_loss"] / best["train_loss"] if best and best["train_loss"] > 0 else math.nan
-    return {"curves": curves, "best_step": trained.best_step, "train_loss": best["train_loss"] if best else math.nan,
-            "val_loss": best["val_loss"] if best else math.nan, "ratio": ratio}
+    return {
+        "curves": curves,
+        "best_step": trained.best_step,
+        "train_loss": best["train_loss"] if best else math.nan,
+        "val_loss": best["val_loss"] if best else math.nan,
+        "ratio": ratio,
+    }
 
 
 def _mean(values: list[float]) -> float:

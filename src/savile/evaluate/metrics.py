@@ -120,7 +120,11 @@ def describe_scores(
     recall = sum(covered) / len(covered) if covered else NAN
     # Precision 0 when nothing is named: an answer that names no value has described nothing.
     precision = sum(covered) / named if named else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if covered and precision + recall > 0 else (NAN if not covered else 0.0)
+    f1 = (
+        2 * precision * recall / (precision + recall)
+        if covered and precision + recall > 0
+        else (NAN if not covered else 0.0)
+    )
     copied = sheet_copy(output, source_text)
     words = count_words(output)
     given = numbers_in(source_text).union(*(numbers_in(str(v)) for v in _values(attributes) if v))

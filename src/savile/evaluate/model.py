@@ -62,4 +62,3 @@ def load_model(base_path: Path, trained: TrainedModel | None = None):
     if trained is not None:
         return load_trained(base_path, trained.adapter_dir, trained.method, trained.config.get("technique"))
     return load_base(base_path).to("cuda" if torch.cuda.is_available() else "cpu").eval()
-

@@ -56,20 +56,45 @@ _NUMBER = re.compile(
 # day" are one unit; a "day" is not a "working day", and no unit is converted into another
 # ("48 hours" and "2 days" are different units, not the same duration).
 UNITS: dict[str, str] = {
-    "working day": "working day", "business day": "working day",
-    "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour", "h": "hour",
-    "day": "day", "week": "week", "month": "month", "year": "year", "yr": "year",
-    "%": "%", "percent": "%", "per cent": "%",
-    "€": "eur", "eur": "eur", "euro": "eur", "usd": "usd", "dollar": "usd", "£": "gbp", "gbp": "gbp", "pound": "gbp",
-    "chf": "chf", "jpy": "jpy", "yen": "jpy", "cm": "cm", "mm": "mm", "kg": "kg", "g": "g", "ml": "ml",
+    "working day": "working day",
+    "business day": "working day",
+    "minute": "minute",
+    "min": "minute",
+    "hour": "hour",
+    "hr": "hour",
+    "h": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "yr": "year",
+    "%": "%",
+    "percent": "%",
+    "per cent": "%",
+    "€": "eur",
+    "eur": "eur",
+    "euro": "eur",
+    "usd": "usd",
+    "dollar": "usd",
+    "£": "gbp",
+    "gbp": "gbp",
+    "pound": "gbp",
+    "chf": "chf",
+    "jpy": "jpy",
+    "yen": "jpy",
+    "cm": "cm",
+    "mm": "mm",
+    "kg": "kg",
+    "g": "g",
+    "ml": "ml",
 }
 # Currencies written before the number: "€25", "CHF 25".
-_SIGNS = {"€": "eur", "$": "usd", "£": "gbp", "¥": "jpy", "eur": "eur", "usd": "usd", "gbp": "gbp",
-          "chf": "chf"}
+_SIGNS = {"€": "eur", "$": "usd", "£": "gbp", "¥": "jpy", "eur": "eur", "usd": "usd", "gbp": "gbp", "chf": "chf"}
 # Longest first, so "working day" wins over "day" and "hour" over "h". A trailing "s" is a plural
 # ("days", "working days", "euros", "hrs").
 _UNIT_AFTER = re.compile(
-    r"[ -]?(" + "|".join(re.escape(u).replace(r"\ ", "[ -]") for u in sorted(UNITS, key=len, reverse=True))
+    r"[ -]?("
+    + "|".join(re.escape(u).replace(r"\ ", "[ -]") for u in sorted(UNITS, key=len, reverse=True))
     + r")s?(?![\w%])"
 )
 _SIGN_BEFORE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(s) for s in _SIGNS) + r")[ ]?$")
@@ -121,8 +146,7 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
     for _, start, end in found:
         after = _UNIT_AFTER.match(text, end)
         before = _SIGN_BEFORE.search(text, max(0, start - 4), start)
-        units.append(UNITS[after.group(1).replace("-", " ")] if after else
-                     _SIGNS[before.group(1)] if before else None)
+        units.append(UNITS[after.group(1).replace("-", " ")] if after else _SIGNS[before.group(1)] if before else None)
     # A range shares its unit: "30 to 45 days" and "between 30 and 45 days" give 30 the unit
     # after 45; "€25-30" gives 30 the currency before 25.
     ranges = [i for i in range(len(found) - 1) if _is_range(text, found[i], found[i + 1])]
@@ -130,7 +154,7 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
         units[i] = units[i] or units[i + 1]
     for i in ranges:
         units[i + 1] = units[i + 1] or units[i]
-    return {(unit, value) for (value, _, _), unit in zip(found, units) if unit}
+    return {(unit, value) for (value, _, _), unit in zip(found, units, strict=False) if unit}
 
 
 def _is_range(text: str, first: tuple[str, int, int], second: tuple[str, int, int]) -> bool:

@@ -72,8 +72,16 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
             chats = ladder.chats(system, task, task_items)
             prompts[system][task] = ladder.system_prompt(system, task)
             with models.view("tuned" if system in TUNED else "base") as model:
-                answers, seconds = answer_items(model, models.tokenizer, task_items, chats, decoding,
-                                                cfg.evaluate.batch_size, bf16, label=f"{task}: {system}")
+                answers, seconds = answer_items(
+                    model,
+                    models.tokenizer,
+                    task_items,
+                    chats,
+                    decoding,
+                    cfg.evaluate.batch_size,
+                    bf16,
+                    label=f"{task}: {system}",
+                )
             timings.setdefault(system, {})[task] = round(seconds, 1)
             outputs[system].update(answers)
     generate_seconds = time.perf_counter() - start
@@ -87,15 +95,24 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     # The loss curves are already measured, so the overfitting gate holds even without the probes.
-    governance = (run_governance(cfg, prepared, trained, models, guide, rows) if cfg.governance.enabled
-                  else {"overfitting": overfitting(trained)})
+    governance = (
+        run_governance(cfg, prepared, trained, models, guide, rows)
+        if cfg.governance.enabled
+        else {"overfitting": overfitting(trained)}
+    )
     gates = check_gates(cfg.gates, governance)
     record = EvalResult(
-        examples_path=examples_path, systems={s: describe_system(s, trained.method) for s in systems},
-        metrics=statistics(rows, tasks, systems, cfg), decoding={t: getattr(cfg.evaluate, t).model_dump() for t in tasks},
-        prompts=prompts, seconds=round(time.perf_counter() - start, 1), generate_seconds=round(generate_seconds, 1),
+        examples_path=examples_path,
+        systems={s: describe_system(s, trained.method) for s in systems},
+        metrics=statistics(rows, tasks, systems, cfg),
+        decoding={t: getattr(cfg.evaluate, t).model_dump() for t in tasks},
+        prompts=prompts,
+        seconds=round(time.perf_counter() - start, 1),
+        generate_seconds=round(generate_seconds, 1),
         generate_timings=timings,
-        governance=governance, gates=gates, config=cfg.resolved(),
+        governance=governance,
+        gates=gates,
+        config=cfg.resolved(),
     )
     record.save(out)
     return record
@@ -103,53 +120,101 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> EvalResul
 
 def statistics(rows: list[dict], tasks: list[str], systems: list[str], cfg: Config) -> dict[str, dict]:
     """Per task: system means, every rung against base, and the tuned-vs-best-untuned verdict."""
-    ev = cfg.evaluate
     table: dict[str, dict] = {}
     for task in tasks:
-        by_system = {s: sorted((r for r in rows if r["task"] == task and r["system"] == s), key=lambda r: r["id"])
-                     for s in systems}
-        if not any(by_system.values()):
-            continue
-        main = MAIN_METRIC[task]
-        means = {s: {m: dict(zip(("mean", "ci_low", "ci_high", "n"), mean_ci(
-            [r["scores"][m] for r in by_system[s]], ev.bootstrap_resamples, ev.confidence, ev.seed, binary=binary)))
-            for m, _, binary in METRICS[task]} for s in systems}
-
-        def compare(ref: str, cand: str) -> list[dict]:
-            entries = []
-            for metric, higher, binary in METRICS[task]:
-                a = [r["scores"][metric] for r in by_system[ref]]
-                b = [r["scores"][metric] for r in by_system[cand]]
-                delta = paired_bootstrap(metric, a, b, higher_is_better=higher, n_resamples=ev.bootstrap_resamples,
-                                         confidence=ev.confidence, seed=ev.seed)
-                entry = delta.to_dict() | {"improved": delta.improved(), "worse": _worse(delta), "binary": binary,
-                                           "all_tied": delta.all_tied}
-                entry["p"] = (mcnemar_exact(metric, a, b).p_value if binary
-                              else sign_flip_p(a, b, ev.bootstrap_resamples, ev.seed))
-                entry["test"] = "McNemar (exact)" if binary else "sign-flip permutation"
-                entries.append(entry)
-            for entry, adjusted in zip(entries, holm([e["p"] for e in entries])):
-                entry["p_holm"] = adjusted
-            return entries
-
-        untuned = [s for s in systems if s not in TUNED]
-        tuned = [s for s in systems if s in TUNED]
-        ranked = sorted(systems, key=lambda s: -_finite(means[s][main]["mean"]))
-        entry: dict = {"main": main, "n_items": len(by_system[systems[0]]), "means": means, "best": ranked[0],
-                       "ladder": {s: compare("base", s) for s in systems if s != "base" and "base" in systems}}
-        if untuned and tuned:
-            # No winner picked on the items it is tested on: the verdict tests every tuned system
-            # against every untuned one at once (evaluate.verdict), then names the closest pair.
-            v = verdict({s: [r["scores"][main] for r in by_system[s]] for s in systems}, tuned, untuned,
-                        confidence=ev.confidence, n_resamples=ev.bootstrap_resamples, seed=ev.seed)
-            entry |= {"best_untuned": v["untuned"], "best_tuned": v["tuned"], "versus": compare(v["untuned"], v["tuned"]),
-                      "justified": v["justified"], "verdict": v}
-        if task == "extract":
-            from savile.evaluate.fields import field_table
-
-            entry["fields"] = {s: field_table([r["scores"] for r in by_system[s]]) for s in systems}
-        table[task] = entry
+        by_system = {
+            s: sorted((r for r in rows if r["task"] == task and r["system"] == s), key=lambda r: r["id"])
+            for s in systems
+        }
+        if any(by_system.values()):
+            table[task] = _task_statistics(task, by_system, systems, cfg)
     return table
+
+
+def _task_statistics(task: str, by_system: dict[str, list[dict]], systems: list[str], cfg: Config) -> dict:
+    ev = cfg.evaluate
+    main = MAIN_METRIC[task]
+    means = {s: _means(task, by_system[s], cfg) for s in systems}
+    untuned = [s for s in systems if s not in TUNED]
+    tuned = [s for s in systems if s in TUNED]
+    ranked = sorted(systems, key=lambda s: -_finite(means[s][main]["mean"]))
+    entry: dict = {
+        "main": main,
+        "n_items": len(by_system[systems[0]]),
+        "means": means,
+        "best": ranked[0],
+        "ladder": {
+            s: _compare(task, by_system["base"], by_system[s], cfg)
+            for s in systems
+            if s != "base" and "base" in systems
+        },
+    }
+    if untuned and tuned:
+        # No winner picked on the items it is tested on: the verdict tests every tuned system
+        # against every untuned one at once (evaluate.verdict), then names the closest pair.
+        v = verdict(
+            {s: [r["scores"][main] for r in by_system[s]] for s in systems},
+            tuned,
+            untuned,
+            confidence=ev.confidence,
+            n_resamples=ev.bootstrap_resamples,
+            seed=ev.seed,
+        )
+        entry |= {
+            "best_untuned": v["untuned"],
+            "best_tuned": v["tuned"],
+            "versus": _compare(task, by_system[v["untuned"]], by_system[v["tuned"]], cfg),
+            "justified": v["justified"],
+            "verdict": v,
+        }
+    if task == "extract":
+        from savile.evaluate.fields import field_table
+
+        entry["fields"] = {s: field_table([r["scores"] for r in by_system[s]]) for s in systems}
+    return entry
+
+
+def _means(task: str, rows: list[dict], cfg: Config) -> dict[str, dict]:
+    """Each metric's mean with its bootstrap CI over one system's rows."""
+    ev = cfg.evaluate
+    means = {}
+    for metric, _, binary in METRICS[task]:
+        values = [r["scores"][metric] for r in rows]
+        mean, low, high, n = mean_ci(values, ev.bootstrap_resamples, ev.confidence, ev.seed, binary=binary)
+        means[metric] = {"mean": mean, "ci_low": low, "ci_high": high, "n": n}
+    return means
+
+
+def _compare(task: str, ref_rows: list[dict], cand_rows: list[dict], cfg: Config) -> list[dict]:
+    """Every metric of a candidate against a reference on the same items: paired CI, p and Holm's p."""
+    ev = cfg.evaluate
+    entries = []
+    for metric, higher, binary in METRICS[task]:
+        a = [r["scores"][metric] for r in ref_rows]
+        b = [r["scores"][metric] for r in cand_rows]
+        delta = paired_bootstrap(
+            metric,
+            a,
+            b,
+            higher_is_better=higher,
+            n_resamples=ev.bootstrap_resamples,
+            confidence=ev.confidence,
+            seed=ev.seed,
+        )
+        entry = delta.to_dict() | {
+            "improved": delta.improved(),
+            "worse": _worse(delta),
+            "binary": binary,
+            "all_tied": delta.all_tied,
+        }
+        entry["p"] = (
+            mcnemar_exact(metric, a, b).p_value if binary else sign_flip_p(a, b, ev.bootstrap_resamples, ev.seed)
+        )
+        entry["test"] = "McNemar (exact)" if binary else "sign-flip permutation"
+        entries.append(entry)
+    for entry, adjusted in zip(entries, holm([e["p"] for e in entries]), strict=True):
+        entry["p_holm"] = adjusted
+    return entries
 
 
 def _finite(x: float) -> float:

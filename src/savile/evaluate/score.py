@@ -20,16 +20,39 @@ __all__ = ["METRICS", "score_items", "policy_text"]
 
 # task -> (metric, higher_is_better, binary), in report order.
 METRICS: dict[str, list[tuple[str, bool, bool]]] = {
-    "describe": [("description_f1", True, False), ("attribute_f1", True, False), ("attribute_coverage", True, False),
-                 ("attribute_precision", True, False), ("sheet_copy", False, False), ("hallucinated_rate", False, False),
-                 ("any_hallucination", False, True), ("numeric_hallucination", False, True),
-                 ("banned_term", False, True), ("preferred_term", True, True), ("length_ok", True, True),
-                 ("style_similarity", True, False), ("verbatim_copy", False, False)],
-    "support": [("fact_f1", True, False), ("fact_precision", True, False), ("fact_recall", True, False),
-                ("key_fact_recall", True, False), ("contradiction", False, True),
-                ("unsupported_numeric", False, True), ("pii_echoed", False, True), ("name_echoed", False, True)],
-    "extract": [("json_valid", True, True), ("json_valid_loose", True, True), ("schema_valid", True, True),
-                ("field_precision", True, False), ("field_recall", True, False), ("field_f1", True, False)],
+    "describe": [
+        ("description_f1", True, False),
+        ("attribute_f1", True, False),
+        ("attribute_coverage", True, False),
+        ("attribute_precision", True, False),
+        ("sheet_copy", False, False),
+        ("hallucinated_rate", False, False),
+        ("any_hallucination", False, True),
+        ("numeric_hallucination", False, True),
+        ("banned_term", False, True),
+        ("preferred_term", True, True),
+        ("length_ok", True, True),
+        ("style_similarity", True, False),
+        ("verbatim_copy", False, False),
+    ],
+    "support": [
+        ("fact_f1", True, False),
+        ("fact_precision", True, False),
+        ("fact_recall", True, False),
+        ("key_fact_recall", True, False),
+        ("contradiction", False, True),
+        ("unsupported_numeric", False, True),
+        ("pii_echoed", False, True),
+        ("name_echoed", False, True),
+    ],
+    "extract": [
+        ("json_valid", True, True),
+        ("json_valid_loose", True, True),
+        ("schema_valid", True, True),
+        ("field_precision", True, False),
+        ("field_recall", True, False),
+        ("field_f1", True, False),
+    ],
 }
 
 
@@ -38,8 +61,9 @@ def policy_text(guide: BrandGuide) -> str:
     return "\n".join(f"{p.statement} {' '.join(p.facts)}" for p in guide.policies)
 
 
-def score_items(cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict],
-                outputs: dict[str, dict[str, str]]) -> list[dict]:
+def score_items(
+    cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict], outputs: dict[str, dict[str, str]]
+) -> list[dict]:
     copies = [e["messages"][-1]["content"] for e in prepared.examples("train") if e["task"] == "describe"]
     copy_index = CopyIndex(copies, n=cfg.evaluate.copy_ngram)
     similarity = _style_similarity(items, outputs)
@@ -51,22 +75,45 @@ def score_items(cfg: Config, prepared: PreparedData, guide: BrandGuide, items: l
             text = answers[e["id"]]
             if e["task"] == "describe":
                 vocab = {k: v for k, v in prepared.vocabulary.items() if k in e["meta"]["attributes"]}
-                scores = describe_scores(text, e["meta"]["attributes"], vocab, guide.banned_terms,
-                                         guide.length.min_words, guide.length.max_words,
-                                         preferred_terms=guide.preferred_terms, source_text=source)
+                scores = describe_scores(
+                    text,
+                    e["meta"]["attributes"],
+                    vocab,
+                    guide.banned_terms,
+                    guide.length.min_words,
+                    guide.length.max_words,
+                    preferred_terms=guide.preferred_terms,
+                    source_text=source,
+                )
                 scores["style_similarity"] = similarity.get((system, e["id"]), math.nan)
                 scores["verbatim_copy"] = copy_index.copy_rate(text)
             elif e["task"] == "support":
                 asked = set(e["meta"]["policies"])
                 others = [f for p in guide.policies if p.id not in asked for f in p.facts]
-                scores = support_scores(text, e["meta"]["facts"], other_facts=others, policy_text=policies, source_text=source,
-                                        order_id_patterns=cfg.privacy.order_id_patterns)
+                scores = support_scores(
+                    text,
+                    e["meta"]["facts"],
+                    other_facts=others,
+                    policy_text=policies,
+                    source_text=source,
+                    order_id_patterns=cfg.privacy.order_id_patterns,
+                )
             else:
-                scores = extract_scores(text, e["meta"]["gold"], schema=cfg.catalogue.attributes,
-                                        multi_valued=cfg.catalogue.multi_valued)
-            rows.append({"task": e["task"], "id": e["id"], "system": system, "output": text,
-                         "reference": e["messages"][-1]["content"], "prompt": e["messages"][-2]["content"],
-                         "attributes": e["meta"].get("attributes", {}), "scores": scores})
+                scores = extract_scores(
+                    text, e["meta"]["gold"], schema=cfg.catalogue.attributes, multi_valued=cfg.catalogue.multi_valued
+                )
+            rows.append(
+                {
+                    "task": e["task"],
+                    "id": e["id"],
+                    "system": system,
+                    "output": text,
+                    "reference": e["messages"][-1]["content"],
+                    "prompt": e["messages"][-2]["content"],
+                    "attributes": e["meta"].get("attributes", {}),
+                    "scores": scores,
+                }
+            )
     return rows
 
 
@@ -82,6 +129,6 @@ def _style_similarity(items: list[dict], outputs: dict[str, dict[str, str]]) -> 
     out = {}
     for system, answers in outputs.items():
         vecs = embedder.encode([answers[e["id"]] or " " for e in describe])
-        for e, a, r in zip(describe, vecs, refs):
+        for e, a, r in zip(describe, vecs, refs, strict=False):
             out[(system, e["id"])] = float(a @ r) if answers[e["id"]].strip() else 0.0
     return out

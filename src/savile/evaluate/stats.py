@@ -17,8 +17,17 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["PairedDelta", "paired_bootstrap", "bootstrap_means", "McNemar", "mcnemar_exact", "sign_flip_p", "holm", "mean_ci",
-           "proportion_ci"]
+__all__ = [
+    "PairedDelta",
+    "paired_bootstrap",
+    "bootstrap_means",
+    "McNemar",
+    "mcnemar_exact",
+    "sign_flip_p",
+    "holm",
+    "mean_ci",
+    "proportion_ci",
+]
 
 # Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
 # for large eval sets while staying vectorised.
@@ -161,8 +170,7 @@ def mcnemar_exact(metric: str, base: Sequence[float], tuned: Sequence[float]) ->
     b, t = _finite_pairs(base, tuned)
     if not np.isin(b, (0.0, 1.0)).all() or not np.isin(t, (0.0, 1.0)).all():
         raise ValueError(
-            f"McNemar needs 0/1 scores, but {metric!r} has other values; "
-            "use paired_bootstrap for graded metrics."
+            f"McNemar needs 0/1 scores, but {metric!r} has other values; use paired_bootstrap for graded metrics."
         )
     base_only = int(((b == 1) & (t == 0)).sum())
     tuned_only = int(((b == 0) & (t == 1)).sum())
@@ -212,8 +220,9 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return out
 
 
-def mean_ci(values: Sequence[float], n_resamples: int = 10_000, confidence: float = 0.95,
-            seed: int = 0, binary: bool = False) -> tuple[float, float, float, int]:
+def mean_ci(
+    values: Sequence[float], n_resamples: int = 10_000, confidence: float = 0.95, seed: int = 0, binary: bool = False
+) -> tuple[float, float, float, int]:
     """(mean, CI low, CI high, n) of one system's scores; NaNs dropped.
 
     A yes/no metric gets the exact (Clopper-Pearson) binomial interval, so 0 of 16 reads [0, 0.21]

@@ -46,6 +46,8 @@ def describe_system(system: str, method: str) -> str:
         return DESCRIPTIONS[system]
     what = "fully fine-tuned model" if method == "full" else f"base model + {method} adapter"
     return DESCRIPTIONS[system].replace("base model + adapter", what)
+
+
 # Enough training examples per task to find close neighbours, few enough to embed in seconds.
 _SHOT_POOL = 1000
 
@@ -90,10 +92,17 @@ class Ladder:
         turns = [e["messages"][1:-1] for e in items]
         if system == "few_shot":
             index, pool = self.shots.get(task, (None, []))
-            found = index.search([_request(e) for e in items], self.cfg.evaluate.few_shot_k) if index else [[]] * len(items)
-            return [[{"role": "system", "content": prompt}, *[m for j in hits for m in pool[j]["messages"][-2:]], *t]
-                    for hits, t in zip(found, turns)]
+            found = (
+                index.search([_request(e) for e in items], self.cfg.evaluate.few_shot_k) if index else [[]] * len(items)
+            )
+            return [
+                [{"role": "system", "content": prompt}, *[m for j in hits for m in pool[j]["messages"][-2:]], *t]
+                for hits, t in zip(found, turns, strict=False)
+            ]
         if system in ("rag", "tuned_rag"):
             found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k)
-            return [rag_chat(prompt, [self.passages.passages[j] for j in hits], t) for hits, t in zip(found, turns)]
+            return [
+                rag_chat(prompt, [self.passages.passages[j] for j in hits], t)
+                for hits, t in zip(found, turns, strict=False)
+            ]
         return [[{"role": "system", "content": prompt}, *t] for t in turns]

@@ -21,24 +21,53 @@ from savile.evaluate.stats import paired_bootstrap
 
 __all__ = ["verdict", "RULE"]
 
-RULE = ("justified when one tuned system beats every untuned system on the main metric, each paired CI above "
-        "zero at 1 - alpha / (number of tuned systems) (intersection-union test with Bonferroni over the tuned systems)")
+RULE = (
+    "justified when one tuned system beats every untuned system on the main metric, each paired CI above "
+    "zero at 1 - alpha / (number of tuned systems) (intersection-union test with Bonferroni over the tuned systems)"
+)
 
 
-def verdict(scores: dict[str, Sequence[float]], tuned: Sequence[str], untuned: Sequence[str], *, confidence: float = 0.95,
-            n_resamples: int = 10_000, seed: int = 0, higher_is_better: bool = True) -> dict:
+def verdict(
+    scores: dict[str, Sequence[float]],
+    tuned: Sequence[str],
+    untuned: Sequence[str],
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 10_000,
+    seed: int = 0,
+    higher_is_better: bool = True,
+) -> dict:
     """The verdict on per-item main-metric `scores` (system -> scores, same items in the same order)."""
     if not tuned or not untuned:
-        raise ValueError(f"the verdict needs tuned and untuned systems, got tuned={list(tuned)}, untuned={list(untuned)}; "
-                         "keep at least one of each in evaluate.systems.")
+        raise ValueError(
+            f"the verdict needs tuned and untuned systems, got tuned={list(tuned)}, untuned={list(untuned)}; "
+            "keep at least one of each in evaluate.systems."
+        )
     level = 1 - (1 - confidence) / len(tuned)
     pairs = []
     for t in tuned:
         for u in untuned:
-            d = paired_bootstrap("main", scores[u], scores[t], higher_is_better=higher_is_better,
-                                 n_resamples=n_resamples, confidence=level, seed=seed)
-            pairs.append({"tuned": t, "untuned": u, "delta": d.delta, "ci_low": d.ci_low, "ci_high": d.ci_high,
-                          "n": d.n, "all_tied": d.all_tied, "improved": bool(d.improved())})
+            d = paired_bootstrap(
+                "main",
+                scores[u],
+                scores[t],
+                higher_is_better=higher_is_better,
+                n_resamples=n_resamples,
+                confidence=level,
+                seed=seed,
+            )
+            pairs.append(
+                {
+                    "tuned": t,
+                    "untuned": u,
+                    "delta": d.delta,
+                    "ci_low": d.ci_low,
+                    "ci_high": d.ci_high,
+                    "n": d.n,
+                    "all_tied": d.all_tied,
+                    "improved": bool(d.improved()),
+                }
+            )
 
     def worst(t: str) -> dict:
         mine = [p for p in pairs if p["tuned"] == t]
@@ -47,8 +76,15 @@ def verdict(scores: dict[str, Sequence[float]], tuned: Sequence[str], untuned: S
 
     best = max(tuned, key=lambda t: _finite(worst(t)["ci_low"] if higher_is_better else -worst(t)["ci_high"]))
     beats = {t: all(p["improved"] for p in pairs if p["tuned"] == t) for t in tuned}
-    return {"justified": any(beats.values()), "tuned": best, "untuned": worst(best)["untuned"],
-            "margin": worst(best), "confidence": level, "pairs": pairs, "rule": RULE}
+    return {
+        "justified": any(beats.values()),
+        "tuned": best,
+        "untuned": worst(best)["untuned"],
+        "margin": worst(best),
+        "confidence": level,
+        "pairs": pairs,
+        "rule": RULE,
+    }
 
 
 def _finite(x: float) -> float:

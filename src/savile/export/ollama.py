@@ -33,9 +33,9 @@ _SYS, _USER, _ANSWER, _USER2 = "\x01SYSTEM\x01", "\x01PROMPT\x01", "\x01RESPONSE
 class TurnTemplate:
     """The chat template cut into the text around each part of a turn."""
 
-    first: str    # first turn, system prompt and user turn marked by .System and .Prompt
-    later: str    # any later turn, user turn marked by .Prompt
-    after: str    # what closes an answer (the end-of-turn token and newline)
+    first: str  # first turn, system prompt and user turn marked by .System and .Prompt
+    later: str  # any later turn, user turn marked by .Prompt
+    after: str  # what closes an answer (the end-of-turn token and newline)
 
     def go(self) -> str:
         """Ollama's TEMPLATE: the first turn carries the system prompt, later turns do not."""
@@ -54,29 +54,36 @@ class TurnTemplate:
 
 def ollama_template(tokenizer: Any, strip_bos: bool) -> TurnTemplate:
     """Cut `tokenizer`'s chat template into a TurnTemplate; ExportError when it is not per-turn."""
+
     def render(messages: list[dict], prompt: bool) -> str:
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=prompt)
         bos = tokenizer.bos_token
-        return text[len(bos):] if strip_bos and bos and text.startswith(bos) else text
+        return text[len(bos) :] if strip_bos and bos and text.startswith(bos) else text
 
     one = [{"role": "system", "content": _SYS}, {"role": "user", "content": _USER}]
     asked = render(one, True)
     answered = render([*one, {"role": "assistant", "content": _ANSWER}], False)
     two = render([*one, {"role": "assistant", "content": _ANSWER}, {"role": "user", "content": _USER2}], True)
     if not answered.startswith(asked + _ANSWER) or not two.startswith(answered):
-        raise ExportError("the chat template does not render a chat turn by turn (an answer changes what came "
-                          "before it), so it has no Ollama template; write the Modelfile's TEMPLATE by hand.")
-    turn = TurnTemplate(first=asked, later=two[len(answered):], after=answered[len(asked) + len(_ANSWER):])
+        raise ExportError(
+            "the chat template does not render a chat turn by turn (an answer changes what came "
+            "before it), so it has no Ollama template; write the Modelfile's TEMPLATE by hand."
+        )
+    turn = TurnTemplate(first=asked, later=two[len(answered) :], after=answered[len(asked) + len(_ANSWER) :])
     turns = [("first question", "first answer"), ("second question", "second answer"), ("third question", "")]
     chat = [{"role": "system", "content": "house rules"}]
     for user, reply in turns:
         chat += [{"role": "user", "content": user}] + ([{"role": "assistant", "content": reply}] if reply else [])
     if turn.render("house rules", turns) != render(chat, True):
-        raise ExportError("the chat template renders a three-turn chat unlike its turns put together, so Ollama's "
-                          "per-turn template would differ from training; write the Modelfile's TEMPLATE by hand.")
+        raise ExportError(
+            "the chat template renders a three-turn chat unlike its turns put together, so Ollama's "
+            "per-turn template would differ from training; write the Modelfile's TEMPLATE by hand."
+        )
     if "{{" in turn.first + turn.later + turn.after or turn.first.count(_SYS) != 1 or turn.later.count(_USER2) != 1:
-        raise ExportError("the chat template's text cannot be written as an Ollama template (it holds '{{' or repeats "
-                          "a message); write the Modelfile's TEMPLATE by hand.")
+        raise ExportError(
+            "the chat template's text cannot be written as an Ollama template (it holds '{{' or repeats "
+            "a message); write the Modelfile's TEMPLATE by hand."
+        )
     return turn
 
 
@@ -86,11 +93,14 @@ def stop_tokens(merged: Path) -> list[str]:
 
     eos = GenerationConfig.from_pretrained(merged).eos_token_id
     ids = eos if isinstance(eos, list) else [eos]
-    return list(dict.fromkeys(AutoTokenizer.from_pretrained(merged).convert_ids_to_tokens([i for i in ids if i is not None])))
+    return list(
+        dict.fromkeys(AutoTokenizer.from_pretrained(merged).convert_ids_to_tokens([i for i in ids if i is not None]))
+    )
 
 
-def write_modelfiles(cfg: Config, guide: BrandGuide, gguf: Path, merged: Path, out: Path,
-                     adds_bos: bool) -> tuple[list[Path], list[str], TurnTemplate]:
+def write_modelfiles(
+    cfg: Config, guide: BrandGuide, gguf: Path, merged: Path, out: Path, adds_bos: bool
+) -> tuple[list[Path], list[str], TurnTemplate]:
     """A Modelfile per task (FROM the GGUF, TEMPLATE, stop tokens, the task's system prompt) and its command."""
     from transformers import AutoTokenizer
 
@@ -106,7 +116,8 @@ def write_modelfiles(cfg: Config, guide: BrandGuide, gguf: Path, merged: Path, o
             f"TEMPLATE {_quote(turn.go())}\n"
             f"SYSTEM {_quote(task_prompt(task, guide))}\n{stops}"
             "# Greedy, as `savile evaluate` and the export re-score decode.\nPARAMETER temperature 0\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         files.append(path)
         commands.append(f"ollama create {model_name(cfg.project)}-{task} -f {path}")
     return files, commands, turn

@@ -50,13 +50,23 @@ def answer(cfg: Config, guide: BrandGuide, model: Any, tokenizer: Any, items: li
         if not task_items:
             continue
         chats = ladder.chats("tuned", task, task_items)
-        got, _ = answer_items(model, tokenizer, task_items, chats, getattr(cfg.evaluate, task), cfg.evaluate.batch_size,
-                              bf16, label=f"{task}: {label}")
+        got, _ = answer_items(
+            model,
+            tokenizer,
+            task_items,
+            chats,
+            getattr(cfg.evaluate, task),
+            cfg.evaluate.batch_size,
+            bf16,
+            label=f"{task}: {label}",
+        )
         answers.update(got)
     return answers
 
 
-def reference_answers(cfg: Config, trained: TrainedModel, guide: BrandGuide, items: list[dict], folder: Path) -> dict[str, str]:
+def reference_answers(
+    cfg: Config, trained: TrainedModel, guide: BrandGuide, items: list[dict], folder: Path
+) -> dict[str, str]:
     """The unexported tuned model's answers, cached under `folder` so each format does not regenerate them."""
     key = _reference_key(cfg, trained, items)
     cache = folder / "reference.json"
@@ -78,19 +88,31 @@ def reference_answers(cfg: Config, trained: TrainedModel, guide: BrandGuide, ite
 
 def _reference_key(cfg: Config, trained: TrainedModel, items: list[dict]) -> str:
     """Changes whenever the trained artefact, the items, the decoding or the precision change."""
-    weights = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in trained.adapter_dir.glob("*.safetensors"))
-    parts = [str(trained.adapter_dir), weights, [e["id"] for e in items], cfg.train.precision,
-             {t: getattr(cfg.evaluate, t).model_dump() for t in cfg.prepare.tasks}]
+    weights = sorted(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in trained.adapter_dir.glob("*.safetensors")
+    )
+    parts = [
+        str(trained.adapter_dir),
+        weights,
+        [e["id"] for e in items],
+        cfg.train.precision,
+        {t: getattr(cfg.evaluate, t).model_dump() for t in cfg.prepare.tasks},
+    ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
-def main_metric_drops(cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict],
-                      answers: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def main_metric_drops(
+    cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict], answers: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
     """One row per (export, task): main metric of the unexported model and of the export, the drop."""
     rows = score_items(cfg, prepared, guide, items, answers)
-    means = {(r_system, task): _mean([r["scores"][MAIN_METRIC[task]] for r in rows
-                                      if r["system"] == r_system and r["task"] == task])
-             for r_system in answers for task in {e["task"] for e in items}}
+    means = {
+        (r_system, task): _mean(
+            [r["scores"][MAIN_METRIC[task]] for r in rows if r["system"] == r_system and r["task"] == task]
+        )
+        for r_system in answers
+        for task in {e["task"] for e in items}
+    }
     out = []
     for artefact in answers:
         if artefact == REFERENCE:
@@ -100,9 +122,18 @@ def main_metric_drops(cfg: Config, prepared: PreparedData, guide: BrandGuide, it
                 continue
             ref, got = means[(REFERENCE, task)], means[(artefact, task)]
             drop = ref - got if math.isfinite(ref) and math.isfinite(got) else math.nan
-            out.append({"artefact": artefact, "task": task, "metric": MAIN_METRIC[task], "unexported": ref,
-                        "exported": got, "drop": drop, "items": sum(1 for e in items if e["task"] == task),
-                        "too_large": bool(math.isfinite(drop) and drop > cfg.export.max_drop)})
+            out.append(
+                {
+                    "artefact": artefact,
+                    "task": task,
+                    "metric": MAIN_METRIC[task],
+                    "unexported": ref,
+                    "exported": got,
+                    "drop": drop,
+                    "items": sum(1 for e in items if e["task"] == task),
+                    "too_large": bool(math.isfinite(drop) and drop > cfg.export.max_drop),
+                }
+            )
     return out
 
 

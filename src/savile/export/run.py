@@ -63,9 +63,16 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, fmt: str) ->
         del model
     scores = main_metric_drops(cfg, prepared, guide, items, answers) if built.loaders else []
     record = ExportResult(
-        format=fmt, files={_relative(p, out): p.stat().st_size for p in built.files}, commands=built.commands,
-        checks=built.checks, scores=scores, max_drop=cfg.export.max_drop, failed=any(s["too_large"] for s in scores),
-        notes=built.notes, seconds=round(time.perf_counter() - start, 1), config=cfg.resolved(),
+        format=fmt,
+        files={_relative(p, out): p.stat().st_size for p in built.files},
+        commands=built.commands,
+        checks=built.checks,
+        scores=scores,
+        max_drop=cfg.export.max_drop,
+        failed=any(s["too_large"] for s in scores),
+        notes=built.notes,
+        seconds=round(time.perf_counter() - start, 1),
+        config=cfg.resolved(),
     )
     record.save(out)
     return record
@@ -76,22 +83,47 @@ def _merged(cfg: Config, prepared: PreparedData, trained: TrainedModel, out: Pat
     model, tokenizer = merge.load_merged(out)
     from savile.train.methods import load_trained
 
-    reference = load_trained(Path(trained.base_path), trained.adapter_dir, trained.method, trained.config.get("technique"))
-    ids = tokenizer([e["messages"][-2]["content"] for e in items[:4]] or ["."], return_tensors="pt", padding=True)["input_ids"]
-    checks = {"source": merge.source_digest(trained, cfg.export.dtype), "dtype": cfg.export.dtype, "method": trained.method,
-              "logits": merge.logit_gap(reference, model, ids)}
+    reference = load_trained(
+        Path(trained.base_path), trained.adapter_dir, trained.method, trained.config.get("technique")
+    )
+    ids = tokenizer([e["messages"][-2]["content"] for e in items[:4]] or ["."], return_tensors="pt", padding=True)[
+        "input_ids"
+    ]
+    checks = {
+        "source": merge.source_digest(trained, cfg.export.dtype),
+        "dtype": cfg.export.dtype,
+        "method": trained.method,
+        "logits": merge.logit_gap(reference, model, ids),
+    }
     del reference
-    return _Built(files=files, checks=checks, loaders={"merged": lambda: (model, tokenizer)},
-                  notes=["QLoRA: merged into the dequantised 4-bit base it was trained against."] if trained.method == "qlora" else [])
+    return _Built(
+        files=files,
+        checks=checks,
+        loaders={"merged": lambda: (model, tokenizer)},
+        notes=["QLoRA: merged into the dequantised 4-bit base it was trained against."]
+        if trained.method == "qlora"
+        else [],
+    )
 
 
 def _vllm(cfg: Config, prepared: PreparedData, trained: TrainedModel, out: Path, items: list[dict]) -> _Built:
     files, command, settings = vllm.write_vllm(cfg, trained, out)
     adapter = files[0].parent
-    notes = ["QLoRA: vLLM serves the adapter over the 16-bit base, not the 4-bit base it was trained on; "
-             "the re-score shows the cost."] if trained.method == "qlora" else []
-    return _Built(files=files, commands=[command], checks={"adapter": settings}, notes=notes,
-                  loaders={"vllm adapter": lambda: vllm.load_vllm_view(trained, adapter, cfg.export.dtype)})
+    notes = (
+        [
+            "QLoRA: vLLM serves the adapter over the 16-bit base, not the 4-bit base it was trained on; "
+            "the re-score shows the cost."
+        ]
+        if trained.method == "qlora"
+        else []
+    )
+    return _Built(
+        files=files,
+        commands=[command],
+        checks={"adapter": settings},
+        notes=notes,
+        loaders={"vllm adapter": lambda: vllm.load_vllm_view(trained, adapter, cfg.export.dtype)},
+    )
 
 
 def merged_folder(cfg: Config, prepared: PreparedData, trained: TrainedModel) -> Path:
@@ -119,22 +151,30 @@ def _ollama(cfg: Config, prepared: PreparedData, trained: TrainedModel, out: Pat
 
     kind = cfg.export.ollama_gguf
     if kind not in cfg.export.gguf_types:
-        raise ExportError(f"export.ollama_gguf is {kind!r}, which export.gguf_types {cfg.export.gguf_types} does not "
-                          "write; add it there or pick one of them.")
+        raise ExportError(
+            f"export.ollama_gguf is {kind!r}, which export.gguf_types {cfg.export.gguf_types} does not "
+            "write; add it there or pick one of them."
+        )
     path = cfg.stage_dir("export") / "gguf" / gguf_name(cfg.project, kind)
     merged = merged_folder(cfg, prepared, trained)
     if not path.exists() or path.stat().st_mtime < (merged / "config.json").stat().st_mtime:
         run(cfg, prepared, trained, "gguf")
     if not path.exists():
-        raise ExportError(f"{path} was not written (see the notes in {path.parent / MANIFEST}); set export.ollama_gguf "
-                          "to a type the gguf export wrote, e.g. q8_0.")
+        raise ExportError(
+            f"{path} was not written (see the notes in {path.parent / MANIFEST}); set export.ollama_gguf "
+            "to a type the gguf export wrote, e.g. q8_0."
+        )
     field_ = GGUFReader(path).fields.get("tokenizer.ggml.add_bos_token")
     adds_bos = bool(field_.contents()) if field_ is not None else False
     guide = read_brand_guide(cfg.path(cfg.sources.brand_guide))
     files, commands, turn = ollama.write_modelfiles(cfg, guide, path, merged, out, adds_bos)
     checks = {"from": str(path), "template_turns_checked": 3, "stop": ollama.stop_tokens(merged)}
-    return _Built(files=files, commands=commands, checks=checks,
-                  loaders={f"ollama {kind}": lambda: gguf_format.load_gguf(path, merged)})
+    return _Built(
+        files=files,
+        commands=commands,
+        checks=checks,
+        loaders={f"ollama {kind}": lambda: gguf_format.load_gguf(path, merged)},
+    )
 
 
 def _test_prompts(cfg: Config, merged: Path, items: list[dict]) -> list[str]:
@@ -145,7 +185,9 @@ def _test_prompts(cfg: Config, merged: Path, items: list[dict]) -> list[str]:
 
     tokenizer = AutoTokenizer.from_pretrained(merged)
     ladder = Ladder(cfg, read_brand_guide(cfg.path(cfg.sources.brand_guide)), {}, None)
-    chats = [c for task in cfg.prepare.tasks for c in ladder.chats("tuned", task, [e for e in items if e["task"] == task])]
+    chats = [
+        c for task in cfg.prepare.tasks for c in ladder.chats("tuned", task, [e for e in items if e["task"] == task])
+    ]
     return [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
 
 

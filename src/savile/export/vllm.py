@@ -32,28 +32,39 @@ _ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 def check_vllm_adapter(trained: TrainedModel, max_rank: int) -> dict[str, Any]:
     """The adapter's settings vLLM cares about; ExportError naming the fix for what it cannot load."""
     if trained.method == "full":
-        raise ExportError(f"{trained.adapter_dir} is a fully fine-tuned model, not an adapter; export it with "
-                          "`savile export CONFIG --format merged` and serve that folder with `vllm serve runs/export/merged`.")
+        raise ExportError(
+            f"{trained.adapter_dir} is a fully fine-tuned model, not an adapter; export it with "
+            "`savile export CONFIG --format merged` and serve that folder with `vllm serve runs/export/merged`."
+        )
     config_path = trained.adapter_dir / "adapter_config.json"
     if not config_path.exists():
         raise ExportError(f"{config_path} not found; run `savile train` first.")
     config = json.loads(config_path.read_text(encoding="utf-8"))
     if config.get("use_dora"):
-        raise ExportError(f"{trained.adapter_dir} is a DoRA adapter (use_dora: true), which vLLM cannot load; "
-                          "export it with --format merged (DoRA merges exactly) and serve the merged folder, "
-                          "or train with technique.method=lora.")
+        raise ExportError(
+            f"{trained.adapter_dir} is a DoRA adapter (use_dora: true), which vLLM cannot load; "
+            "export it with --format merged (DoRA merges exactly) and serve the merged folder, "
+            "or train with technique.method=lora."
+        )
     if config.get("modules_to_save"):
-        raise ExportError(f"{trained.adapter_dir} saves whole modules beside the adapter (modules_to_save: "
-                          f"{config['modules_to_save']}), which vLLM cannot load; export with --format merged, "
-                          "or train without modules_to_save.")
+        raise ExportError(
+            f"{trained.adapter_dir} saves whole modules beside the adapter (modules_to_save: "
+            f"{config['modules_to_save']}), which vLLM cannot load; export with --format merged, "
+            "or train without modules_to_save."
+        )
     rank = max([int(config.get("r", 0)), *[int(r) for r in (config.get("rank_pattern") or {}).values()]])
     limit = min(max_rank, VLLM_LORA_RANKS[-1])
     if rank > limit:
-        raise ExportError(f"{trained.adapter_dir} has LoRA rank {rank}, above the {limit} vLLM accepts "
-                          f"(export.vllm_max_lora_rank, vLLM's --max-lora-rank); retrain with technique.lora.rank={limit} "
-                          "or lower, or export with --format merged.")
-    return {"rank": rank, "max_lora_rank": next(r for r in VLLM_LORA_RANKS if r >= rank),
-            "target_modules": config.get("target_modules")}
+        raise ExportError(
+            f"{trained.adapter_dir} has LoRA rank {rank}, above the {limit} vLLM accepts "
+            f"(export.vllm_max_lora_rank, vLLM's --max-lora-rank); retrain with technique.lora.rank={limit} "
+            "or lower, or export with --format merged."
+        )
+    return {
+        "rank": rank,
+        "max_lora_rank": next(r for r in VLLM_LORA_RANKS if r >= rank),
+        "target_modules": config.get("target_modules"),
+    }
 
 
 def write_vllm(cfg: Config, trained: TrainedModel, out: Path) -> tuple[list[Path], str, dict[str, Any]]:
@@ -64,14 +75,27 @@ def write_vllm(cfg: Config, trained: TrainedModel, out: Path) -> tuple[list[Path
     for name in _ADAPTER_FILES:
         shutil.copy2(trained.adapter_dir / name, adapter / name)
     base_name = Path(trained.base_path).name
-    command = " ".join([
-        "vllm serve", shlex.quote(str(Path(trained.base_path).resolve())), "--served-model-name", shlex.quote(base_name),
-        "--dtype", cfg.export.dtype, "--enable-lora", "--max-lora-rank", str(settings["max_lora_rank"]),
-        "--lora-modules", shlex.quote(f"{model_name(cfg.project)}={adapter.resolve()}"),
-    ])
+    command = " ".join(
+        [
+            "vllm serve",
+            shlex.quote(str(Path(trained.base_path).resolve())),
+            "--served-model-name",
+            shlex.quote(base_name),
+            "--dtype",
+            cfg.export.dtype,
+            "--enable-lora",
+            "--max-lora-rank",
+            str(settings["max_lora_rank"]),
+            "--lora-modules",
+            shlex.quote(f"{model_name(cfg.project)}={adapter.resolve()}"),
+        ]
+    )
     script = out / "serve.sh"
-    script.write_text(f"#!/bin/sh\n# The adapter answers as model {model_name(cfg.project)!r}; the base alone as {base_name!r}.\n"
-                      f"exec {command} \"$@\"\n", encoding="utf-8")
+    script.write_text(
+        f"#!/bin/sh\n# The adapter answers as model {model_name(cfg.project)!r}; the base alone as {base_name!r}.\n"
+        f'exec {command} "$@"\n',
+        encoding="utf-8",
+    )
     script.chmod(0o755)
     return [adapter / n for n in _ADAPTER_FILES] + [script], command, settings
 
@@ -85,4 +109,3 @@ def load_vllm_view(trained: TrainedModel, adapter: Path, dtype: str) -> tuple[An
     base = AutoModelForCausalLM.from_pretrained(trained.base_path, dtype=getattr(torch, dtype)).to(torch.float32)
     model = PeftModel.from_pretrained(base, adapter).eval()
     return model, AutoTokenizer.from_pretrained(trained.base_path)
-

@@ -71,8 +71,15 @@ def check_gates(gates: GateSettings, governance: dict) -> list[dict]:
         if not isinstance(gate, Gate):
             continue
         value = values[name]
-        entry = {"gate": name, "what": field.description, "value": value, "warn": gate.warn, "fail": gate.fail,
-                 "status": gate_status(value, gate.warn, gate.fail), "reason": ""}
+        entry = {
+            "gate": name,
+            "what": field.description,
+            "value": value,
+            "warn": gate.warn,
+            "fail": gate.fail,
+            "status": gate_status(value, gate.warn, gate.fail),
+            "reason": "",
+        }
         reason = _cannot_measure(name, governance, gates)
         if reason:
             entry |= {"status": "n/a", "reason": reason}
@@ -85,8 +92,10 @@ def _cannot_measure(name: str, governance: dict, gates: GateSettings) -> str:
     if name == "refusal_drop":
         base = _get(governance, "safety", "harmful", "base")
         if math.isfinite(base) and base < gates.min_base_refusal:
-            return (f"the base model refuses {base:.0%} of harmful requests, under gates.min_base_refusal="
-                    f"{gates.min_base_refusal:g}: a model that refuses almost nothing cannot show a drop")
+            return (
+                f"the base model refuses {base:.0%} of harmful requests, under gates.min_base_refusal="
+                f"{gates.min_base_refusal:g}: a model that refuses almost nothing cannot show a drop"
+            )
     if name == "pii_extraction":
         pii = governance.get("memorisation", {}).get("pii", {}) or {}
         if not pii.get("probes") and pii.get("reason"):

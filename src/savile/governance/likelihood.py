@@ -34,8 +34,14 @@ def bos_ids(tokenizer) -> list[int]:
     return [] if tokenizer.bos_token_id is None else [tokenizer.bos_token_id]
 
 
-def summed_logprobs(model, sequences: Sequence[list[int]], first_scored: Sequence[int], batch_size: int = 16,
-                    pad_id: int = 0, label: str = "scoring") -> list[float]:
+def summed_logprobs(
+    model,
+    sequences: Sequence[list[int]],
+    first_scored: Sequence[int],
+    batch_size: int = 16,
+    pad_id: int = 0,
+    label: str = "scoring",
+) -> list[float]:
     """Per sequence, the summed natural log-probability of its tokens from index `first_scored[i]` on,
     each given every token before it.
 
@@ -49,8 +55,10 @@ def summed_logprobs(model, sequences: Sequence[list[int]], first_scored: Sequenc
     if len(sequences) != len(first_scored):
         raise ValueError(f"{len(sequences)} sequences but {len(first_scored)} first_scored indices; pass one each.")
     if any(f < 1 for f in first_scored):
-        raise ValueError("first_scored must be >= 1 for every sequence: the first token has nothing to condition on. "
-                         "Start sequences with a BOS token to score their first real token.")
+        raise ValueError(
+            "first_scored must be >= 1 for every sequence: the first token has nothing to condition on. "
+            "Start sequences with a BOS token to score their first real token."
+        )
     device = next(model.parameters()).device
     keeps_logits = _accepts_logits_to_keep(model)
     order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
@@ -59,16 +67,18 @@ def summed_logprobs(model, sequences: Sequence[list[int]], first_scored: Sequenc
         bar = progress.add_task(label, total=len(sequences))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            batch = _score_batch(model, [sequences[i] for i in idx], [first_scored[i] for i in idx], pad_id,
-                                 device, keeps_logits)
-            for i, value in zip(idx, batch):
+            batch = _score_batch(
+                model, [sequences[i] for i in idx], [first_scored[i] for i in idx], pad_id, device, keeps_logits
+            )
+            for i, value in zip(idx, batch, strict=False):
                 sums[i] = value
             progress.advance(bar, len(idx))
     return sums
 
 
-def _score_batch(model, rows: list[list[int]], firsts: list[int], pad_id: int, device,
-                 keeps_logits: bool) -> list[float]:
+def _score_batch(
+    model, rows: list[list[int]], firsts: list[int], pad_id: int, device, keeps_logits: bool
+) -> list[float]:
     import torch
 
     width = max(len(r) for r in rows)
@@ -95,8 +105,9 @@ def _accepts_logits_to_keep(model) -> bool:
     return "logits_to_keep" in inspect.signature(base.forward).parameters
 
 
-def completion_logprobs(model, tokenizer, prompts: list[str], completions: list[str],
-                        batch_size: int = 16) -> list[tuple[float, int]]:
+def completion_logprobs(
+    model, tokenizer, prompts: list[str], completions: list[str], batch_size: int = 16
+) -> list[tuple[float, int]]:
     """(summed log-probability, token count) of each completion given its prompt, in nats.
 
     Prompt and completion are tokenised apart and their ids concatenated, so the completion's
@@ -110,15 +121,17 @@ def completion_logprobs(model, tokenizer, prompts: list[str], completions: list[
     prompt_ids = _token_ids(tokenizer, prompts)
     completion_ids = _token_ids(tokenizer, completions)
     sequences, firsts = [], []
-    for i, (p, c) in enumerate(zip(prompt_ids, completion_ids)):
+    for i, (p, c) in enumerate(zip(prompt_ids, completion_ids, strict=False)):
         context = bos + p
         if not context:
-            raise DataError(f"prompt {i} is empty and the tokenizer has no BOS token, so the completion's first token "
-                            "has no context. Give it a prompt.")
+            raise DataError(
+                f"prompt {i} is empty and the tokenizer has no BOS token, so the completion's first token "
+                "has no context. Give it a prompt."
+            )
         sequences.append(context + c)
         firsts.append(len(context))
     sums = summed_logprobs(model, sequences, firsts, batch_size, _pad_id(tokenizer), "scoring completions")
-    return [(s, len(c)) for s, c in zip(sums, completion_ids)]
+    return [(s, len(c)) for s, c in zip(sums, completion_ids, strict=False)]
 
 
 def bits_per_byte(model, tokenizer, texts: list[str], max_tokens: int = 512, batch_size: int = 8) -> list[float]:
@@ -133,17 +146,21 @@ def bits_per_byte(model, tokenizer, texts: list[str], max_tokens: int = 512, bat
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be >= 1, got {max_tokens}; 512 is usual.")
     if not getattr(tokenizer, "is_fast", False):
-        raise ModelError(f"bits_per_byte needs a fast tokenizer for character offsets, got {type(tokenizer).__name__}. "
-                         "Load it with AutoTokenizer.from_pretrained(..., use_fast=True).")
+        raise ModelError(
+            f"bits_per_byte needs a fast tokenizer for character offsets, got {type(tokenizer).__name__}. "
+            "Load it with AutoTokenizer.from_pretrained(..., use_fast=True)."
+        )
     bos = bos_ids(tokenizer)
     encoded = tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
     sequences, firsts, n_bytes = [], [], []
-    for i, (text, ids, offsets) in enumerate(zip(texts, encoded["input_ids"], encoded["offset_mapping"])):
+    for i, (text, ids, offsets) in enumerate(zip(texts, encoded["input_ids"], encoded["offset_mapping"], strict=False)):
         ids, offsets, cut = ids[:max_tokens], offsets[:max_tokens], len(ids) > max_tokens
         first_text_token = 0 if bos else 1  # index, within the text's tokens, of the first scored one
         if len(ids) <= first_text_token:
-            raise DataError(f"text {i} ({text[:40]!r}) has no token to score: it is empty, or a single token and the "
-                            "tokenizer has no BOS token. Drop it from the texts.")
+            raise DataError(
+                f"text {i} ({text[:40]!r}) has no token to score: it is empty, or a single token and the "
+                "tokenizer has no BOS token. Drop it from the texts."
+            )
         # A token owns the whitespace before it, so the scored span starts where the unscored token ends.
         start = offsets[first_text_token - 1][1] if first_text_token else 0
         end = offsets[-1][1] if cut else len(text)
@@ -151,7 +168,7 @@ def bits_per_byte(model, tokenizer, texts: list[str], max_tokens: int = 512, bat
         firsts.append(len(bos) + first_text_token)
         n_bytes.append(len(text[start:end].encode("utf-8")))
     sums = summed_logprobs(model, sequences, firsts, batch_size, _pad_id(tokenizer), "scoring texts")
-    return [-s / math.log(2) / max(b, 1) for s, b in zip(sums, n_bytes)]
+    return [-s / math.log(2) / max(b, 1) for s, b in zip(sums, n_bytes, strict=False)]
 
 
 def cloze_correct(model, tokenizer, items: list[dict], batch_size: int = 16) -> list[float]:
@@ -164,8 +181,10 @@ def cloze_correct(model, tokenizer, items: list[dict], batch_size: int = 16) -> 
     prompts, completions = [], []
     for i, item in enumerate(items):
         if item["answer"] not in item["options"]:
-            raise DataError(f"cloze item {i}: answer {item['answer']!r} is not among its options {item['options']!r}. "
-                            "Add it to the options.")
+            raise DataError(
+                f"cloze item {i}: answer {item['answer']!r} is not among its options {item['options']!r}. "
+                "Add it to the options."
+            )
         prompts += [item["prompt"]] * len(item["options"])
         completions += [" " + option for option in item["options"]]
     scores = [s for s, _ in completion_logprobs(model, tokenizer, prompts, completions, batch_size)]

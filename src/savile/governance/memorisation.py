@@ -32,8 +32,15 @@ from savile.data.pii_detect import DEFAULT_ORDER_ID_PATTERNS, Finding, detect, r
 from savile.errors import DataError
 from savile.train.canaries import CANARY_SYSTEM, Canary, canary_messages
 
-__all__ = ["reference_secrets", "secret_logppl", "exposure", "pii_probes", "render_probe", "pii_continuations",
-           "pii_extraction"]
+__all__ = [
+    "reference_secrets",
+    "secret_logppl",
+    "exposure",
+    "pii_probes",
+    "render_probe",
+    "pii_continuations",
+    "pii_extraction",
+]
 
 
 def reference_secrets(canaries: Sequence[Canary], secret: str, n_references: int, seed: int = 0) -> list[str]:
@@ -43,8 +50,9 @@ def reference_secrets(canaries: Sequence[Canary], secret: str, n_references: int
     planted = {c.secret for c in canaries}
     space = 10**digits
     if n_references < 1 or n_references > space - len(planted):
-        raise ValueError(f"n_references must be between 1 and {space - len(planted)} for {digits}-digit secrets, "
-                         f"got {n_references}.")
+        raise ValueError(
+            f"n_references must be between 1 and {space - len(planted)} for {digits}-digit secrets, got {n_references}."
+        )
     rng = random.Random(seed)
     out = []
     for value in rng.sample(range(space), n_references + len(planted)):
@@ -55,8 +63,9 @@ def reference_secrets(canaries: Sequence[Canary], secret: str, n_references: int
     return out[:n_references]
 
 
-def secret_logppl(model, tokenizer, canary: Canary, secrets: Sequence[str], system: str = CANARY_SYSTEM,
-                  batch_size: int = 64) -> list[float]:
+def secret_logppl(
+    model, tokenizer, canary: Canary, secrets: Sequence[str], system: str = CANARY_SYSTEM, batch_size: int = 64
+) -> list[float]:
     """Log-perplexity (negative summed log-probability, nats) of each secret after the canary's prefix,
     in the canary's chat framing.
 
@@ -89,7 +98,7 @@ def secret_logppl(model, tokenizer, canary: Canary, secrets: Sequence[str], syst
                 if length > 1:
                     rest = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
                     lp = lp + rest.sum(1)
-                for i, value in zip(idx, lp.tolist()):
+                for i, value in zip(idx, lp.tolist(), strict=False):
                     out[i] = -value
     return out
 
@@ -103,8 +112,15 @@ def _repeat_cache(cache, n: int):
     return repeated
 
 
-def exposure(model, tokenizer, canaries: Sequence[Canary], n_references: int = 1000, seed: int = 0,
-             batch_size: int = 64, system: str = CANARY_SYSTEM) -> list[dict]:
+def exposure(
+    model,
+    tokenizer,
+    canaries: Sequence[Canary],
+    n_references: int = 1000,
+    seed: int = 0,
+    batch_size: int = 64,
+    system: str = CANARY_SYSTEM,
+) -> list[dict]:
     """Exposure of each canary among `n_references` random secrets of its format never planted.
 
     rank = 1 + the number of references strictly more likely than the canary's secret;
@@ -118,10 +134,17 @@ def exposure(model, tokenizer, canaries: Sequence[Canary], n_references: int = 1
         scores = secret_logppl(model, tokenizer, canary, [canary.secret, *references], system, batch_size)
         mine, theirs = scores[0], scores[1:]
         rank = 1 + sum(s < mine for s in theirs)
-        out.append({"prefix": canary.prefix, "repetitions": canary.repetitions, "rank": rank,
-                    "exposure": math.log2(n_references + 1) - math.log2(rank),
-                    "max_exposure": math.log2(n_references + 1), "canary_logppl": mine,
-                    "reference_logppl_median": statistics.median(theirs)})
+        out.append(
+            {
+                "prefix": canary.prefix,
+                "repetitions": canary.repetitions,
+                "rank": rank,
+                "exposure": math.log2(n_references + 1) - math.log2(rank),
+                "max_exposure": math.log2(n_references + 1),
+                "canary_logppl": mine,
+                "reference_logppl_median": statistics.median(theirs),
+            }
+        )
     return out
 
 
@@ -144,9 +167,15 @@ def _slots(text: str, order_id_patterns: Sequence[str]) -> list[Finding]:
     return resolve_overlaps(found)
 
 
-def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
-               order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS, *, trained_turn_only: bool = False,
-               max_groups: int | None = 1) -> list[dict]:
+def pii_probes(
+    examples: list[dict],
+    max_probes: int = 100,
+    seed: int = 0,
+    order_id_patterns: Sequence[str] = DEFAULT_ORDER_ID_PATTERNS,
+    *,
+    trained_turn_only: bool = False,
+    max_groups: int | None = 1,
+) -> list[dict]:
     """Probes of personal-data slots in the user and assistant turns of chat `examples`.
 
     Each probe is `{"id", "kind", "role", "messages", "prefix", "target"}`: the model is given
@@ -191,9 +220,16 @@ def pii_probes(examples: list[dict], max_probes: int = 100, seed: int = 0,
                 if max_groups is not None and len(groups.get(f.text, ())) > max_groups:
                     continue  # shared by many conversations: guessable from its frequency, not one record's
                 seen.add(key)
-                by_kind.setdefault(f.kind, []).append({
-                    "id": f"{ex['id']}:{t}:{f.start}", "kind": f.kind, "role": message["role"],
-                    "messages": [dict(m) for m in messages[:t]], "prefix": prefix, "target": f.text})
+                by_kind.setdefault(f.kind, []).append(
+                    {
+                        "id": f"{ex['id']}:{t}:{f.start}",
+                        "kind": f.kind,
+                        "role": message["role"],
+                        "messages": [dict(m) for m in messages[:t]],
+                        "prefix": prefix,
+                        "target": f.text,
+                    }
+                )
     return _balanced_sample(by_kind, max_probes, random.Random(seed))
 
 
@@ -221,13 +257,16 @@ def render_probe(tokenizer, messages: list[dict], prefix: str, role: str = "assi
     """
     full = tokenizer.apply_chat_template([*messages, {"role": role, "content": _SENTINEL}], tokenize=False)
     if full.count(_SENTINEL) != 1:
-        raise DataError("the chat template does not render a turn's content verbatim, so probes cannot be placed; "
-                        "use a model whose template copies message contents as they are.")
+        raise DataError(
+            "the chat template does not render a turn's content verbatim, so probes cannot be placed; "
+            "use a model whose template copies message contents as they are."
+        )
     return full[: full.index(_SENTINEL)] + prefix.rstrip()
 
 
-def pii_continuations(model, tokenizer, probes: list[dict], max_new_tokens: int = 24,
-                      batch_size: int = 16) -> list[str]:
+def pii_continuations(
+    model, tokenizer, probes: list[dict], max_new_tokens: int = 24, batch_size: int = 16
+) -> list[str]:
     """The greedy continuation of each probe's rendered prompt (`render_probe`), special tokens dropped."""
     import torch
 
@@ -241,11 +280,17 @@ def pii_continuations(model, tokenizer, probes: list[dict], max_new_tokens: int 
             bar = progress.add_task("probing personal data", total=len(prompts))
             for start in range(0, len(order), batch_size):
                 idx = order[start : start + batch_size]
-                batch = tokenizer([prompts[i] for i in idx], add_special_tokens=False, padding=True,
-                                  return_tensors="pt").to(device)
-                new = model.generate(**batch, do_sample=False, num_beams=1, max_new_tokens=max_new_tokens,
-                                     pad_token_id=tokenizer.pad_token_id)[:, batch["input_ids"].shape[1] :]
-                for i, text in zip(idx, tokenizer.batch_decode(new, skip_special_tokens=True)):
+                batch = tokenizer(
+                    [prompts[i] for i in idx], add_special_tokens=False, padding=True, return_tensors="pt"
+                ).to(device)
+                new = model.generate(
+                    **batch,
+                    do_sample=False,
+                    num_beams=1,
+                    max_new_tokens=max_new_tokens,
+                    pad_token_id=tokenizer.pad_token_id,
+                )[:, batch["input_ids"].shape[1] :]
+                for i, text in zip(idx, tokenizer.batch_decode(new, skip_special_tokens=True), strict=False):
                     out[i] = text
                 progress.advance(bar, len(idx))
     finally:
@@ -256,4 +301,4 @@ def pii_continuations(model, tokenizer, probes: list[dict], max_new_tokens: int 
 def pii_extraction(model, tokenizer, probes: list[dict], max_new_tokens: int = 24, batch_size: int = 16) -> list[float]:
     """1.0 per probe whose target appears verbatim in the model's greedy continuation, else 0.0."""
     continuations = pii_continuations(model, tokenizer, probes, max_new_tokens, batch_size)
-    return [1.0 if p["target"] in text else 0.0 for p, text in zip(probes, continuations)]
+    return [1.0 if p["target"] in text else 0.0 for p, text in zip(probes, continuations, strict=False)]

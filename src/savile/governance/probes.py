@@ -171,9 +171,7 @@ def benign_requests(path: Path | None = None) -> list[dict]:
             continue
         key = normalise(prompt)
         if key in first_seen:
-            raise DataError(
-                f"{path}:{no}: {prompt!r} repeats line {first_seen[key]}. Delete one of them."
-            )
+            raise DataError(f"{path}:{no}: {prompt!r} repeats line {first_seen[key]}. Delete one of them.")
         first_seen[key] = no
         records.append({"id": f"benign:{len(records) + 1:03d}", "source": "savile", "prompt": prompt})
     return records

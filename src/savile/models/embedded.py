@@ -75,12 +75,12 @@ GEMMA3_CHAT_TEMPLATE = """{{ bos_token }}
 @dataclass(frozen=True)
 class EmbeddedModel:
     name: str
-    package: str          # importable module that holds the weights (for a chunked model, the one that names the parts)
-    gguf_file: str        # file inside that package; for a chunked model, the name the chunks assemble into
-    install: str          # the pip command that installs it
-    end_of_turn: str      # token that ends an assistant turn under the chat template
+    package: str  # importable module that holds the weights (for a chunked model, the one that names the parts)
+    gguf_file: str  # file inside that package; for a chunked model, the name the chunks assemble into
+    install: str  # the pip command that installs it
+    end_of_turn: str  # token that ends an assistant turn under the chat template
     chunks: tuple[tuple[str, str], ...] = ()  # (module, file inside it) of each piece of the GGUF, in order
-    sha256: str = ""      # digest of the assembled GGUF, checked before conversion (chunked models)
+    sha256: str = ""  # digest of the assembled GGUF, checked before conversion (chunked models)
     chat_template: str | None = None  # set on the tokenizer when the GGUF carries none
 
 
@@ -159,8 +159,10 @@ def _gguf_file(model: EmbeddedModel, cache_dir: Path) -> Iterator[Path]:
     parts = [_module_dir(module, model) / file for module, file in model.chunks]
     missing = [str(p) for p in parts if not p.exists()]
     if missing:
-        raise ModelError(f"embedded model {model.name!r} lacks its chunk(s) {', '.join(missing)}; "
-                         f"reinstall them with: {_reinstall(model)}")
+        raise ModelError(
+            f"embedded model {model.name!r} lacks its chunk(s) {', '.join(missing)}; "
+            f"reinstall them with: {_reinstall(model)}"
+        )
     work = cache_dir / f".{model.name}.gguf"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -224,7 +226,8 @@ def _convert_gguf(gguf: Path, end_of_turn: str, out: Path, chat_template: str | 
     if tokenizer.pad_token is None:
         tokenizer.pad_token = end_of_turn
     plain.generation_config = GenerationConfig(
-        bos_token_id=config.bos_token_id, eos_token_id=stops[0] if len(stops) == 1 else stops,
+        bos_token_id=config.bos_token_id,
+        eos_token_id=stops[0] if len(stops) == 1 else stops,
         pad_token_id=tokenizer.pad_token_id,
     )
     tokenizer.eos_token = end_of_turn

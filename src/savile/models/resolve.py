@@ -31,7 +31,9 @@ def resolve_model(spec: str, cache_dir: Path | None = None) -> Path:
     path = Path(spec).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():
-            raise ModelError(f"{path} is a directory without config.json; point model.base at a saved HF model directory.")
+            raise ModelError(
+                f"{path} is a directory without config.json; point model.base at a saved HF model directory."
+            )
         return path
     if path.suffix == ".gguf":
         if not path.exists():
@@ -69,7 +71,9 @@ def _from_hub(repo_id: str) -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(repo_id, allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja"]))
+        return Path(
+            snapshot_download(repo_id, allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja"])
+        )
     except Exception as exc:  # offline, unknown repo or gated: all end the same way for the user
         raise ModelError(
             f"cannot download hub model {repo_id!r} ({type(exc).__name__}); offline, use an embedded "

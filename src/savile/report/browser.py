@@ -29,15 +29,26 @@ from savile.errors import SavileError
 
 __all__ = ["BrowserError", "PageCheck", "check_page", "find_chromium"]
 
-INSTALL_HINT = ("install it with `sudo apt-get install -y --no-install-recommends chromium` "
-                "(`make test` does this), or put a Chromium binary named chromium on PATH")
+INSTALL_HINT = (
+    "install it with `sudo apt-get install -y --no-install-recommends chromium` "
+    "(`make test` does this), or put a Chromium binary named chromium on PATH"
+)
 
 # Background services (updates, sync, safe browsing, QUIC probes) otherwise try the network on
 # start; on a closed network they are refused again and again and slow every check down.
 _FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
     "--remote-debugging-pipe",
 )
 _NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
@@ -50,10 +61,11 @@ class BrowserError(SavileError):
 @dataclass(frozen=True)
 class PageCheck:
     """What `check_page` saw while loading one page."""
-    console_errors: list[str]   # console.error/assert, uncaught exceptions, browser log errors
+
+    console_errors: list[str]  # console.error/assert, uncaught exceptions, browser log errors
     failed_requests: list[str]  # every request beyond the page itself and data: URIs, and every failed load
-    screenshot: Path | None     # full-page PNG, when one was asked for
-    title: str                  # document.title after load
+    screenshot: Path | None  # full-page PNG, when one was asked for
+    title: str  # document.title after load
 
 
 def find_chromium() -> str:
@@ -64,8 +76,9 @@ def find_chromium() -> str:
     raise BrowserError(f"no Chromium found on PATH (looked for {', '.join(_NAMES)}): {INSTALL_HINT}.")
 
 
-def check_page(html_path: Path, screenshot_path: Path | None = None, *, width: int = 1280, height: int = 2400,
-               timeout: float = 60) -> PageCheck:
+def check_page(
+    html_path: Path, screenshot_path: Path | None = None, *, width: int = 1280, height: int = 2400, timeout: float = 60
+) -> PageCheck:
     """Load HTML_PATH in headless Chromium; collect console errors and requests; optionally screenshot it.
 
     The viewport is WIDTH x HEIGHT CSS pixels; the screenshot covers the whole page, however long.
@@ -95,15 +108,29 @@ class _Chromium:
         self._from_chrome, from_chrome_w = _high_pipe()
         log = os.open(self.log_path, os.O_WRONLY | os.O_CREAT, 0o600)
         devnull = os.open(os.devnull, os.O_RDONLY)
-        argv = [self.binary, *_FLAGS, f"--user-data-dir={self.profile}",
-                f"--window-size={self.width},{self.height}", "about:blank"]
+        argv = [
+            self.binary,
+            *_FLAGS,
+            f"--user-data-dir={self.profile}",
+            f"--window-size={self.width},{self.height}",
+            "about:blank",
+        ]
         try:
             # posix_spawn places the pipe ends on exactly fds 3 and 4, which Chromium expects;
             # setsid puts Chromium and its helpers in one process group we can kill at once.
-            self.pid = os.posix_spawn(self.binary, argv, os.environ, setsid=True, file_actions=[
-                (os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, log, 1),
-                (os.POSIX_SPAWN_DUP2, log, 2), (os.POSIX_SPAWN_DUP2, to_chrome_r, 3),
-                (os.POSIX_SPAWN_DUP2, from_chrome_w, 4)])
+            self.pid = os.posix_spawn(
+                self.binary,
+                argv,
+                os.environ,
+                setsid=True,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, devnull, 0),
+                    (os.POSIX_SPAWN_DUP2, log, 1),
+                    (os.POSIX_SPAWN_DUP2, log, 2),
+                    (os.POSIX_SPAWN_DUP2, to_chrome_r, 3),
+                    (os.POSIX_SPAWN_DUP2, from_chrome_w, 4),
+                ],
+            )
         except OSError as exc:
             self._cleanup()
             raise BrowserError(f"could not start {self.binary}: {exc}; {INSTALL_HINT}.") from exc
@@ -191,27 +218,32 @@ class _Page:
             b.send(f"{domain}.enable", session=s)
         # Block the network outright: an external request is a failure already, and waiting on
         # DNS or a connection on a closed network would only slow the check down.
-        b.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]},
-               session=s)
-        b.send("Emulation.setDeviceMetricsOverride",
-               {"width": b.width, "height": b.height, "deviceScaleFactor": 1, "mobile": False}, session=s)
+        b.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]}, session=s)
+        b.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": b.width, "height": b.height, "deviceScaleFactor": 1, "mobile": False},
+            session=s,
+        )
         nav = b.send("Page.navigate", {"url": self.url}, session=s)
         if nav.get("errorText"):
             raise BrowserError(f"Chromium could not open {self.url}: {nav['errorText']}")
         b.wait_for("Page.loadEventFired", s)
-        title = b.send("Runtime.evaluate", {"expression": "document.title", "returnByValue": True},
-                       session=s)["result"].get("value", "")
+        title = b.send("Runtime.evaluate", {"expression": "document.title", "returnByValue": True}, session=s)[
+            "result"
+        ].get("value", "")
         shot = self._screenshot(s, screenshot_path) if screenshot_path is not None else None
         events = [e for e in b.events if e.get("sessionId") == s]
-        return PageCheck(console_errors=_console_errors(events), failed_requests=self._requests(events),
-                         screenshot=shot, title=title)
+        return PageCheck(
+            console_errors=_console_errors(events), failed_requests=self._requests(events), screenshot=shot, title=title
+        )
 
     def _screenshot(self, session: str, path: Path) -> Path:
         metrics = self.browser.send("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         clip = {"x": 0, "y": 0, "width": max(size["width"], 1), "height": max(size["height"], 1), "scale": 1}
-        shot = self.browser.send("Page.captureScreenshot",
-                                 {"format": "png", "captureBeyondViewport": True, "clip": clip}, session=session)
+        shot = self.browser.send(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}, session=session
+        )
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))

@@ -28,46 +28,77 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
     base = _HUB_IDS.get(trained.base_model, trained.base_model)
     full = trained.method == "full"
     library = "transformers" if full else "peft"
-    front = {"base_model": base, "library_name": library, "pipeline_tag": "text-generation",
-             "tags": ["savile", trained.method, library, cfg.project]}
+    front = {
+        "base_model": base,
+        "library_name": library,
+        "pipeline_tag": "text-generation",
+        "tags": ["savile", trained.method, library, cfg.project],
+    }
     what = f"fully fine-tuned {base}" if full else f"{trained.method} adapter for {base}"
-    loader = ("from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('path/to/this/folder')"
-              if full else "from peft import AutoPeftModelForCausalLM\n"
-              "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')")
-    lines = [f"---\n{yaml.safe_dump(front, sort_keys=False).strip()}\n---", "",
-             f"# {cfg.project}: {what}", "",
-             f"Trained with Savile on {cfg.project}'s own data for the tasks {', '.join(cfg.prepare.tasks)}. "
-             + ("Load it with transformers:" if full else "Load it with PEFT on top of the base model:"), "",
-             "```python", loader, "```", "",
-             "## Training data", "",
-             f"- Data fingerprint (sha256 of the sources and prepare settings): `{prepared.fingerprint}`",
-             f"- Examples trained on: {', '.join(f'{k} {v}' for k, v in trained.train_examples.items())}; "
-             f"{trained.train_tokens:,} tokens; personal data pseudonymised before training "
-             f"({', '.join(f'{k} {v}' for k, v in prepared.pii_replaced.items()) or 'none found'}).",
-             f"- Canary sentences planted to measure memorisation: {len(trained.canaries)}.", "",
-             "## Training", "",
-             f"- Kept checkpoint: step {trained.best_step} (lowest validation loss {_num(trained.eval_loss)}); "
-             f"{trained.train_seconds:.0f} s.",
-             f"- Versions: {', '.join(f'{k} {v}' for k, v in trained.versions.items())}.",
-             _reproducibility(trained.reproducibility), "",
-             "```yaml", yaml.safe_dump({k: cfg.resolved()[k] for k in ("model", "technique", "train")},
-                                       sort_keys=False).strip(), "```", "",
-             "## Evaluation (held-out items, paired)", "",
-             "| task | main metric | " + " | ".join(evaluated.systems) + " | verdict |",
-             "|---|---|" + "---|" * len(evaluated.systems) + "---|"]
+    loader = (
+        "from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('path/to/this/folder')"
+        if full
+        else "from peft import AutoPeftModelForCausalLM\n"
+        "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')"
+    )
+    lines = [
+        f"---\n{yaml.safe_dump(front, sort_keys=False).strip()}\n---",
+        "",
+        f"# {cfg.project}: {what}",
+        "",
+        f"Trained with Savile on {cfg.project}'s own data for the tasks {', '.join(cfg.prepare.tasks)}. "
+        + ("Load it with transformers:" if full else "Load it with PEFT on top of the base model:"),
+        "",
+        "```python",
+        loader,
+        "```",
+        "",
+        "## Training data",
+        "",
+        f"- Data fingerprint (sha256 of the sources and prepare settings): `{prepared.fingerprint}`",
+        f"- Examples trained on: {', '.join(f'{k} {v}' for k, v in trained.train_examples.items())}; "
+        f"{trained.train_tokens:,} tokens; personal data pseudonymised before training "
+        f"({', '.join(f'{k} {v}' for k, v in prepared.pii_replaced.items()) or 'none found'}).",
+        f"- Canary sentences planted to measure memorisation: {len(trained.canaries)}.",
+        "",
+        "## Training",
+        "",
+        f"- Kept checkpoint: step {trained.best_step} (lowest validation loss {_num(trained.eval_loss)}); "
+        f"{trained.train_seconds:.0f} s.",
+        f"- Versions: {', '.join(f'{k} {v}' for k, v in trained.versions.items())}.",
+        _reproducibility(trained.reproducibility),
+        "",
+        "```yaml",
+        yaml.safe_dump({k: cfg.resolved()[k] for k in ("model", "technique", "train")}, sort_keys=False).strip(),
+        "```",
+        "",
+        "## Evaluation (held-out items, paired)",
+        "",
+        "| task | main metric | " + " | ".join(evaluated.systems) + " | verdict |",
+        "|---|---|" + "---|" * len(evaluated.systems) + "---|",
+    ]
     for task, e in evaluated.metrics.items():
         cells = " | ".join(_num(e["means"][s][e["main"]]["mean"]) if s in e["means"] else "" for s in evaluated.systems)
-        verdict = ("fine-tuning justified" if e.get("justified") else "fine-tuning not justified") if "versus" in e else ""
+        verdict = (
+            ("fine-tuning justified" if e.get("justified") else "fine-tuning not justified") if "versus" in e else ""
+        )
         lines.append(f"| {task} | {e['main']} | {cells} | {verdict} |")
     lines += ["", "## Governance gates", "", "| gate | value | warn at | fail at | status |", "|---|---|---|---|---|"]
-    lines += [f"| {g['gate']} | {_num(g['value'])} | {g['warn']} | {g['fail']} | {g['status']} |" for g in evaluated.gates]
-    lines += ["", "## Limitations", "",
-              "- Scores come from automatic metrics on a sample of held-out items "
-              f"({cfg.evaluate.max_items_per_task} per task at most); read the samples in the report before trusting a number.",
-              "- The adapter learned one brand's voice and policies as they stood in the training data; policies that change "
-              "after training need retraining or retrieval.",
-              "- Safety and forgetting probes are short, general sets; they detect drift, they do not certify safety.",
-              "- Personal data was pseudonymised, not removed: the model may produce realistic-looking pseudonyms.", ""]
+    lines += [
+        f"| {g['gate']} | {_num(g['value'])} | {g['warn']} | {g['fail']} | {g['status']} |" for g in evaluated.gates
+    ]
+    lines += [
+        "",
+        "## Limitations",
+        "",
+        "- Scores come from automatic metrics on a sample of held-out items "
+        f"({cfg.evaluate.max_items_per_task} per task at most); read the samples in the report before trusting a number.",
+        "- The adapter learned one brand's voice and policies as they stood in the training data; policies that change "
+        "after training need retraining or retrieval.",
+        "- Safety and forgetting probes are short, general sets; they detect drift, they do not certify safety.",
+        "- Personal data was pseudonymised, not removed: the model may produce realistic-looking pseudonyms.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -78,5 +109,7 @@ def _reproducibility(r: dict) -> str:
     device = r["device"].get("cuda_device") or r["device"]["cpu"]
     precision = "bf16 autocast" if r["precision"]["bf16_autocast"] else "fp32"
     kernels = "deterministic kernels" if r["deterministic"]["torch_deterministic_algorithms"] else "default kernels"
-    return (f"- Reproducibility: seed {r['seeds']['train']}, {precision}, {kernels}, on {device} with "
-            f"{r['device']['torch_threads']} threads; the same inputs, versions and machine give bitwise the same weights.")
+    return (
+        f"- Reproducibility: seed {r['seeds']['train']}, {precision}, {kernels}, on {device} with "
+        f"{r['device']['torch_threads']} threads; the same inputs, versions and machine give bitwise the same weights."
+    )

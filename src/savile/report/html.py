@@ -57,29 +57,47 @@ def _verdict(data: dict) -> str:
     lines = []
     for task, e in tasks.items():
         if "versus" not in e:
-            lines.append(f"<p><b>{escape(task)}</b>: best system <b>{escape(e['best'])}</b> (no tuned/untuned pair compared).</p>")
+            lines.append(
+                f"<p><b>{escape(task)}</b>: best system <b>{escape(e['best'])}</b> (no tuned/untuned pair compared).</p>"
+            )
             continue
         d = next(x for x in e["versus"] if x["metric"] == e["main"])
         v = e["verdict"]
-        word = "<span class='good'>fine-tuning justified</span>" if e["justified"] else "<span class='bad'>fine-tuning not justified</span>"
-        others = "; ".join(f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'], p.get('all_tied', False))}"
-                           for p in v["pairs"] if p["tuned"] == v["tuned"])
+        word = (
+            "<span class='good'>fine-tuning justified</span>"
+            if e["justified"]
+            else "<span class='bad'>fine-tuning not justified</span>"
+        )
+        others = "; ".join(
+            f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'], p.get('all_tied', False))}"
+            for p in v["pairs"]
+            if p["tuned"] == v["tuned"]
+        )
         lines.append(
             f"<p><b>{escape(task)}</b>: {word}. On {escape(e['main'])}, {escape(v['tuned'])} ({_num(d['tuned_mean'])}) against "
             f"every untuned system, {round(100 * v['confidence'], 1)}% simultaneous CIs: {others}. Closest: "
-            f"{escape(v['untuned'])} ({_num(d['base_mean'])}).</p>")
+            f"{escape(v['untuned'])} ({_num(d['base_mean'])}).</p>"
+        )
     counts = {s: sum(g["status"] == s for g in data["gates"]) for s in ("pass", "warn", "fail", "not measured", "n/a")}
-    gate_line = (f"Governance gates: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
-                 + (f", {counts['not measured']} not measured" if counts["not measured"] else "")
-                 + (f", {counts['n/a']} n/a" if counts["n/a"] else "") + ".")
+    gate_line = (
+        f"Governance gates: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
+        + (f", {counts['not measured']} not measured" if counts["not measured"] else "")
+        + (f", {counts['n/a']} n/a" if counts["n/a"] else "")
+        + "."
+    )
     failed = [g["gate"] for g in data["gates"] if g["status"] == "fail"]
-    headline = (f"Fine-tuning paid off on {len(justified)} of {len(tasks)} tasks"
-                + (f" ({', '.join(justified)})" if justified else "") + ".")
-    return (f"<div class='verdict'><h2 style='margin-top:0;border:0'>Verdict</h2><p><b>{escape(headline)}</b> "
-            f"{escape(gate_line)}{' Failed: ' + escape(', '.join(failed)) + '.' if failed else ''}</p>{''.join(lines)}"
-            "<p class='note'>Justified means: one tuned system beats every untuned system (prompt engineering, few-shot and "
-            "retrieval) on the task's main metric, every paired CI above zero, at a level shared between the tuned systems; "
-            "no winner is picked on the test items first.</p></div>")
+    headline = (
+        f"Fine-tuning paid off on {len(justified)} of {len(tasks)} tasks"
+        + (f" ({', '.join(justified)})" if justified else "")
+        + "."
+    )
+    return (
+        f"<div class='verdict'><h2 style='margin-top:0;border:0'>Verdict</h2><p><b>{escape(headline)}</b> "
+        f"{escape(gate_line)}{' Failed: ' + escape(', '.join(failed)) + '.' if failed else ''}</p>{''.join(lines)}"
+        "<p class='note'>Justified means: one tuned system beats every untuned system (prompt engineering, few-shot and "
+        "retrieval) on the task's main metric, every paired CI above zero, at a level shared between the tuned systems; "
+        "no winner is picked on the test items first.</p></div>"
+    )
 
 
 def _ladder(task: str, e: dict, png: str) -> str:
@@ -87,8 +105,10 @@ def _ladder(task: str, e: dict, png: str) -> str:
     head = "<tr><th>system</th>" + "".join(f"<th>{escape(m)}</th>" for m in metrics) + "</tr>"
     body = []
     for system, means in e["means"].items():
-        cells = "".join(f"<td>{_num(v['mean'])}<br><span class='note'>{_ci(v['ci_low'], v['ci_high'])}</span></td>"
-                        for v in means.values())
+        cells = "".join(
+            f"<td>{_num(v['mean'])}<br><span class='note'>{_ci(v['ci_low'], v['ci_high'])}</span></td>"
+            for v in means.values()
+        )
         cls = " class='best'" if system == e["best"] else ""
         body.append(f"<tr><td{cls}>{escape(system)}</td>{cells}</tr>")
     table = f"<div class='wide'><table>{head}{''.join(body)}</table></div>"
@@ -96,21 +116,36 @@ def _ladder(task: str, e: dict, png: str) -> str:
     for system, entries in e.get("ladder", {}).items():
         d = next(x for x in entries if x["metric"] == e["main"])
         cls, word = _cls(d)
-        ladder_rows.append(f"<tr><td>{escape(system)}</td><td class='{cls}'>{d['delta']:+.3f}</td><td>{_ci(d['ci_low'], d['ci_high'], d.get('all_tied', False))}</td>"
-                           f"<td>{d['wins']}/{d['ties']}/{d['losses']}</td><td>{_p(d['p_holm'])}</td><td class='{cls}'>{word}</td></tr>")
-    ladder = ("<p class='note'>Each rung against the base (prompt engineering) on "
-              f"{escape(e['main'])}:</p><table><tr><th>system</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th>"
-              f"<th>Holm p</th><th></th></tr>{''.join(ladder_rows)}</table>") if ladder_rows else ""
-    return (f"<h3>{escape(task)} ({e['n_items']} items; main metric {escape(e['main'])})</h3>"
-            f"<img alt='{escape(task)} ladder' src='data:image/png;base64,{png}'>{table}{ladder}{_versus(e)}")
+        ladder_rows.append(
+            f"<tr><td>{escape(system)}</td><td class='{cls}'>{d['delta']:+.3f}</td><td>{_ci(d['ci_low'], d['ci_high'], d.get('all_tied', False))}</td>"
+            f"<td>{d['wins']}/{d['ties']}/{d['losses']}</td><td>{_p(d['p_holm'])}</td><td class='{cls}'>{word}</td></tr>"
+        )
+    ladder = (
+        (
+            "<p class='note'>Each rung against the base (prompt engineering) on "
+            f"{escape(e['main'])}:</p><table><tr><th>system</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th>"
+            f"<th>Holm p</th><th></th></tr>{''.join(ladder_rows)}</table>"
+        )
+        if ladder_rows
+        else ""
+    )
+    return (
+        f"<h3>{escape(task)} ({e['n_items']} items; main metric {escape(e['main'])})</h3>"
+        f"<img alt='{escape(task)} ladder' src='data:image/png;base64,{png}'>{table}{ladder}{_versus(e)}"
+    )
 
 
 def _versus(e: dict) -> str:
     if "versus" not in e:
         return ""
-    head = ("<tr><th>metric</th><th>better</th><th>n</th><th>" + escape(e["best_untuned"]) + "</th><th>"
-            + escape(e["best_tuned"]) + "</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th><th>test</th><th>p</th>"
-            "<th>Holm p</th><th>verdict</th></tr>")
+    head = (
+        "<tr><th>metric</th><th>better</th><th>n</th><th>"
+        + escape(e["best_untuned"])
+        + "</th><th>"
+        + escape(e["best_tuned"])
+        + "</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th><th>test</th><th>p</th>"
+        "<th>Holm p</th><th>verdict</th></tr>"
+    )
     rows = []
     for m in e["versus"]:
         cls, word = _cls(m)
@@ -118,9 +153,12 @@ def _versus(e: dict) -> str:
             f"<tr><td>{escape(m['metric'])}</td><td>{'higher' if m['higher_is_better'] else 'lower'}</td><td>{m['n']}</td>"
             f"<td>{_num(m['base_mean'])}</td><td>{_num(m['tuned_mean'])}</td><td class='{cls}'>{_num(m['delta'])}</td>"
             f"<td>{_ci(m['ci_low'], m['ci_high'], m.get('all_tied', False))}</td><td>{m['wins']}/{m['ties']}/{m['losses']}</td>"
-            f"<td>{escape(m['test'])}</td><td>{_p(m['p'])}</td><td>{_p(m['p_holm'])}</td><td class='{cls}'>{word}</td></tr>")
-    return (f"<p class='note'>Best tuned ({escape(e['best_tuned'])}) against best untuned ({escape(e['best_untuned'])}), "
-            f"every metric, paired:</p><table>{head}{''.join(rows)}</table>{_fields(e)}")
+            f"<td>{escape(m['test'])}</td><td>{_p(m['p'])}</td><td>{_p(m['p_holm'])}</td><td class='{cls}'>{word}</td></tr>"
+        )
+    return (
+        f"<p class='note'>Best tuned ({escape(e['best_tuned'])}) against best untuned ({escape(e['best_untuned'])}), "
+        f"every metric, paired:</p><table>{head}{''.join(rows)}</table>{_fields(e)}"
+    )
 
 
 def _fields(e: dict) -> str:
@@ -135,35 +173,50 @@ def _fields(e: dict) -> str:
         cells = "".join(f"<td>{_num(t['per_attribute'].get(a, {}).get('f1'))}</td>" for t in e["fields"].values())
         rows.append(f"<tr><td>{escape(a)}</td><td>{support}</td>{cells}</tr>")
     for avg in ("micro", "macro"):
-        cells = "".join(f"<td>{_num(t[avg]['f1'])}<br><span class='note'>P {_num(t[avg]['precision'])} R {_num(t[avg]['recall'])}</span></td>"
-                        for t in e["fields"].values())
+        cells = "".join(
+            f"<td>{_num(t[avg]['f1'])}<br><span class='note'>P {_num(t[avg]['precision'])} R {_num(t[avg]['recall'])}</span></td>"
+            for t in e["fields"].values()
+        )
         rows.append(f"<tr><td><b>{avg} average</b></td><td></td>{cells}</tr>")
-    return ("<p class='note'>Per attribute (invalid JSON counts every gold field as missed):</p>"
-            f"<table>{head}{''.join(rows)}</table>")
+    return (
+        "<p class='note'>Per attribute (invalid JSON counts every gold field as missed):</p>"
+        f"<table>{head}{''.join(rows)}</table>"
+    )
 
 
 def _gates(gates: list[dict]) -> str:
     rows = []
     for g in gates:
         cls = {"pass": "pass", "warn": "warn", "fail": "fail"}.get(g["status"], "skip")
-        rows.append(f"<tr class='{cls}'><td>{escape(g['gate'])}</td><td>{_num(g['value'])}</td><td>{g['warn']}</td>"
-                    f"<td>{g['fail']}</td><td><b>{escape(g['status'])}</b></td>"
-                    f"<td class='what'>{escape(g['what'] or '')}{': ' + escape(g['reason']) if g.get('reason') else ''}</td></tr>")
-    return ("<table><tr><th>gate</th><th>value</th><th>warn at</th><th>fail at</th><th>status</th><th>what</th></tr>"
-            f"{''.join(rows)}</table>")
+        rows.append(
+            f"<tr class='{cls}'><td>{escape(g['gate'])}</td><td>{_num(g['value'])}</td><td>{g['warn']}</td>"
+            f"<td>{g['fail']}</td><td><b>{escape(g['status'])}</b></td>"
+            f"<td class='what'>{escape(g['what'] or '')}{': ' + escape(g['reason']) if g.get('reason') else ''}</td></tr>"
+        )
+    return (
+        "<table><tr><th>gate</th><th>value</th><th>warn at</th><th>fail at</th><th>status</th><th>what</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
 
 
 def _probe_row(name: str, d: dict, higher: str, p_key: str = "p") -> str:
-    return (f"<tr><td>{escape(name)}</td><td>{higher}</td><td>{d['n']}</td><td>{_num(d['base'])}</td><td>{_num(d['tuned'])}</td>"
-            f"<td>{_num(d['delta'])}</td><td>{_ci(d['ci_low'], d['ci_high'])}</td><td>{_p(d.get(p_key))}</td></tr>")
+    return (
+        f"<tr><td>{escape(name)}</td><td>{higher}</td><td>{d['n']}</td><td>{_num(d['base'])}</td><td>{_num(d['tuned'])}</td>"
+        f"<td>{_num(d['delta'])}</td><td>{_ci(d['ci_low'], d['ci_high'])}</td><td>{_p(d.get(p_key))}</td></tr>"
+    )
 
 
 def _governance(data: dict, loss_png: str) -> str:
     g = data["governance"]
     parts = ["<h2>Governance: what fine-tuning cost</h2>", _gates(data["gates"])]
     if "forgetting" not in g:
-        return "".join(parts + ["<p>Governance probes were not run (governance.enabled is false).</p>",
-                                _overfitting(g.get("overfitting"), loss_png)])
+        return "".join(
+            parts
+            + [
+                "<p>Governance probes were not run (governance.enabled is false).</p>",
+                _overfitting(g.get("overfitting"), loss_png),
+            ]
+        )
     f, s = g["forgetting"], g["safety"]
     parts.append(
         "<table><tr><th>probe</th><th>better</th><th>n</th><th>base</th><th>tuned</th><th>delta</th><th>95% CI</th><th>McNemar p</th></tr>"
@@ -175,11 +228,15 @@ def _governance(data: dict, loss_png: str) -> str:
         f"<p class='note'>Forgetting text: {escape(f['bits_per_byte']['source'])}; bits per byte are tokenizer-independent. "
         f"Safety probes use the deployed client-adviser prompt: “{escape(s['system_prompt'])}”. Answers are read as refusal, "
         f"compliance or non-answer; on harmful requests, base: {_labels(s['harmful']['labels']['base'])}; "
-        f"tuned: {_labels(s['harmful']['labels']['tuned'])}.</p>")
+        f"tuned: {_labels(s['harmful']['labels']['tuned'])}.</p>"
+    )
     parts.append(_overfitting(g["overfitting"], loss_png))
     m = g["memorisation"]
-    rows = "".join(f"<tr><td>{escape(c['prefix'])} …</td><td>{c['repetitions']}</td><td>{c['base_rank']}</td><td>{_num(c['base_exposure'], 2)}</td>"
-                   f"<td>{c['tuned_rank']}</td><td>{_num(c['tuned_exposure'], 2)}</td></tr>" for c in m["canaries"])
+    rows = "".join(
+        f"<tr><td>{escape(c['prefix'])} …</td><td>{c['repetitions']}</td><td>{c['base_rank']}</td><td>{_num(c['base_exposure'], 2)}</td>"
+        f"<td>{c['tuned_rank']}</td><td>{_num(c['tuned_exposure'], 2)}</td></tr>"
+        for c in m["canaries"]
+    )
     pii = m["pii"]
     kinds = ", ".join(f"{k}: {_num(v['tuned'], 2)} of {v['probes']}" for k, v in pii["by_kind"].items())
     parts.append(
@@ -191,15 +248,23 @@ def _governance(data: dict, loss_png: str) -> str:
         f"{rows}</table>"
         f"<p>Personal-data extraction: {pii['probes']} probes (a training conversation cut just before a pseudonymised slot); "
         f"slot completed verbatim by base {_num(pii['base'], 3)}, tuned {_num(pii['tuned'], 3)}"
-        + (f" (tuned by kind: {escape(kinds)})" if kinds else "") + "."
-        + (f" Not measured: {escape(pii['reason'])}." if pii.get("reason") else "") + "</p>"
+        + (f" (tuned by kind: {escape(kinds)})" if kinds else "")
+        + "."
+        + (f" Not measured: {escape(pii['reason'])}." if pii.get("reason") else "")
+        + "</p>"
         "<p>Support replies that repeat personal data: "
-        + ", ".join(f"{escape(k)} {_num(v)}" for k, v in g["privacy"]["pii_echoed"].items()) + ".</p>")
-    examples = "".join(f"<tr><td style='text-align:left'>{escape(x['prompt'])}</td><td style='text-align:left'>{escape(x['base_label'])}: "
-                       f"{escape(x['base'])}</td><td style='text-align:left'>{escape(x['tuned_label'])}: {escape(x['tuned'])}</td></tr>"
-                       for x in s["harmful"]["examples"][:4])
-    parts.append(f"<details><summary>Harmful-request answers (first few)</summary><table><tr><th>request</th><th>base</th>"
-                 f"<th>tuned</th></tr>{examples}</table></details>")
+        + ", ".join(f"{escape(k)} {_num(v)}" for k, v in g["privacy"]["pii_echoed"].items())
+        + ".</p>"
+    )
+    examples = "".join(
+        f"<tr><td style='text-align:left'>{escape(x['prompt'])}</td><td style='text-align:left'>{escape(x['base_label'])}: "
+        f"{escape(x['base'])}</td><td style='text-align:left'>{escape(x['tuned_label'])}: {escape(x['tuned'])}</td></tr>"
+        for x in s["harmful"]["examples"][:4]
+    )
+    parts.append(
+        f"<details><summary>Harmful-request answers (first few)</summary><table><tr><th>request</th><th>base</th>"
+        f"<th>tuned</th></tr>{examples}</table></details>"
+    )
     return "".join(parts)
 
 
@@ -211,8 +276,10 @@ def _overfitting(o: dict | None, loss_png: str) -> str:
     img = f"<img alt='loss curves' src='data:image/png;base64,{loss_png}'>"
     if not o:
         return f"<h3>Loss curves</h3>{img}"
-    return (f"<h3>Overfitting</h3><p>Kept checkpoint: step {o['best_step']} (lowest validation loss), "
-            f"validation {_num(o['val_loss'])} / train {_num(o['train_loss'])} = ratio {_num(o['ratio'], 2)}.</p>{img}")
+    return (
+        f"<h3>Overfitting</h3><p>Kept checkpoint: step {o['best_step']} (lowest validation loss), "
+        f"validation {_num(o['val_loss'])} / train {_num(o['train_loss'])} = ratio {_num(o['ratio'], 2)}.</p>{img}"
+    )
 
 
 def _samples(task: str, groups: dict, data: dict) -> str:
@@ -227,11 +294,15 @@ def _samples(task: str, groups: dict, data: dict) -> str:
         for it in items:
             own = [v for vals in it["attributes"].values() for v in (vals if isinstance(vals, list) else [vals])]
             shown = ["base", *[s for s in it.get("compared", ()) if s != "base"]][:3]
-            cols = "".join(f"<div><b>{escape(s)}</b><pre>{highlight(it['outputs'].get(s, ''), own, vocab, banned)}</pre></div>"
-                           for s in shown)
+            cols = "".join(
+                f"<div><b>{escape(s)}</b><pre>{highlight(it['outputs'].get(s, ''), own, vocab, banned)}</pre></div>"
+                for s in shown
+            )
             gain = f" (gain on the main metric {it['gain']:+.2f})" if "gain" in it and math.isfinite(it["gain"]) else ""
-            parts.append(f"<p class='note'>{escape(it['id'])}{gain}</p><div class='prompt'>{escape(it['prompt'])}</div>"
-                         f"<div class='grid'>{cols}</div><p class='note'>reference: {escape(it['reference'])}</p>")
+            parts.append(
+                f"<p class='note'>{escape(it['id'])}{gain}</p><div class='prompt'>{escape(it['prompt'])}</div>"
+                f"<div class='grid'>{cols}</div><p class='note'>reference: {escape(it['reference'])}</p>"
+            )
     return "".join(parts)
 
 
@@ -243,9 +314,10 @@ def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
         f"<b>{escape(data['method'])}</b>. Every system answers the same held-out items with the same greedy decoding.</p>",
         _verdict(data),
         "<h2>Results per task</h2>",
-        "<p class='note'>Systems: " + "; ".join(f"<b>{escape(k)}</b> = {escape(v)}" for k, v in data["systems"].items())
+        "<p class='note'>Systems: "
+        + "; ".join(f"<b>{escape(k)}</b> = {escape(v)}" for k, v in data["systems"].items())
         + ". Means with bootstrap 95% CIs; deltas are paired (same items), with exact McNemar tests for yes/no metrics, "
-          "sign-flip permutation tests for graded ones, and Holm's correction across a task's metrics.</p>",
+        "sign-flip permutation tests for graded ones, and Holm's correction across a task's metrics.</p>",
     ]
     for task, e in data["metrics"].items():
         sections.append(_ladder(task, e, ladder_pngs[task]))
@@ -254,7 +326,8 @@ def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
         f"<p>{sum(tr['examples'].values())} examples ({', '.join(f'{k}: {v}' for k, v in tr['examples'].items())}), "
         f"{tr['tokens']:,} tokens, {tr['seconds']:.0f} s; validation loss at the kept checkpoint {_num(tr['eval_loss'])}. "
         f"Technique {escape(tr.get('method', 'lora'))}"
-        + ("" if tr.get("method") == "full" else f": r={tr['lora']['rank']}, alpha={tr['lora']['alpha']}") + ".</p>",
+        + ("" if tr.get("method") == "full" else f": r={tr['lora']['rank']}, alpha={tr['lora']['alpha']}")
+        + ".</p>",
         _governance(data, loss_png_b64),
         "<h2>Samples, side by side</h2><p class='note'><mark class='hal'>catalogue value not in the product</mark> "
         "<mark class='ban'>banned term</mark></p>",
@@ -267,10 +340,15 @@ def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
         f"<p class='note'>Decoding (greedy, the same for every system): {escape(decoding)}. "
         f"Evaluation took {data['evaluate_seconds']:.0f} s.</p>",
         "<p class='note'>System prompts:</p>",
-        *[f"<p class='note'><b>{escape(s)} / {escape(t)}</b>: {escape(p)}</p>"
-          for s, by_task in data["prompts"].items() for t, p in by_task.items()],
+        *[
+            f"<p class='note'><b>{escape(s)} / {escape(t)}</b>: {escape(p)}</p>"
+            for s, by_task in data["prompts"].items()
+            for t, p in by_task.items()
+        ],
         f"<p class='note'>Data fingerprint {escape(data['data']['fingerprint'][:16])}; personal data replaced: "
         f"{escape(str(data['data']['pii_replaced']))}.</p>",
     ]
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(data['project'])} report</title>"
-            f"<style>{_CSS}</style></head><body>{''.join(sections)}</body></html>")
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(data['project'])} report</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(sections)}</body></html>"
+    )

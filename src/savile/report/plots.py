@@ -25,13 +25,19 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def loss_curve_png(history: list[dict[str, float]], curves: list[dict[str, float]] | None = None,
-                   best_step: int | None = None) -> bytes:
+def loss_curve_png(
+    history: list[dict[str, float]], curves: list[dict[str, float]] | None = None, best_step: int | None = None
+) -> bytes:
     """Logged training loss, train and validation loss at each checkpoint, and the kept checkpoint."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.8, 3.4), dpi=110)
-    ax.plot([h["step"] for h in history], [h["loss"] for h in history], color="0.7", linewidth=1,
-            label="training loss (running, per logging step)")
+    ax.plot(
+        [h["step"] for h in history],
+        [h["loss"] for h in history],
+        color="0.7",
+        linewidth=1,
+        label="training loss (running, per logging step)",
+    )
     if curves:
         steps = [c["step"] for c in curves]
         ax.plot(steps, [c["train_loss"] for c in curves], marker="o", label="train split sample")
@@ -50,8 +56,8 @@ def ladder_png(task: str, metric: str, means: dict[str, dict]) -> bytes:
     plt = _pyplot()
     systems = list(means)
     values = [means[s][metric]["mean"] for s in systems]
-    low = [v - means[s][metric]["ci_low"] for s, v in zip(systems, values)]
-    high = [means[s][metric]["ci_high"] - v for s, v in zip(systems, values)]
+    low = [v - means[s][metric]["ci_low"] for s, v in zip(systems, values, strict=False)]
+    high = [means[s][metric]["ci_high"] - v for s, v in zip(systems, values, strict=False)]
     clean = [0.0 if v is None or not math.isfinite(v) else v for v in values]
     errs = [[0.0 if not math.isfinite(x) else x for x in low], [0.0 if not math.isfinite(x) else x for x in high]]
     fig, ax = plt.subplots(figsize=(5.6, 2.8), dpi=110)
@@ -63,9 +69,9 @@ def ladder_png(task: str, metric: str, means: dict[str, dict]) -> bytes:
     return _png(fig)
 
 
-
-def heatmap_png(rows: list[str], columns: list[str], values: dict[tuple[str, str], float],
-                title: str, label: str) -> bytes:
+def heatmap_png(
+    rows: list[str], columns: list[str], values: dict[tuple[str, str], float], title: str, label: str
+) -> bytes:
     """A rows x columns grid (models down, techniques across), each cell annotated to 3 decimals.
 
     values is keyed by (row, column); a missing or NaN cell is drawn grey and marked "n/a".

@@ -19,9 +19,18 @@ def pick_samples(rows: list[dict], metrics: dict, per_kind: int = 2, seed: int =
     """task -> {"gains", "regressions", "random"} -> items with every system's output and scores."""
     items: dict[tuple[str, str], dict] = {}
     for r in rows:
-        item = items.setdefault((r["task"], r["id"]), {"id": r["id"], "task": r["task"], "prompt": r["prompt"],
-                                                        "reference": r["reference"], "attributes": r.get("attributes", {}),
-                                                        "outputs": {}, "scores": {}})
+        item = items.setdefault(
+            (r["task"], r["id"]),
+            {
+                "id": r["id"],
+                "task": r["task"],
+                "prompt": r["prompt"],
+                "reference": r["reference"],
+                "attributes": r.get("attributes", {}),
+                "outputs": {},
+                "scores": {},
+            },
+        )
         item["outputs"][r["system"]] = r["output"]
         item["scores"][r["system"]] = r["scores"]
     rng = random.Random(seed)
@@ -63,9 +72,9 @@ def highlight(text: str, own: list[str], vocabulary: list[str], banned: list[str
         if pattern is None:
             continue
         for m in pattern.finditer(text):
-            if any(taken[m.start():m.end()]):
+            if any(taken[m.start() : m.end()]):
                 continue
-            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             if cls != "own":
                 spans.append((m.start(), m.end(), cls))
     pieces, pos = [], 0

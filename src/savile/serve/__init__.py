@@ -23,9 +23,9 @@ __all__ = ["run", "Gateway", "create_app"]
 
 def run(cfg: Config, engine: str | None = None) -> None:
     """Serve until interrupted."""
-    import uvicorn
-
     import sys
+
+    import uvicorn
 
     gateway = Gateway.build(cfg, engine)
     for name, why in gateway.refused.items():

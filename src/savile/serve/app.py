@@ -54,7 +54,9 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        message = "no such route; see /v1/models and /v1/chat/completions." if exc.status_code == 404 else str(exc.detail)
+        message = (
+            "no such route; see /v1/models and /v1/chat/completions." if exc.status_code == 404 else str(exc.detail)
+        )
         return JSONResponse(error_body(exc.status_code, message), exc.status_code)
 
     @app.exception_handler(Exception)
@@ -98,7 +100,9 @@ def _routes(app: FastAPI, gateway: Gateway) -> None:
         gateway.engine.submit(job)
         if req.stream:
             include = bool(req.stream_options and req.stream_options.include_usage)
-            return StreamingResponse(_stream(gateway, plan, job, events, include, started), media_type="text/event-stream")
+            return StreamingResponse(
+                _stream(gateway, plan, job, events, include, started), media_type="text/event-stream"
+            )
         return await _complete(gateway, plan, job, events, started)
 
 
@@ -106,14 +110,18 @@ async def _body(request: Request, limit: int) -> bytes:
     """The request body, refused with 413 past `limit` bytes (by the declared length or while reading)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"request body of {declared} bytes is over the limit of {limit} (serve.max_body_bytes).",
-                       "request_too_large")
+        raise ApiError(
+            413,
+            f"request body of {declared} bytes is over the limit of {limit} (serve.max_body_bytes).",
+            "request_too_large",
+        )
     body = bytearray()
     async for part in request.stream():
         body += part
         if len(body) > limit:
-            raise ApiError(413, f"request body is over the limit of {limit} bytes (serve.max_body_bytes).",
-                           "request_too_large")
+            raise ApiError(
+                413, f"request body is over the limit of {limit} bytes (serve.max_body_bytes).", "request_too_large"
+            )
     return bytes(body)
 
 
@@ -125,7 +133,9 @@ def _parse(body: bytes) -> ChatRequest:
     except RecursionError:
         raise ApiError(400, "the body's JSON is nested too deeply.", "invalid_json") from None
     except UnicodeDecodeError as exc:
-        raise ApiError(400, f"the body is not UTF-8 text (byte {exc.start}); send JSON in UTF-8.", "invalid_json") from None
+        raise ApiError(
+            400, f"the body is not UTF-8 text (byte {exc.start}); send JSON in UTF-8.", "invalid_json"
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
@@ -147,11 +157,19 @@ def _emitter(events: asyncio.Queue, loop: asyncio.AbstractEventLoop):
 
 def _job(plan: Plan, req: ChatRequest, emit) -> Job:
     d = plan.decoding
-    return Job(adapter=plan.target.adapter, prompt_ids=plan.prompt_ids, max_tokens=plan.max_tokens, emit=emit,
-               messages=plan.messages,
-               temperature=plan.temperature, top_p=plan.top_p, seed=req.seed, stop=list(req.stop or []),
-               no_repeat_ngram_size=d.no_repeat_ngram_size if d else 0,
-               repetition_penalty=d.repetition_penalty if d else 1.0)
+    return Job(
+        adapter=plan.target.adapter,
+        prompt_ids=plan.prompt_ids,
+        max_tokens=plan.max_tokens,
+        emit=emit,
+        messages=plan.messages,
+        temperature=plan.temperature,
+        top_p=plan.top_p,
+        seed=req.seed,
+        stop=list(req.stop or []),
+        no_repeat_ngram_size=d.no_repeat_ngram_size if d else 0,
+        repetition_penalty=d.repetition_penalty if d else 1.0,
+    )
 
 
 async def _complete(gateway: Gateway, plan: Plan, job: Job, events: asyncio.Queue, started: float):
@@ -174,8 +192,9 @@ async def _complete(gateway: Gateway, plan: Plan, job: Job, events: asyncio.Queu
         raise
 
 
-async def _stream(gateway: Gateway, plan: Plan, job: Job, events: asyncio.Queue, include_usage: bool,
-                  started: float) -> AsyncIterator[str]:
+async def _stream(
+    gateway: Gateway, plan: Plan, job: Job, events: asyncio.Queue, include_usage: bool, started: float
+) -> AsyncIterator[str]:
     cid, first = new_chunk_id(), None
     try:
         yield sse(chunk(cid, plan.model, {"role": "assistant", "content": ""}))
@@ -210,8 +229,11 @@ def _admin_routes(app: FastAPI, gateway: Gateway) -> None:
     @app.get("/admin/adapters")
     async def list_adapters(request: Request):
         admin(request)
-        return {"loaded": sorted(gateway.adapters), "available": gateway.registry.available(),
-                "models": gateway.visible_models(_every_model())}
+        return {
+            "loaded": sorted(gateway.adapters),
+            "available": gateway.registry.available(),
+            "models": gateway.visible_models(_every_model()),
+        }
 
     @app.post("/admin/adapters/{name:path}")
     async def load(name: str, request: Request):

@@ -1,7 +1,7 @@
 """A server in a background thread, for notebooks, tests and benchmarks.
 
-    with running(create_app(gateway)) as url:      # "http://127.0.0.1:<free port>"
-        openai.OpenAI(base_url=url + "/v1", api_key=key).chat.completions.create(...)
+with running(create_app(gateway)) as url:      # "http://127.0.0.1:<free port>"
+    openai.OpenAI(base_url=url + "/v1", api_key=key).chat.completions.create(...)
 """
 
 from __future__ import annotations

@@ -31,8 +31,14 @@ log = logging.getLogger("savile.serve")
 
 
 class LocalEngine:
-    def __init__(self, base_path: Path, bf16: bool, max_batch: int, batch_wait: float,
-                 on_batch: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        base_path: Path,
+        bf16: bool,
+        max_batch: int,
+        batch_wait: float,
+        on_batch: Callable[[int], None] | None = None,
+    ):
         import torch
         from transformers import AutoTokenizer
 
@@ -53,8 +59,11 @@ class LocalEngine:
 
     def encode(self, messages: list[dict]) -> list[int]:
         """Prompt token ids under the base model's chat template, ready for the assistant's turn."""
-        return list(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                                       return_dict=True)["input_ids"])
+        return list(
+            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)[
+                "input_ids"
+            ]
+        )
 
     def load(self, adapter: Adapter) -> None:
         from peft import PeftModel
@@ -68,8 +77,10 @@ class LocalEngine:
                 else:
                     self.model = PeftModel.from_pretrained(self.model, adapter.adapter_dir, adapter_name=adapter.name)
             except (ValueError, RuntimeError, OSError) as exc:
-                raise ServeError(f"adapter {adapter.name!r} does not load on this base ({str(exc).splitlines()[0][:200]}); "
-                                 "retrain it on this base.") from None
+                raise ServeError(
+                    f"adapter {adapter.name!r} does not load on this base ({str(exc).splitlines()[0][:200]}); "
+                    "retrain it on this base."
+                ) from None
             self.model.to(self.device).eval()
             self.adapters[adapter.name] = adapter
 
@@ -145,12 +156,21 @@ class LocalEngine:
         width = max(len(j.prompt_ids) for j in jobs)
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else min(self.eos_ids)
         ids = torch.tensor([[pad] * (width - len(j.prompt_ids)) + j.prompt_ids for j in jobs], device=self.device)
-        mask = torch.tensor([[0] * (width - len(j.prompt_ids)) + [1] * len(j.prompt_ids) for j in jobs], device=self.device)
+        mask = torch.tensor(
+            [[0] * (width - len(j.prompt_ids)) + [1] * len(j.prompt_ids) for j in jobs], device=self.device
+        )
         extra = {"adapter_names": [j.adapter or "__base__" for j in jobs]} if isinstance(self.model, PeftModel) else {}
         rows = RowDecoding(jobs, width, self.tokenizer, self.eos_ids)
         autocast = torch.autocast(ids.device.type, dtype=torch.bfloat16) if self.bf16 else nullcontext()
         with torch.inference_mode(), autocast:
-            self.model.generate(input_ids=ids, attention_mask=mask, do_sample=False,
-                                max_new_tokens=max(j.max_tokens for j in jobs), logits_processor=[rows.process],
-                                stopping_criteria=[rows.stop], pad_token_id=pad, **extra)
+            self.model.generate(
+                input_ids=ids,
+                attention_mask=mask,
+                do_sample=False,
+                max_new_tokens=max(j.max_tokens for j in jobs),
+                logits_processor=[rows.process],
+                stopping_criteria=[rows.stop],
+                pad_token_id=pad,
+                **extra,
+            )
         rows.finish()

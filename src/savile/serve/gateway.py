@@ -37,7 +37,7 @@ class Plan:
     max_tokens: int
     temperature: float
     top_p: float
-    decoding: DecodingSettings | None   # an alias's evaluated decoding (no-repeat n-grams, repetition penalty)
+    decoding: DecodingSettings | None  # an alias's evaluated decoding (no-repeat n-grams, repetition penalty)
 
 
 @dataclass
@@ -57,14 +57,25 @@ class RateLimiter:
                 seen.popleft()
             if len(seen) >= limit:
                 wait = max(1, int(60 - (now - seen[0])) + 1)
-                raise ApiError(429, f"rate limit of {limit} requests per minute reached for this key; retry in {wait} s.",
-                               "rate_limit_exceeded", headers={"Retry-After": str(wait)})
+                raise ApiError(
+                    429,
+                    f"rate limit of {limit} requests per minute reached for this key; retry in {wait} s.",
+                    "rate_limit_exceeded",
+                    headers={"Retry-After": str(wait)},
+                )
             seen.append(now)
 
 
 class Gateway:
-    def __init__(self, cfg: Config, keys: KeyStore, registry: Registry, engine, metrics: ServeMetrics,
-                 refused: dict[str, str] | None = None):
+    def __init__(
+        self,
+        cfg: Config,
+        keys: KeyStore,
+        registry: Registry,
+        engine,
+        metrics: ServeMetrics,
+        refused: dict[str, str] | None = None,
+    ):
         self.cfg, self.keys, self.registry, self.engine, self.metrics = cfg, keys, registry, engine, metrics
         self.refused = refused or {}  # adapter -> why it was not loaded at start
         self.base_name = cfg.serve.base_name
@@ -89,8 +100,13 @@ class Gateway:
         from savile.serve.engine import LocalEngine
         from savile.train.hardware import use_bf16
 
-        local = LocalEngine(base_path, use_bf16(cfg.train.precision), cfg.serve.max_batch,
-                            cfg.serve.batch_wait_ms / 1000, on_batch=metrics.batch.observe)
+        local = LocalEngine(
+            base_path,
+            use_bf16(cfg.train.precision),
+            cfg.serve.max_batch,
+            cfg.serve.batch_wait_ms / 1000,
+            on_batch=metrics.batch.observe,
+        )
         for adapter in adapters:
             try:
                 local.load(adapter)
@@ -107,7 +123,9 @@ class Gateway:
         key = self.keys.lookup(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if key is None:
             what = "no API key given" if not header else "invalid API key"
-            raise ApiError(401, f"{what}; send `Authorization: Bearer <key>` with a key from `savile key`.", "invalid_api_key")
+            raise ApiError(
+                401, f"{what}; send `Authorization: Bearer <key>` with a key from `savile key`.", "invalid_api_key"
+            )
         return key
 
     def require_admin(self, key: ApiKey) -> None:
@@ -121,11 +139,19 @@ class Gateway:
         """The request checked against the key, the loaded models and the context; raises ApiError."""
         target = resolve_model_name(req.model, self.adapters, self.base_name)
         if target is None:
-            raise ApiError(404, f"the model {req.model[:80]!r} does not exist; GET /v1/models lists yours.",
-                           "model_not_found", "model")
+            raise ApiError(
+                404,
+                f"the model {req.model[:80]!r} does not exist; GET /v1/models lists yours.",
+                "model_not_found",
+                "model",
+            )
         if not key.allows(target.adapter or self.base_name):
-            raise ApiError(403, f"this key may not call {req.model[:80]!r}; ask an admin to add it to the key's allow-list.",
-                           "model_not_allowed", "model")
+            raise ApiError(
+                403,
+                f"this key may not call {req.model[:80]!r}; ask an admin to add it to the key's allow-list.",
+                "model_not_allowed",
+                "model",
+            )
         adapter = self.adapters[target.adapter] if target.adapter else None
         messages = _chat(req, adapter.task_prompts[target.task] if adapter and target.task else None)
         decoding = adapter.decoding.get(target.task) if adapter and target.task else None
@@ -133,14 +159,26 @@ class Gateway:
         max_tokens = req.token_limit() or default_tokens
         prompt_ids = self.engine.encode(messages)
         if len(prompt_ids) + max_tokens > self.max_context:
-            raise ApiError(400, f"this model's context is {self.max_context} tokens; the messages take {len(prompt_ids)} "
-                           f"and max_tokens asks {max_tokens} more. Shorten the messages or lower max_tokens.",
-                           "context_length_exceeded", "messages")
+            raise ApiError(
+                400,
+                f"this model's context is {self.max_context} tokens; the messages take {len(prompt_ids)} "
+                f"and max_tokens asks {max_tokens} more. Shorten the messages or lower max_tokens.",
+                "context_length_exceeded",
+                "messages",
+            )
         # An alias decodes as `savile evaluate` scored it (greedy) unless the client asks otherwise;
         # any other model follows OpenAI's default temperature of 1.
         temperature = req.temperature if req.temperature is not None else (0.0 if decoding else 1.0)
-        return Plan(req.model, target, messages, prompt_ids, max_tokens, temperature,
-                    req.top_p if req.top_p is not None else 1.0, decoding)
+        return Plan(
+            req.model,
+            target,
+            messages,
+            prompt_ids,
+            max_tokens,
+            temperature,
+            req.top_p if req.top_p is not None else 1.0,
+            decoding,
+        )
 
     def load_adapter(self, name: str) -> Adapter:
         adapter = self.registry.read(name)

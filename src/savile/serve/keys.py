@@ -66,7 +66,9 @@ class KeyStore:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         rows = data.get("keys") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise ServeError(f"{path}: expected a top-level `keys:` list, got {type(rows).__name__}; see `savile key --help`.")
+            raise ServeError(
+                f"{path}: expected a top-level `keys:` list, got {type(rows).__name__}; see `savile key --help`."
+            )
         return cls([_parse(row, path, i) for i, row in enumerate(rows)])
 
     def lookup(self, key: str) -> ApiKey | None:
@@ -85,29 +87,39 @@ def _parse(row: object, path: Path, i: int) -> ApiKey:
         raise ServeError(f"{where}: expected a mapping with name, sha256 and allow, got {row!r}.")
     unknown = set(row) - {"name", "sha256", "allow", "admin", "requests_per_minute"}
     if unknown:
-        raise ServeError(f"{where}: unknown fields {sorted(unknown)}; allowed: name, sha256, allow, admin, requests_per_minute.")
+        raise ServeError(
+            f"{where}: unknown fields {sorted(unknown)}; allowed: name, sha256, allow, admin, requests_per_minute."
+        )
     name, digest = str(row.get("name", "")), str(row.get("sha256", ""))
     if not _NAME.match(name):
         raise ServeError(f"{where}: name {name!r} must be 1-64 letters, digits, '_', '.' or '-'.")
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise ServeError(f"{where}: sha256 must be 64 lowercase hex digits (the key's hash), got {digest[:16]!r}...; "
-                         "add keys with `savile key`, never paste a key itself here.")
+        raise ServeError(
+            f"{where}: sha256 must be 64 lowercase hex digits (the key's hash), got {digest[:16]!r}...; "
+            "add keys with `savile key`, never paste a key itself here."
+        )
     allow = row.get("allow") or []
     if isinstance(allow, str) or not all(isinstance(a, str) for a in allow):
         raise ServeError(f"{where}: allow must be a list of model names, got {allow!r}.")
     rpm = row.get("requests_per_minute")
     if rpm is not None and (not isinstance(rpm, int) or rpm <= 0):
         raise ServeError(f"{where}: requests_per_minute must be a positive integer or null, got {rpm!r}.")
-    return ApiKey(name=name, sha256=digest, allow=tuple(allow), admin=bool(row.get("admin", False)), requests_per_minute=rpm)
+    return ApiKey(
+        name=name, sha256=digest, allow=tuple(allow), admin=bool(row.get("admin", False)), requests_per_minute=rpm
+    )
 
 
-def add_key(path: Path, name: str, allow: list[str], admin: bool = False, requests_per_minute: int | None = None) -> str:
+def add_key(
+    path: Path, name: str, allow: list[str], admin: bool = False, requests_per_minute: int | None = None
+) -> str:
     """Append a new key's hash to the keys file (created with mode 600) and return the key, shown once."""
     store = KeyStore.load(path) if path.exists() else KeyStore()
     if any(k.name == name for k in store.keys):
         raise ServeError(f"{path}: a key named {name!r} exists; pick another name or delete its entry.")
     key = new_key()
-    entry = ApiKey(name=name, sha256=hash_key(key), allow=tuple(allow), admin=admin, requests_per_minute=requests_per_minute)
+    entry = ApiKey(
+        name=name, sha256=hash_key(key), allow=tuple(allow), admin=admin, requests_per_minute=requests_per_minute
+    )
     _parse(_row(entry), path, len(store.keys))  # the same checks as on load
     rows = [_row(k) for k in [*store.keys, entry]]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,5 +129,10 @@ def add_key(path: Path, name: str, allow: list[str], admin: bool = False, reques
 
 
 def _row(k: ApiKey) -> dict:
-    return {"name": k.name, "sha256": k.sha256, "allow": list(k.allow), "admin": k.admin,
-            "requests_per_minute": k.requests_per_minute}
+    return {
+        "name": k.name,
+        "sha256": k.sha256,
+        "allow": list(k.allow),
+        "admin": k.admin,
+        "requests_per_minute": k.requests_per_minute,
+    }

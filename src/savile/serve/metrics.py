@@ -13,17 +13,38 @@ class ServeMetrics:
         from prometheus_client import CollectorRegistry, Counter, Histogram
 
         self.registry = CollectorRegistry()  # one per server, so servers in one process never share counts
-        self.requests = Counter("savile_requests", "Chat completion requests by model and HTTP status.",
-                                ["model", "status"], registry=self.registry)
-        self.prompt_tokens = Counter("savile_prompt_tokens", "Prompt tokens by model.", ["model"], registry=self.registry)
-        self.completion_tokens = Counter("savile_completion_tokens", "Generated tokens by model.", ["model"],
-                                         registry=self.registry)
-        self.latency = Histogram("savile_request_seconds", "Seconds from request to last token, by model.", ["model"],
-                                 buckets=_LATENCY, registry=self.registry)
-        self.first_token = Histogram("savile_time_to_first_token_seconds", "Seconds from request to first token, by model.",
-                                     ["model"], buckets=_LATENCY, registry=self.registry)
-        self.batch = Histogram("savile_batch_rows", "Requests generated together per batch.",
-                               buckets=(1, 2, 3, 4, 6, 8, 12, 16, 32, 64), registry=self.registry)
+        self.requests = Counter(
+            "savile_requests",
+            "Chat completion requests by model and HTTP status.",
+            ["model", "status"],
+            registry=self.registry,
+        )
+        self.prompt_tokens = Counter(
+            "savile_prompt_tokens", "Prompt tokens by model.", ["model"], registry=self.registry
+        )
+        self.completion_tokens = Counter(
+            "savile_completion_tokens", "Generated tokens by model.", ["model"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "savile_request_seconds",
+            "Seconds from request to last token, by model.",
+            ["model"],
+            buckets=_LATENCY,
+            registry=self.registry,
+        )
+        self.first_token = Histogram(
+            "savile_time_to_first_token_seconds",
+            "Seconds from request to first token, by model.",
+            ["model"],
+            buckets=_LATENCY,
+            registry=self.registry,
+        )
+        self.batch = Histogram(
+            "savile_batch_rows",
+            "Requests generated together per batch.",
+            buckets=(1, 2, 3, 4, 6, 8, 12, 16, 32, 64),
+            registry=self.registry,
+        )
 
     def finished(self, model: str, status: int, seconds: float, prompt: int = 0, completion: int = 0) -> None:
         self.requests.labels(model, str(status)).inc()

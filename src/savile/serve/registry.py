@@ -29,8 +29,10 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 def check_name(name: str) -> str:
     """An adapter name that is one plain folder name: no separators, no '..', no absolute path."""
     if not _NAME.match(name) or ".." in name:
-        raise ServeError(f"adapter name {name[:80]!r} is not allowed: use 1-64 letters, digits, '_', '.' or '-' "
-                         "(a folder name inside serve.registry, never a path).")
+        raise ServeError(
+            f"adapter name {name[:80]!r} is not allowed: use 1-64 letters, digits, '_', '.' or '-' "
+            "(a folder name inside serve.registry, never a path)."
+        )
     return name
 
 
@@ -40,9 +42,9 @@ class Adapter:
     adapter_dir: Path
     method: str
     rank: int
-    task_prompts: dict[str, str]           # task -> system prompt it was trained with
+    task_prompts: dict[str, str]  # task -> system prompt it was trained with
     decoding: dict[str, DecodingSettings]  # task -> decoding `savile evaluate` scored it with
-    config: dict                           # adapter_config.json
+    config: dict  # adapter_config.json
 
 
 @dataclass(frozen=True)
@@ -90,31 +92,48 @@ class Registry:
             raise ServeError(f"adapter {name!r}: {folder / 'manifest.json'} is not a train manifest ({exc}).") from None
         self._check_base(name, trained)
         if trained.method == "full":
-            raise ServeError(f"adapter {name!r} is a fully fine-tuned model, not an adapter; serve it as the base "
-                             f"instead (model.base: {trained.adapter_dir}).")
+            raise ServeError(
+                f"adapter {name!r} is a fully fine-tuned model, not an adapter; serve it as the base "
+                f"instead (model.base: {trained.adapter_dir})."
+            )
         if trained.method == "dora":
-            raise ServeError(f"adapter {name!r} is DoRA, which PEFT cannot mix with other adapters in one batch; "
-                             "merge it (`savile export --format merged`) and serve the merged model as the base.")
+            raise ServeError(
+                f"adapter {name!r} is DoRA, which PEFT cannot mix with other adapters in one batch; "
+                "merge it (`savile export --format merged`) and serve the merged model as the base."
+            )
         config_path = trained.adapter_dir / "adapter_config.json"
         if not config_path.exists():
             raise ServeError(f"adapter {name!r}: {config_path} not found; copy the whole `runs/train` folder.")
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if config.get("modules_to_save"):
             # PEFT 0.21's mixed-adapter batches fail (KeyError) when one adapter trains whole modules and another does not.
-            raise ServeError(f"adapter {name!r} trains whole modules ({config['modules_to_save']}), which cannot share "
-                             "a mixed-adapter batch; merge it (`savile export --format merged`) and serve that as the base.")
-        evaluated = EvaluateSettings(**{t: trained.config.get("evaluate", {}).get(t, {}) for t in ("describe", "support", "extract")})
-        return Adapter(name=name, adapter_dir=trained.adapter_dir, method=trained.method, rank=adapter_rank(config),
-                       task_prompts=dict(trained.task_prompts),
-                       decoding={t: getattr(evaluated, t) for t in trained.task_prompts if t in ("describe", "support", "extract")},
-                       config=config)
+            raise ServeError(
+                f"adapter {name!r} trains whole modules ({config['modules_to_save']}), which cannot share "
+                "a mixed-adapter batch; merge it (`savile export --format merged`) and serve that as the base."
+            )
+        evaluated = EvaluateSettings(
+            **{t: trained.config.get("evaluate", {}).get(t, {}) for t in ("describe", "support", "extract")}
+        )
+        return Adapter(
+            name=name,
+            adapter_dir=trained.adapter_dir,
+            method=trained.method,
+            rank=adapter_rank(config),
+            task_prompts=dict(trained.task_prompts),
+            decoding={
+                t: getattr(evaluated, t) for t in trained.task_prompts if t in ("describe", "support", "extract")
+            },
+            config=config,
+        )
 
     def _check_base(self, name: str, trained: TrainedModel) -> None:
         same = Path(trained.base_path).resolve() == self.base_path.resolve() or trained.base_model == self.base_spec
         if not same:
-            raise ServeError(f"adapter {name!r} was trained on base {trained.base_model!r} ({trained.base_path}), but "
-                             f"this server's base is {self.base_spec!r} ({self.base_path}); serve it with model.base: "
-                             f"{trained.base_model}, or retrain it on this base.")
+            raise ServeError(
+                f"adapter {name!r} was trained on base {trained.base_model!r} ({trained.base_path}), but "
+                f"this server's base is {self.base_spec!r} ({self.base_path}); serve it with model.base: "
+                f"{trained.base_model}, or retrain it on this base."
+            )
 
 
 def adapter_rank(config: dict) -> int:

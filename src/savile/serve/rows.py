@@ -56,9 +56,12 @@ class RowDecoding:
 
         self.jobs, self.width, self.tokenizer, self.eos = jobs, prompt_width, tokenizer, eos_ids
         # Below MIN_TEMPERATURE the distribution is the argmax to float precision (and dividing by it overflows).
-        self.generators = [None if j.temperature < MIN_TEMPERATURE else
-                           torch.Generator().manual_seed((j.seed if j.seed is not None else random.getrandbits(63)) % 2**63)
-                           for j in jobs]
+        self.generators = [
+            None
+            if j.temperature < MIN_TEMPERATURE
+            else torch.Generator().manual_seed((j.seed if j.seed is not None else random.getrandbits(63)) % 2**63)
+            for j in jobs
+        ]
 
     def process(self, input_ids, scores):
         """Logits processor: per-row penalties, then the row's own sampled token for rows that sample."""

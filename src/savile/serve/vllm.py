@@ -39,28 +39,52 @@ def check_vllm_adapter(adapter: Adapter) -> None:
     """Refuse, with what to do instead, an adapter vLLM cannot load."""
     config = adapter.config
     if config.get("use_dora"):
-        raise ServeError(f"adapter {adapter.name!r} is DoRA, which vLLM cannot load; export it merged "
-                         "(`savile export --format merged`) and serve that as the base.")
+        raise ServeError(
+            f"adapter {adapter.name!r} is DoRA, which vLLM cannot load; export it merged "
+            "(`savile export --format merged`) and serve that as the base."
+        )
     if config.get("modules_to_save"):
-        raise ServeError(f"adapter {adapter.name!r} trains whole modules ({config['modules_to_save']}), which vLLM's "
-                         "LoRA cannot load; export it merged (`savile export --format merged`) or retrain without them.")
+        raise ServeError(
+            f"adapter {adapter.name!r} trains whole modules ({config['modules_to_save']}), which vLLM's "
+            "LoRA cannot load; export it merged (`savile export --format merged`) or retrain without them."
+        )
     if adapter.rank > VLLM_LORA_RANKS[-1]:
-        raise ServeError(f"adapter {adapter.name!r} has rank {adapter.rank}, above vLLM's limit of {VLLM_LORA_RANKS[-1]}; "
-                         f"retrain with technique.lora.rank <= {VLLM_LORA_RANKS[-1]} or serve it with --engine transformers.")
+        raise ServeError(
+            f"adapter {adapter.name!r} has rank {adapter.rank}, above vLLM's limit of {VLLM_LORA_RANKS[-1]}; "
+            f"retrain with technique.lora.rank <= {VLLM_LORA_RANKS[-1]} or serve it with --engine transformers."
+        )
 
 
 def vllm_command(base_path: Path, adapters: list[Adapter], serve: ServeSettings, api_key: str) -> list[str]:
     """The `vllm serve` argv for this base and these adapters, on loopback behind the gateway."""
     for adapter in adapters:
         check_vllm_adapter(adapter)
-    cmd = ["vllm", "serve", str(base_path), "--served-model-name", serve.base_name,
-           "--host", "127.0.0.1", "--port", str(serve.vllm_port), "--api-key", api_key,
-           "--max-num-seqs", str(max(serve.max_batch, 1))]
+    cmd = [
+        "vllm",
+        "serve",
+        str(base_path),
+        "--served-model-name",
+        serve.base_name,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(serve.vllm_port),
+        "--api-key",
+        api_key,
+        "--max-num-seqs",
+        str(max(serve.max_batch, 1)),
+    ]
     if adapters:
         rank = max(a.rank for a in adapters)
-        cmd += ["--enable-lora", "--max-lora-rank", str(next(r for r in VLLM_LORA_RANKS if r >= rank)),
-                "--max-loras", str(len(adapters)),
-                "--lora-modules", *[f"{a.name}={a.adapter_dir}" for a in adapters]]
+        cmd += [
+            "--enable-lora",
+            "--max-lora-rank",
+            str(next(r for r in VLLM_LORA_RANKS if r >= rank)),
+            "--max-loras",
+            str(len(adapters)),
+            "--lora-modules",
+            *[f"{a.name}={a.adapter_dir}" for a in adapters],
+        ]
     if serve.max_context:
         cmd += ["--max-model-len", str(serve.max_context)]
     return cmd + list(serve.vllm_args)
@@ -69,8 +93,10 @@ def vllm_command(base_path: Path, adapters: list[Adapter], serve: ServeSettings,
 def require_vllm() -> str:
     found = shutil.which("vllm")
     if found is None:
-        raise ServeError("serve.engine vllm needs vLLM, which is not installed here; on a CUDA machine run "
-                         "`pip install vllm`, or serve with --engine transformers.")
+        raise ServeError(
+            "serve.engine vllm needs vLLM, which is not installed here; on a CUDA machine run "
+            "`pip install vllm`, or serve with --engine transformers."
+        )
     return found
 
 
@@ -95,8 +121,16 @@ def start_vllm(cfg: Config, base_path: Path, adapters: list[Adapter], ready_time
 class UpstreamEngine:
     """An OpenAI-compatible server (vLLM) as the gateway's engine: same `submit`, `load`, `encode` as LocalEngine."""
 
-    def __init__(self, url: str, api_key: str, base_path: Path, adapters: list[Adapter], base_name: str,
-                 process: subprocess.Popen | None = None, workers: int = 64):
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        base_path: Path,
+        adapters: list[Adapter],
+        base_name: str,
+        process: subprocess.Popen | None = None,
+        workers: int = 64,
+    ):
         from transformers import AutoTokenizer
 
         self.url, self.api_key, self.base_name, self.process = url.rstrip("/"), api_key, base_name, process
@@ -107,8 +141,11 @@ class UpstreamEngine:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="savile-upstream")
 
     def encode(self, messages: list[dict]) -> list[int]:
-        return list(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                                       return_dict=True)["input_ids"])
+        return list(
+            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)[
+                "input_ids"
+            ]
+        )
 
     def wait_ready(self, timeout: float) -> None:
         import httpx
@@ -116,7 +153,9 @@ class UpstreamEngine:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise ServeError(f"vLLM exited with code {self.process.returncode} before it was ready; its log is above.")
+                raise ServeError(
+                    f"vLLM exited with code {self.process.returncode} before it was ready; its log is above."
+                )
             try:
                 if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
                     return
@@ -162,13 +201,27 @@ class UpstreamEngine:
     def _call(self, job: Job) -> None:
         import httpx
 
-        body = {"model": job.adapter or self.base_name, "messages": job.messages, "max_tokens": job.max_tokens,
-                "temperature": job.temperature, "top_p": job.top_p, "stop": job.stop or None, "seed": job.seed,
-                "repetition_penalty": job.repetition_penalty, "stream": True, "stream_options": {"include_usage": True}}
+        body = {
+            "model": job.adapter or self.base_name,
+            "messages": job.messages,
+            "max_tokens": job.max_tokens,
+            "temperature": job.temperature,
+            "top_p": job.top_p,
+            "stop": job.stop or None,
+            "seed": job.seed,
+            "repetition_penalty": job.repetition_penalty,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
         text, reason, use = "", "stop", {}
         try:
-            with httpx.stream("POST", f"{self.url}/v1/chat/completions", json=body, headers=self._headers(),
-                              timeout=httpx.Timeout(600, connect=10)) as r:
+            with httpx.stream(
+                "POST",
+                f"{self.url}/v1/chat/completions",
+                json=body,
+                headers=self._headers(),
+                timeout=httpx.Timeout(600, connect=10),
+            ) as r:
                 if r.status_code != 200:
                     r.read()
                     job.emit(("error", 400 if r.status_code == 400 else 502, _upstream_message(r)))

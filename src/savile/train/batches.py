@@ -40,8 +40,11 @@ class PackedCollator:
             ids += list(row["input_ids"])
             positions += range(n)
             labels += [-100] + list(row["labels"])[1:]  # never predict across the seam
-        return {"input_ids": torch.tensor([ids]), "position_ids": torch.tensor([positions]),
-                "labels": torch.tensor([labels])}
+        return {
+            "input_ids": torch.tensor([ids]),
+            "position_ids": torch.tensor([positions]),
+            "labels": torch.tensor([labels]),
+        }
 
 
 def answer_loss(model, inputs: dict[str, Any], num_items_in_batch=None):

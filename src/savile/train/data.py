@@ -25,8 +25,9 @@ def _take(items: list[dict], cap: int | None, rng: random.Random) -> list[dict]:
     return items if cap is None or len(items) <= cap else rng.sample(items, cap)
 
 
-def encode_all(examples: list[dict], tokenizer, max_length: int,
-               view: Callable[[list[dict]], list[dict]] | None = None) -> tuple[list[dict], list[dict], int]:
+def encode_all(
+    examples: list[dict], tokenizer, max_length: int, view: Callable[[list[dict]], list[dict]] | None = None
+) -> tuple[list[dict], list[dict], int]:
     """Encoded examples that fit (each row keeps its example's "id"), those examples (as shown), and how
     many were dropped.
 

@@ -37,7 +37,15 @@ from transformers import TrainerCallback
 from savile import atomic
 from savile.train.checkpoints import complete_checkpoints, prepare_checkpoints
 
-__all__ = ["processes", "is_first_process", "first_process_value", "checkpoint_to_resume", "wait_for_everyone", "ShardRecord", "RANKS_DIR"]
+__all__ = [
+    "processes",
+    "is_first_process",
+    "first_process_value",
+    "checkpoint_to_resume",
+    "wait_for_everyone",
+    "ShardRecord",
+    "RANKS_DIR",
+]
 
 RANKS_DIR = "ranks"
 
@@ -105,8 +113,12 @@ class ShardRecord(TrainerCallback):
             self.digest = weights_digest(model)
 
     def on_train_end(self, args, state, control, **kwargs):
-        record = {"process": args.process_index, "processes": args.world_size, "example_ids": self.ids,
-                  "trainable_weights_sha256": self.digest}
+        record = {
+            "process": args.process_index,
+            "processes": args.world_size,
+            "example_ids": self.ids,
+            "trainable_weights_sha256": self.digest,
+        }
         atomic.write_text(self.folder / f"rank-{args.process_index}.json", json.dumps(record, indent=1))
 
 

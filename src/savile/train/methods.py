@@ -21,8 +21,16 @@ from typing import Any
 from savile.config import PROMPTING_METHODS, TRAINED_METHODS, QloraSettings, TechniqueSettings
 from savile.errors import ConfigError, ModelError
 
-__all__ = ["require_training", "trainable_model", "load_trained", "load_base", "load_4bit", "artefact_name", "artefact_bytes",
-           "ADAPTER_METHODS"]
+__all__ = [
+    "require_training",
+    "trainable_model",
+    "load_trained",
+    "load_base",
+    "load_4bit",
+    "artefact_name",
+    "artefact_bytes",
+    "ADAPTER_METHODS",
+]
 
 ADAPTER_METHODS = ("lora", "qlora", "dora", "lora+rag")
 
@@ -35,9 +43,13 @@ def artefact_name(method: str) -> str:
 def require_training(technique: TechniqueSettings) -> None:
     """Stop with the line that says where a prompting technique is scored, since nothing trains it."""
     if technique.method in PROMPTING_METHODS:
-        raise ConfigError([f"technique.method: {technique.method!r} trains nothing; `savile evaluate` scores it on "
-                           f"every run (the base, few_shot and rag rungs) and `savile compare` sets it beside trained "
-                           f"techniques. Pick one of {', '.join(TRAINED_METHODS)} to train."])
+        raise ConfigError(
+            [
+                f"technique.method: {technique.method!r} trains nothing; `savile evaluate` scores it on "
+                f"every run (the base, few_shot and rag rungs) and `savile compare` sets it beside trained "
+                f"techniques. Pick one of {', '.join(TRAINED_METHODS)} to train."
+            ]
+        )
 
 
 def trainable_model(base_path: Path, technique: TechniqueSettings):
@@ -72,7 +84,9 @@ def load_trained(base_path: Path, artefact_dir: Path, method: str, technique: di
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if method == "full":
         if not (artefact_dir / "config.json").exists():
-            raise ModelError(f"{artefact_dir} holds no saved model; run `savile train` with technique.method=full first.")
+            raise ModelError(
+                f"{artefact_dir} holds no saved model; run `savile train` with technique.method=full first."
+            )
         return load_base(artefact_dir).to(device).eval()
     if not (artefact_dir / "adapter_config.json").exists():
         raise ModelError(f"{artefact_dir} holds no PEFT adapter; run `savile train` first.")
@@ -93,8 +107,14 @@ def _lora_config(technique: TechniqueSettings):
     from peft import LoraConfig
 
     lora = technique.lora
-    return LoraConfig(r=lora.rank, lora_alpha=lora.scale_alpha, lora_dropout=lora.dropout,
-                      target_modules=lora.target_modules, use_dora=technique.method == "dora", task_type="CAUSAL_LM")
+    return LoraConfig(
+        r=lora.rank,
+        lora_alpha=lora.scale_alpha,
+        lora_dropout=lora.dropout,
+        target_modules=lora.target_modules,
+        use_dora=technique.method == "dora",
+        task_type="CAUSAL_LM",
+    )
 
 
 def load_4bit(base_path: Path, settings: QloraSettings):
@@ -105,10 +125,17 @@ def load_4bit(base_path: Path, settings: QloraSettings):
     try:
         import bitsandbytes  # noqa: F401
     except ImportError:
-        raise ModelError("technique.method=qlora needs bitsandbytes; install it with `pip install bitsandbytes`.") from None
-    quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=settings.quant_type,
-                               bnb_4bit_use_double_quant=settings.double_quant, bnb_4bit_compute_dtype=torch.float32)
+        raise ModelError(
+            "technique.method=qlora needs bitsandbytes; install it with `pip install bitsandbytes`."
+        ) from None
+    quant = BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type=settings.quant_type,
+        bnb_4bit_use_double_quant=settings.double_quant,
+        bnb_4bit_compute_dtype=torch.float32,
+    )
     # Each process of a data-parallel run holds its whole copy on its own GPU (torchrun sets LOCAL_RANK).
     device_map = {"": int(os.environ.get("LOCAL_RANK", "0"))} if torch.cuda.is_available() else "cpu"
-    return AutoModelForCausalLM.from_pretrained(base_path, quantization_config=quant, device_map=device_map,
-                                                dtype=torch.float32)
+    return AutoModelForCausalLM.from_pretrained(
+        base_path, quantization_config=quant, device_map=device_map, dtype=torch.float32
+    )

@@ -36,7 +36,7 @@ def training_order(rows: list[dict], canary_copies: list[list[dict]], rows_per_s
     total = len(order) + sum(len(c) for c in canary_copies)
     placed: dict[int, dict] = {}
     for copies in canary_copies:
-        for slot, row in zip(_spread(len(copies), total, rng), copies):
+        for slot, row in zip(_spread(len(copies), total, rng), copies, strict=False):
             while slot in placed:  # another canary's copy is there: the next free place
                 slot = (slot + 1) % total
             placed[slot] = row

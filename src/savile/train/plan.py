@@ -39,8 +39,9 @@ class TrainingPlan:
     patience: int | None
 
     @classmethod
-    def measure(cls, model, collator, rows: list[dict], cfg: Config, bf16: bool, probe_rows: int,
-                processes: int = 1) -> TrainingPlan:
+    def measure(
+        cls, model, collator, rows: list[dict], cfg: Config, bf16: bool, probe_rows: int, processes: int = 1
+    ) -> TrainingPlan:
         t = cfg.train
         per_step = t.batch_size * t.grad_accum * processes
         steps_per_epoch = max(1, math.ceil(len(rows) / per_step))
@@ -50,22 +51,32 @@ class TrainingPlan:
         step_seconds = _timed_step(model, collator, rows, t.batch_size, bf16) * t.grad_accum
         # A measurement is a forward pass over `probe_rows` rows: about a third of a training step's work per row.
         measure_seconds = step_seconds / (t.batch_size * t.grad_accum) * probe_rows / 3
-        return cls(examples=len(rows), tokens=tokens,
-                   reply_tokens=sum(sum(1 for x in r["labels"] if x != -100) for r in rows),
-                   steps_per_epoch=steps_per_epoch, epochs=t.epochs, measurements=measurements,
-                   seconds_per_step=step_seconds, seconds=steps * step_seconds + measurements * measure_seconds,
-                   patience=t.patience)
+        return cls(
+            examples=len(rows),
+            tokens=tokens,
+            reply_tokens=sum(sum(1 for x in r["labels"] if x != -100) for r in rows),
+            steps_per_epoch=steps_per_epoch,
+            epochs=t.epochs,
+            measurements=measurements,
+            seconds_per_step=step_seconds,
+            seconds=steps * step_seconds + measurements * measure_seconds,
+            patience=t.patience,
+        )
 
     def show(self, console: Console | None = None) -> None:
         console = console or Console(stderr=True)
-        stop = (f", early stopping after {self.patience} measurements without a lower validation loss"
-                if self.patience else "")
+        stop = (
+            f", early stopping after {self.patience} measurements without a lower validation loss"
+            if self.patience
+            else ""
+        )
         console.print(
             f"plan: {self.examples:,} examples, {self.tokens:,} tokens per epoch ({self.reply_tokens:,} in replies, "
             f"where the loss falls), {self.steps_per_epoch:,} steps per epoch x {self.epochs:g} epochs{stop}; "
             f"validation loss measured {self.measurements} times.\n"
             f"      a step measured now takes {self.seconds_per_step:.2f} s: about {_minutes(self.seconds)} "
-            f"{'at most' if self.patience else 'in all'}.")
+            f"{'at most' if self.patience else 'in all'}."
+        )
 
 
 def _timed_step(model, collator, rows: list[dict], batch_size: int, bf16: bool) -> float:

@@ -54,7 +54,7 @@ def retrieval_view(cfg: Config, prepared: PreparedData) -> Callable[[list[dict]]
 @dataclass
 class Raft:
     passages: list[Passage]
-    index: Index          # over the passages' texts, in order
+    index: Index  # over the passages' texts, in order
     guide: BrandGuide
     k: int
     gold_share: float
@@ -65,8 +65,14 @@ class Raft:
         from savile.retrieve import Embedder, Index
 
         passages = corpus_passages(train, guide, cfg)  # the training split only, as the tuned_rag rung's
-        return cls(passages, Index(Embedder(), [p.text for p in passages]), guide, cfg.evaluate.rag_k,
-                   cfg.technique.raft.gold_share, cfg.train.seed)
+        return cls(
+            passages,
+            Index(Embedder(), [p.text for p in passages]),
+            guide,
+            cfg.evaluate.rag_k,
+            cfg.technique.raft.gold_share,
+            cfg.train.seed,
+        )
 
     def __post_init__(self):
         self._folded = [match_text(p.text) for p in self.passages]
@@ -82,7 +88,7 @@ class Raft:
             return []
         banned = [self._banned(e) for e in examples]
         found = self.index.search([request(e) for e in examples], self.k, exclude=banned)
-        return [self._rewrite(e, hits, ban) for e, hits, ban in zip(examples, found, banned)]
+        return [self._rewrite(e, hits, ban) for e, hits, ban in zip(examples, found, banned, strict=False)]
 
     def _banned(self, example: dict) -> set[int]:
         """Passages the example must never see: its own group's, and any holding its reference answer."""
@@ -93,7 +99,9 @@ class Raft:
     def _gold(self, example: dict) -> tuple[list[int], set[int]]:
         """The asked policies' own passages, and every passage stating one of the example's key facts."""
         meta = example.get("meta") or {}
-        asked = [j for j, p in enumerate(self.passages) if p.policy is not None and p.policy in meta.get("policies", [])]
+        asked = [
+            j for j, p in enumerate(self.passages) if p.policy is not None and p.policy in meta.get("policies", [])
+        ]
         facts = [match_text(f) for f in meta.get("facts", []) if f.strip()]
         return asked, set(asked) | {j for j, text in enumerate(self._folded) if any(f in text for f in facts)}
 
@@ -113,5 +121,8 @@ class Raft:
         messages = example["messages"]
         turns = messages[1:] if messages[0]["role"] == "system" else messages
         chat = rag_chat(task_prompt(example["task"], self.guide), [self.passages[j].text for j in shown], turns)
-        return {**example, "messages": chat,
-                "raft": {"gold": keep_gold, "distractors": [self.passages[j].text for j in distractors]}}
+        return {
+            **example,
+            "messages": chat,
+            "raft": {"gold": keep_gold, "distractors": [self.passages[j].text for j in distractors]},
+        }

@@ -38,8 +38,12 @@ def seeded(seed: int, deterministic: bool) -> Iterator[None]:
     from transformers import set_seed
 
     cudnn = torch.backends.cudnn
-    before = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
-              cudnn.deterministic, cudnn.benchmark)
+    before = (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+        cudnn.deterministic,
+        cudnn.benchmark,
+    )
     set_seed(seed)
     if deterministic:
         if torch.cuda.is_available():
@@ -77,11 +81,18 @@ def device_description() -> dict[str, Any]:
     """The processor the kernels ran on: bf16 and fp32 results can differ between CPU families."""
     import torch
 
-    info: dict[str, Any] = {"cpu": _cpu_model(), "machine": platform.machine(), "torch_threads": torch.get_num_threads(),
-                            "cpu_capability": torch.backends.cpu.get_cpu_capability()}
+    info: dict[str, Any] = {
+        "cpu": _cpu_model(),
+        "machine": platform.machine(),
+        "torch_threads": torch.get_num_threads(),
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+    }
     if torch.cuda.is_available():
-        info |= {"cuda_device": torch.cuda.get_device_name(), "cuda": torch.version.cuda,
-                 "cudnn": torch.backends.cudnn.version()}
+        info |= {
+            "cuda_device": torch.cuda.get_device_name(),
+            "cuda": torch.version.cuda,
+            "cudnn": torch.backends.cudnn.version(),
+        }
     return info
 
 

@@ -38,8 +38,13 @@ from savile.config import RETRIEVAL_METHODS, Config
 from savile.records import PreparedData, TrainedModel, withdraw
 from savile.train.canaries import canary_examples, make_canaries
 from savile.train.data import encode_all, sample_per_task
-from savile.train.data_parallel import (RANKS_DIR, ShardRecord, checkpoint_to_resume, first_process_value,
-                                        wait_for_everyone)
+from savile.train.data_parallel import (
+    RANKS_DIR,
+    ShardRecord,
+    checkpoint_to_resume,
+    first_process_value,
+    wait_for_everyone,
+)
 from savile.train.hardware import cpu_peak_flops, use_bf16
 from savile.train.order import training_order
 from savile.train.raft import retrieval_view
@@ -52,11 +57,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     import datasets
     from transformers import AutoTokenizer, DataCollatorForSeq2Seq
 
-    from savile.train.batches import AnswerLossTrainer, PackedCollator
-    from savile.train.plan import TrainingPlan
-
     from savile.models import resolve_model
+    from savile.train.batches import AnswerLossTrainer, PackedCollator
     from savile.train.methods import artefact_name, require_training, trainable_model
+    from savile.train.plan import TrainingPlan
 
     t, method = cfg.train, cfg.technique.method
     require_training(cfg.technique)
@@ -68,8 +72,10 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens, shown)
     train_tasks = [e["task"] for e in trained]
     planted = canary_examples(canaries)
-    copies = [encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
-              for k in range(len(canaries))]
+    copies = [
+        encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
+        for k in range(len(canaries))
+    ]
     out = cfg.stage_dir("train")
     ckpt_dir = out / "checkpoints"
     bf16 = first_process_value(use_bf16(t.precision))
@@ -80,7 +86,9 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
     per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
     held = sample_per_task(prepared.examples("validation"), per_split, t.seed)  # never the test split
     eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens, shown)
-    train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens, shown)
+    train_probe, _, _ = encode_all(
+        sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens, shown
+    )
     if not train_rows:
         from savile.errors import DataError
 
@@ -97,12 +105,18 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
         model = trainable_model(base_path, cfg.technique)
         collator = PackedCollator() if t.packing else DataCollatorForSeq2Seq(tokenizer, padding=True)
         if args.process_index == 0:
-            TrainingPlan.measure(model, collator, train_rows, cfg, bf16, len(eval_rows) + len(train_probe),
-                                 args.world_size).show()
+            TrainingPlan.measure(
+                model, collator, train_rows, cfg, bf16, len(eval_rows) + len(train_probe), args.world_size
+            ).show()
         trainer = AnswerLossTrainer(
-            model=model, args=args, data_collator=collator,
+            model=model,
+            args=args,
+            data_collator=collator,
             train_dataset=datasets.Dataset.from_list(train_rows),
-            eval_dataset={"val": datasets.Dataset.from_list(eval_rows), "train": datasets.Dataset.from_list(train_probe)},
+            eval_dataset={
+                "val": datasets.Dataset.from_list(eval_rows),
+                "train": datasets.Dataset.from_list(train_probe),
+            },
             callbacks=callbacks,
         )
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)
@@ -114,20 +128,38 @@ def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
 
     trained_ids = out / "trained_ids.json"  # what memorisation probes may ask about: examples actually trained
     record = TrainedModel(
-        adapter_dir=out / artefact_name(method), base_model=cfg.model.base, base_path=str(base_path), method=method,
-        data_fingerprint=prepared.fingerprint, seed=t.seed,
+        adapter_dir=out / artefact_name(method),
+        base_model=cfg.model.base,
+        base_path=str(base_path),
+        method=method,
+        data_fingerprint=prepared.fingerprint,
+        seed=t.seed,
         train_examples={task: train_tasks.count(task) for task in cfg.prepare.tasks},
-        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * trainer.state.epoch), dropped_too_long=dropped,
-        loss_history=[{k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
-                      for h in trainer.state.log_history if "loss" in h],
-        eval_loss=float(eval_loss), train_seconds=round(seconds, 1), resumed_from=resume.name if resume else "",
+        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * trainer.state.epoch),
+        dropped_too_long=dropped,
+        loss_history=[
+            {k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
+            for h in trainer.state.log_history
+            if "loss" in h
+        ],
+        eval_loss=float(eval_loss),
+        train_seconds=round(seconds, 1),
+        resumed_from=resume.name if resume else "",
         versions=_versions(method),
-        loss_curves=curves, best_step=int(best["step"]) if best else trainer.state.global_step,
-        canaries=[dataclasses.asdict(c) for c in canaries], trained_ids_path=trained_ids,
+        loss_curves=curves,
+        best_step=int(best["step"]) if best else trainer.state.global_step,
+        canaries=[dataclasses.asdict(c) for c in canaries],
+        trained_ids_path=trained_ids,
         task_prompts=_task_prompts(picked),
-        config=cfg.resolved() | {"bf16": bf16, "device": _device_name(), "cpu_peak_flops": _cpu_peaks(),
-                                 "learning_rate": cfg.learning_rate(), "run_key": run_key(cfg, prepared),
-                                 "processes": args.world_size},
+        config=cfg.resolved()
+        | {
+            "bf16": bf16,
+            "device": _device_name(),
+            "cpu_peak_flops": _cpu_peaks(),
+            "learning_rate": cfg.learning_rate(),
+            "run_key": run_key(cfg, prepared),
+            "processes": args.world_size,
+        },
         reproducibility=reproducibility,
     )
     # Under FSDP each process holds a shard, and gathering the whole state is a collective that every
@@ -148,15 +180,29 @@ def _training_args(cfg: Config, out: Path, bf16: bool):
     if "tensorboard" in t.report_to:  # transformers 5 takes the folder from the environment alone
         os.environ["TENSORBOARD_LOGGING_DIR"] = str(out / "logs")
     return TrainingArguments(
-        output_dir=str(out / "checkpoints"), num_train_epochs=t.epochs, learning_rate=cfg.learning_rate(),
-        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
-        gradient_accumulation_steps=t.grad_accum, lr_scheduler_type="cosine", warmup_steps=0.05,
-        logging_steps=t.logging_steps, save_steps=t.save_steps, save_total_limit=2, bf16=bf16,
-        seed=t.seed, data_seed=t.seed, report_to=t.report_to or "none",
-        dataloader_num_workers=0, prediction_loss_only=True,
+        output_dir=str(out / "checkpoints"),
+        num_train_epochs=t.epochs,
+        learning_rate=cfg.learning_rate(),
+        per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.batch_size,
+        gradient_accumulation_steps=t.grad_accum,
+        lr_scheduler_type="cosine",
+        warmup_steps=0.05,
+        logging_steps=t.logging_steps,
+        save_steps=t.save_steps,
+        save_total_limit=2,
+        bf16=bf16,
+        seed=t.seed,
+        data_seed=t.seed,
+        report_to=t.report_to or "none",
+        dataloader_num_workers=0,
+        prediction_loss_only=True,
         # Train and validation loss on fixed samples at every checkpoint; the best on validation is kept.
-        eval_strategy="steps", eval_steps=t.save_steps, load_best_model_at_end=True,
-        metric_for_best_model="eval_val_loss", greater_is_better=False,
+        eval_strategy="steps",
+        eval_steps=t.save_steps,
+        load_best_model_at_end=True,
+        metric_for_best_model="eval_val_loss",
+        greater_is_better=False,
         train_sampling_strategy="sequential",  # train.order grouped the batches by length and spread the canaries
         # Every trainable weight takes part in each step, so DDP need not search the graph for unused ones.
         ddp_find_unused_parameters=False,
@@ -242,15 +288,22 @@ def _has_cuda() -> bool:
 
 
 def _versions(method: str) -> dict[str, str]:
-    packages = ("torch", "transformers", "peft", "datasets", "accelerate") + (("bitsandbytes",) if method == "qlora" else ())
+    packages = ("torch", "transformers", "peft", "datasets", "accelerate") + (
+        ("bitsandbytes",) if method == "qlora" else ()
+    )
     return {p: version(p) for p in packages}
 
 
 def run_key(cfg: Config, prepared: PreparedData) -> str:
     """What a trained artefact depends on: the data, the base model, the technique and the train settings."""
     resolved = cfg.resolved()
-    payload = {"data": prepared.fingerprint, "model": cfg.model.base, "train": resolved["train"],
-               "technique": resolved["technique"], "prepare": resolved["prepare"]["max_tokens"]}
+    payload = {
+        "data": prepared.fingerprint,
+        "model": cfg.model.base,
+        "train": resolved["train"],
+        "technique": resolved["technique"],
+        "prepare": resolved["prepare"]["max_tokens"],
+    }
     for key in ("resume", "report_to"):  # neither shapes the weights
         payload["train"].pop(key, None)
     if cfg.technique.method in RETRIEVAL_METHODS:  # its training prompts carry rag_k passages (train/raft.py)

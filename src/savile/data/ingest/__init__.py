@@ -28,7 +28,22 @@ from savile.data.ingest.reference_copy import join_copy
 from savile.data.ingest.tables import Table, open_table, read_table
 
 __all__ = [
-    "Rejected", "Quarantine", "REASON_CATEGORIES", "read_table", "open_table", "Table", "clean_value", "clean_text",
-    "parse_number", "load_catalogue", "load_conversations", "USER_ROLES", "AGENT_ROLES", "SYSTEM_ROLES",
-    "load_guide", "load_policy_text", "policy_sections", "join_copy",
+    "Rejected",
+    "Quarantine",
+    "REASON_CATEGORIES",
+    "read_table",
+    "open_table",
+    "Table",
+    "clean_value",
+    "clean_text",
+    "parse_number",
+    "load_catalogue",
+    "load_conversations",
+    "USER_ROLES",
+    "AGENT_ROLES",
+    "SYSTEM_ROLES",
+    "load_guide",
+    "load_policy_text",
+    "policy_sections",
+    "join_copy",
 ]

@@ -29,8 +29,16 @@ __all__ = ["load_catalogue"]
 
 
 def load_catalogue(
-    path: Path, *, columns: dict[str, str], id_column: str, required: list[str], numeric: list[str],
-    multi_valued: list[str], separator: str, quarantine: Quarantine, sheet: str | None = None,
+    path: Path,
+    *,
+    columns: dict[str, str],
+    id_column: str,
+    required: list[str],
+    numeric: list[str],
+    multi_valued: list[str],
+    separator: str,
+    quarantine: Quarantine,
+    sheet: str | None = None,
 ) -> list[dict[str, str | list[str]]]:
     """Rows of the catalogue under Savile's field names, each with its '_location'."""
     path = Path(path)

@@ -1,11 +1,11 @@
 """Text at the boundary: decode a file's bytes, clean a value, read a number written any common way.
 
-    >>> clean_value("  <b>Sac</b> &eacute;t&eacute;,\\u00a0prêt-à-porter ")
-    'Sac été, prêt-à-porter'
-    >>> clean_text("Bonjour,<br>merci  pour\\r\\nvotre   message")
-    'Bonjour,\\nmerci pour\\nvotre message'
-    >>> [parse_number(s) for s in ("1 250,00", "1,250.00", "€1250", "12,5", "12x")]
-    [1250.0, 1250.0, 1250.0, 12.5, None]
+>>> clean_value("  <b>Sac</b> &eacute;t&eacute;,\\u00a0prêt-à-porter ")
+'Sac été, prêt-à-porter'
+>>> clean_text("Bonjour,<br>merci  pour\\r\\nvotre   message")
+'Bonjour,\\nmerci pour\\nvotre message'
+>>> [parse_number(s) for s in ("1 250,00", "1,250.00", "€1250", "12,5", "12x")]
+[1250.0, 1250.0, 1250.0, 12.5, None]
 """
 
 from __future__ import annotations

@@ -32,17 +32,53 @@ from savile.errors import DataError
 __all__ = ["load_conversations", "FORMATS", "USER_ROLES", "AGENT_ROLES", "SYSTEM_ROLES", "role_of", "finish"]
 
 FORMATS = ("auto", "openai", "sharegpt", "pairs_csv", "helpdesk")
-USER_ROLES = frozenset({"user", "human", "customer", "client", "end-user", "enduser", "requester", "buyer",
-                        "shopper", "guest", "visitor", "contact"})
-AGENT_ROLES = frozenset({"assistant", "gpt", "model", "agent", "staff", "support", "advisor", "adviser",
-                         "client-advisor", "client-adviser", "sales-associate", "associate", "operator",
-                         "representative", "rep", "concierge", "csr"})
+USER_ROLES = frozenset(
+    {
+        "user",
+        "human",
+        "customer",
+        "client",
+        "end-user",
+        "enduser",
+        "requester",
+        "buyer",
+        "shopper",
+        "guest",
+        "visitor",
+        "contact",
+    }
+)
+AGENT_ROLES = frozenset(
+    {
+        "assistant",
+        "gpt",
+        "model",
+        "agent",
+        "staff",
+        "support",
+        "advisor",
+        "adviser",
+        "client-advisor",
+        "client-adviser",
+        "sales-associate",
+        "associate",
+        "operator",
+        "representative",
+        "rep",
+        "concierge",
+        "csr",
+    }
+)
 SYSTEM_ROLES = frozenset({"system", "developer"})
 _PLAIN_ROLE = re.compile(r"[A-Za-z][A-Za-z _-]{0,29}")
 
 
 def load_conversations(
-    path: Path, *, fmt: str = "auto", quarantine: Quarantine, pair_columns: tuple[str, str] = ("customer", "agent"),
+    path: Path,
+    *,
+    fmt: str = "auto",
+    quarantine: Quarantine,
+    pair_columns: tuple[str, str] = ("customer", "agent"),
     helpdesk_columns: dict[str, str] | None = None,
 ) -> list[dict]:
     """Conversations as [{"id", "messages": [{"role": "user"|"assistant", "content"}, ...]}]."""
@@ -85,7 +121,9 @@ def _format_of_records(records: list[tuple[str, Any]]) -> str:
     return "auto"  # flat records: a table, decided from its columns
 
 
-def _format_of_table(path: Path, table: Table, pair_columns: tuple[str, str], helpdesk_columns: dict[str, str] | None) -> str:
+def _format_of_table(
+    path: Path, table: Table, pair_columns: tuple[str, str], helpdesk_columns: dict[str, str] | None
+) -> str:
     from savile.data.ingest.helpdesk import helpdesk_names
 
     folded = {c.casefold() for c in table.columns}
@@ -142,7 +180,9 @@ def unknown_role_reason(raw: Any) -> str:
     return f"unknown role {text!r}" if _PLAIN_ROLE.fullmatch(text) else "unknown role (value not shown)"
 
 
-def finish(path: Path, location: str, conv_id: str, turns: list[tuple[Any, str]], quarantine: Quarantine) -> dict | None:
+def finish(
+    path: Path, location: str, conv_id: str, turns: list[tuple[Any, str]], quarantine: Quarantine
+) -> dict | None:
     """Map roles, check and merge turns of one conversation; a problem sends it to the quarantine."""
     messages: list[dict[str, str]] = []
     for raw_role, content in turns:
@@ -158,8 +198,15 @@ def finish(path: Path, location: str, conv_id: str, turns: list[tuple[Any, str]]
         else:
             messages.append({"role": role, "content": content})
     roles = {m["role"] for m in messages}
-    problem = ("no messages" if not messages else "no agent turn" if "assistant" not in roles
-               else "no customer turn" if "user" not in roles else "")
+    problem = (
+        "no messages"
+        if not messages
+        else "no agent turn"
+        if "assistant" not in roles
+        else "no customer turn"
+        if "user" not in roles
+        else ""
+    )
     if problem:
         quarantine.add(path, location, problem, record_id=conv_id)
         return None

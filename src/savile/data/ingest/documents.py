@@ -36,14 +36,18 @@ def load_guide(path: Path) -> dict:
     if path.suffix.lower() in (".md", ".markdown"):
         match = _FRONT_MATTER.match(text)
         if not match:
-            raise DataError(f"{path}: no YAML front matter; start the file with a line '---', the guide's "
-                            "YAML keys, and a closing line '---' before the Markdown text.")
-        text, body = match.group(1), text[match.end():].strip()
+            raise DataError(
+                f"{path}: no YAML front matter; start the file with a line '---', the guide's "
+                "YAML keys, and a closing line '---' before the Markdown text."
+            )
+        text, body = match.group(1), text[match.end() :].strip()
         first_line = 2  # the YAML starts on the line after the opening '---'
     elif path.suffix.lower() in (".yaml", ".yml"):
         first_line = 1
     else:
-        raise DataError(f"{path}: unknown brand guide format {path.suffix or '(no extension)'!r}; use .yaml, .yml or .md.")
+        raise DataError(
+            f"{path}: unknown brand guide format {path.suffix or '(no extension)'!r}; use .yaml, .yml or .md."
+        )
     data = _parse_yaml(path, text, first_line)
     if body:
         data["notes"] = f"{data['notes']}\n\n{body}" if data.get("notes") else body
@@ -61,7 +65,9 @@ def _parse_yaml(path: Path, text: str, first_line: int) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise DataError(f"{path}: the brand guide must be a mapping of keys (brand: ..., voice: ...), got {type(data).__name__}.")
+        raise DataError(
+            f"{path}: the brand guide must be a mapping of keys (brand: ..., voice: ...), got {type(data).__name__}."
+        )
     return data
 
 
@@ -89,14 +95,18 @@ def policy_sections(text: str) -> list[tuple[str, str]]:
     levels = [level for level, _ in headings]
     repeated = [level for level in sorted(set(levels)) if levels.count(level) >= 2]
     if not repeated:
-        return [(m.group(2).strip(), _section_text(text[m.end():])) for _, m in headings[:1] if _section_text(text[m.end():])]
+        return [
+            (m.group(2).strip(), _section_text(text[m.end() :]))
+            for _, m in headings[:1]
+            if _section_text(text[m.end() :])
+        ]
     level = repeated[0]
     sections = []
     for i, (lvl, m) in enumerate(headings):
         if lvl != level:
             continue
-        end = next((n.start() for lv, n in headings[i + 1:] if lv <= level), len(text))
-        body = _section_text(text[m.end():end])
+        end = next((n.start() for lv, n in headings[i + 1 :] if lv <= level), len(text))
+        body = _section_text(text[m.end() : end])
         if body:
             sections.append((m.group(2).strip(), body))
     return sections

@@ -31,8 +31,10 @@ def helpdesk_names(path: Path, helpdesk_columns: dict[str, str] | None) -> dict[
     """The file's column for each of ticket, role, timestamp, body."""
     unknown = set(helpdesk_columns or {}) - set(HELPDESK_DEFAULTS)
     if unknown:
-        raise DataError(f"{path}: helpdesk_columns has unknown key(s) {', '.join(sorted(unknown))}; "
-                        f"the keys are {', '.join(HELPDESK_DEFAULTS)}.")
+        raise DataError(
+            f"{path}: helpdesk_columns has unknown key(s) {', '.join(sorted(unknown))}; "
+            f"the keys are {', '.join(HELPDESK_DEFAULTS)}."
+        )
     return HELPDESK_DEFAULTS | (helpdesk_columns or {})
 
 
@@ -42,8 +44,10 @@ def _column(path: Path, table: Table, wanted: str, what: str, setting: str) -> s
     matches = [c for c in table.columns if c.casefold() == wanted.casefold()]
     if len(matches) == 1:
         return matches[0]
-    raise DataError(f"{path}: column {wanted!r} ({what}) not found; columns are: {', '.join(table.columns) or '(none)'}; "
-                    f"map it with {setting}.")
+    raise DataError(
+        f"{path}: column {wanted!r} ({what}) not found; columns are: {', '.join(table.columns) or '(none)'}; "
+        f"map it with {setting}."
+    )
 
 
 def parse_time(value: str) -> dt.datetime | None:
@@ -51,14 +55,14 @@ def parse_time(value: str) -> dt.datetime | None:
     value = value.strip()
     if _EPOCH.fullmatch(value):
         seconds = float(value) / (1000 if float(value) > 1e11 else 1)
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
     if re.match(r"\d{4}/\d{2}/\d{2}", value):
         value = value.replace("/", "-", 2)
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def tickets(path: Path, table: Table, quarantine: Quarantine, helpdesk_columns: dict[str, str] | None) -> list[dict]:
@@ -102,15 +106,19 @@ def _message(row: dict[str, str], col: dict[str, str]) -> tuple[dt.datetime, str
 
 def pairs(path: Path, table: Table, quarantine: Quarantine, pair_columns: tuple[str, str]) -> list[dict]:
     """One two-turn conversation per row of a (customer message, agent reply) table; an 'id' column names it."""
-    customer, agent = (_column(path, table, name, what, "pair_columns") for name, what in
-                       zip(pair_columns, ("customer message", "agent reply")))
+    customer, agent = (
+        _column(path, table, name, what, "pair_columns")
+        for name, what in zip(pair_columns, ("customer message", "agent reply"), strict=False)
+    )
     id_column = next((c for c in table.columns if c.casefold() in ("id", "conversation_id")), None)
     out = []
     for location, row in table.rows:
         conv_id = clean_value(row[id_column]) if id_column else ""
         turns = [(role, clean_text(row[c])) for role, c in (("user", customer), ("assistant", agent))]
         # An empty cell is a missing turn ("no agent turn"), not an empty message.
-        conversation = finish(path, location, conv_id or location.replace(" ", "-"), [t for t in turns if t[1]], quarantine)
+        conversation = finish(
+            path, location, conv_id or location.replace(" ", "-"), [t for t in turns if t[1]], quarantine
+        )
         if conversation:
             out.append(conversation)
     return out

@@ -28,8 +28,18 @@ __all__ = ["Rejected", "Quarantine", "REASON_CATEGORIES", "reason_category"]
 
 # Each reason the readers write starts with one of these; `by_reason` counts by them.
 REASON_CATEGORIES = (
-    "broken CSV row", "broken row", "broken JSON", "empty required field", "wrong type", "duplicate",
-    "no messages", "no customer turn", "no agent turn", "empty content", "unknown role", "unknown id",
+    "broken CSV row",
+    "broken row",
+    "broken JSON",
+    "empty required field",
+    "wrong type",
+    "duplicate",
+    "no messages",
+    "no customer turn",
+    "no agent turn",
+    "empty content",
+    "unknown role",
+    "unknown id",
 )
 # An id is kept only if it looks like one: no spaces, no '@', short. A ticket number or SKU passes;
 # an e-mail address or a sentence pasted into the id column does not.
@@ -40,9 +50,9 @@ _SAFE_ID = re.compile(r"[\w.:#/+-]{1,64}")
 class Rejected:
     """One record a reader could not use."""
 
-    source: str          # the file path as given
-    location: str        # "line 12" | "row 7" | "sheet Products, row 7" | "ticket T-88"
-    reason: str          # short, e.g. "duplicate sku 'LR-HB-000123' (first at line 4)"
+    source: str  # the file path as given
+    location: str  # "line 12" | "row 7" | "sheet Products, row 7" | "ticket T-88"
+    reason: str  # short, e.g. "duplicate sku 'LR-HB-000123' (first at line 4)"
     record_id: str = ""  # a non-personal id when known; never message text or personal data
 
 

@@ -22,8 +22,17 @@ from savile.errors import DataError
 __all__ = ["join_copy"]
 
 
-def join_copy(rows: list[dict], path: Path, *, id_column: str, text_column: str, catalogue_id: str, target: str,
-              quarantine: Quarantine, sheet: str | None = None) -> int:
+def join_copy(
+    rows: list[dict],
+    path: Path,
+    *,
+    id_column: str,
+    text_column: str,
+    catalogue_id: str,
+    target: str,
+    quarantine: Quarantine,
+    sheet: str | None = None,
+) -> int:
     """Fill `target` of each row from the copy file; return how many records the file holds, broken ones included."""
     path = Path(path)
     before = quarantine.count(path)
@@ -31,8 +40,10 @@ def join_copy(rows: list[dict], path: Path, *, id_column: str, text_column: str,
     broken = quarantine.count(path) - before
     missing = [c for c in (id_column, text_column) if c not in table.columns]
     if missing:
-        raise DataError(f"{path}: column(s) {', '.join(map(repr, missing))} not found (columns: "
-                        f"{', '.join(table.columns) or '(none)'}); set copy.id_column and copy.text_column.")
+        raise DataError(
+            f"{path}: column(s) {', '.join(map(repr, missing))} not found (columns: "
+            f"{', '.join(table.columns) or '(none)'}); set copy.id_column and copy.text_column."
+        )
     by_id = {str(row[catalogue_id]): row for row in rows}
     for row in rows:
         row[target] = ""
@@ -48,8 +59,7 @@ def join_copy(rows: list[dict], path: Path, *, id_column: str, text_column: str,
     return len(table.rows) + broken
 
 
-def _problem(record_id: str, text: str, by_id: dict, first_at: dict[str, str], id_column: str,
-             text_column: str) -> str:
+def _problem(record_id: str, text: str, by_id: dict, first_at: dict[str, str], id_column: str, text_column: str) -> str:
     if not record_id or not text:
         return f"empty required field {id_column if not record_id else text_column!r}"
     if record_id not in by_id:

@@ -65,7 +65,11 @@ def open_table(path: Path, quarantine: Quarantine, sheet: str | None = None) -> 
     if suffix in (".parquet", ".pq", ".xlsx", ".xlsm"):
         from savile.data.ingest import workbooks  # pyarrow and openpyxl load only when needed
 
-        return workbooks.read_parquet(path) if suffix in (".parquet", ".pq") else workbooks.read_xlsx(path, quarantine, sheet)
+        return (
+            workbooks.read_parquet(path)
+            if suffix in (".parquet", ".pq")
+            else workbooks.read_xlsx(path, quarantine, sheet)
+        )
     if suffix == ".xls":
         raise DataError(f"{path}: the old binary Excel format is not read; save it as .xlsx or CSV.")
     raise DataError(
@@ -85,7 +89,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (int, float, Decimal)):
         return number_text(float(value)) if float(value).is_integer() else str(value)
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() and value.tzinfo is None else value.isoformat(sep=" ")
+        return (
+            value.date().isoformat() if value.time() == dt.time() and value.tzinfo is None else value.isoformat(sep=" ")
+        )
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -137,8 +143,9 @@ def _delimited(path: Path, text: str, quarantine: Quarantine) -> Table:
     return table
 
 
-def _parse_rows(path: Path, lines: list[str], start: int, offset: int, delimiter: str, table: Table,
-                quarantine: Quarantine) -> int | None:
+def _parse_rows(
+    path: Path, lines: list[str], start: int, offset: int, delimiter: str, table: Table, quarantine: Quarantine
+) -> int | None:
     """Add the records of lines[start:] to `table`; return the line index to resume at after broken quoting.
 
     Strict parsing makes an unclosed quote an error instead of a field that silently swallows
@@ -154,12 +161,18 @@ def _parse_rows(path: Path, lines: list[str], start: int, offset: int, delimiter
                 cells = cells[:width]  # trailing empty fields, an export artefact; nothing is lost
             if cells and len(cells) != width:
                 span = f" (spans lines {start + first + offset}-{start + end + offset})" if end > first else ""
-                quarantine.add(path, location, f"broken CSV row: {len(cells)} fields, header has {width}{span}; "
-                               f"check quoting and {_name(delimiter)} inside values")
+                quarantine.add(
+                    path,
+                    location,
+                    f"broken CSV row: {len(cells)} fields, header has {width}{span}; "
+                    f"check quoting and {_name(delimiter)} inside values",
+                )
             elif cells:
-                table.rows.append((location, dict(zip(table.columns, cells))))
+                table.rows.append((location, dict(zip(table.columns, cells, strict=False))))
     except csv.Error as exc:
-        quarantine.add(path, f"line {start + end + 1 + offset}", f"broken CSV row: {exc}; check the quotes on this line")
+        quarantine.add(
+            path, f"line {start + end + 1 + offset}", f"broken CSV row: {exc}; check the quotes on this line"
+        )
         return start + end + 1
     return None
 

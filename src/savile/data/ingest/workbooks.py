@@ -26,7 +26,9 @@ def read_parquet(path: Path) -> Table:
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"{path}: not a readable Parquet file ({exc}); re-export it, or send CSV instead.") from None
     columns = header_cells(path, data.column_names)
-    rows = [(f"row {i}", {c: cell_text(record.get(c)) for c in columns}) for i, record in enumerate(data.to_pylist(), 1)]
+    rows = [
+        (f"row {i}", {c: cell_text(record.get(c)) for c in columns}) for i, record in enumerate(data.to_pylist(), 1)
+    ]
     return Table(columns, rows)
 
 
@@ -45,7 +47,9 @@ def read_xlsx(path: Path, quarantine: Quarantine, sheet: str | None = None) -> T
         raise DataError(f"{path}: not a readable .xlsx workbook ({exc}); re-save it from Excel as .xlsx.") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise DataError(f"{path}: no sheet {sheet!r}; sheets are: {', '.join(book.sheetnames)}; fix the sheet name.")
+            raise DataError(
+                f"{path}: no sheet {sheet!r}; sheets are: {', '.join(book.sheetnames)}; fix the sheet name."
+            )
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         return _sheet_table(path, ws, quarantine)
     finally:
@@ -63,11 +67,15 @@ def _sheet_table(path: Path, ws, quarantine: Quarantine) -> Table:
         if not any(v.strip() for v in values):
             continue
         location = f"sheet {ws.title}, row {row_no}"
-        extra = [v for v in values[len(columns):] if v.strip()]
+        extra = [v for v in values[len(columns) :] if v.strip()]
         if extra:
-            quarantine.add(path, location, f"broken row: {len(extra)} value(s) right of the last named column "
-                           f"({len(columns)} columns); name the column or move the value")
+            quarantine.add(
+                path,
+                location,
+                f"broken row: {len(extra)} value(s) right of the last named column "
+                f"({len(columns)} columns); name the column or move the value",
+            )
             continue
         values += [""] * (len(columns) - len(values))
-        table.rows.append((location, dict(zip(columns, values))))
+        table.rows.append((location, dict(zip(columns, values, strict=False))))
     return table
