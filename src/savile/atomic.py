@@ -20,7 +20,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["write_text", "write_bytes", "open_text", "folder", "remove_strays", "TMP_MARK"]
 
@@ -32,11 +32,12 @@ def _tmp_name(target: Path) -> Path:
 
 
 def write_text(path: Path, text: str) -> Path:
-    """Write `text` (utf-8) to `path` through a temporary file renamed into place."""
+    """Write `text` (utf-8) to `path` through a temporary file renamed into place; returns `path`."""
     return write_bytes(path, text.encode("utf-8"))
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file renamed into place; returns `path`."""
     with _replacing(Path(path), "wb") as fh:
         fh.write(data)
     return Path(path)
@@ -50,11 +51,11 @@ def open_text(path: Path) -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def _replacing(path: Path, mode: str) -> Iterator[IO]:
+def _replacing(path: Path, mode: str) -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_name(path)
     try:
-        with tmp.open(mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
+        with tmp.open(mode, encoding=None if "b" in mode else "utf-8") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
