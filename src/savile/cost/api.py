@@ -39,6 +39,7 @@ class CostPath:
     detail: dict
 
     def to_dict(self) -> dict:
+        """The path as plain JSON-ready data."""
         return asdict(self)
 
 
@@ -55,6 +56,7 @@ def _api_monthly(requests: int, prompt_tokens: int, completion_tokens: int, in_p
 
 
 def prompt_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
+    """The hosted API prompted with the brand guide and few-shot examples: no one-off cost, API tokens every month."""
     u = inputs.usage
     api = prices.api(u.api_model)
     prompt = u.brand_guide_tokens + u.few_shot_examples * u.tokens_per_example + u.user_tokens
@@ -71,6 +73,9 @@ def prompt_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
 
 
 def retrieval_path(inputs: CostSettings, prices: PriceTable) -> CostPath:
+    """The hosted API with retrieved catalogue passages: the catalogue embedded once, then API and query tokens
+    and the vector store every month.
+    """
     u, r = inputs.usage, inputs.retrieval
     api, emb = prices.api(u.api_model), prices.embedding(r.embedding_model)
     one_off = r.catalogue_items * r.tokens_per_item * emb.usd_per_m_tokens / 1e6
@@ -107,6 +112,9 @@ def serving_hours(inputs: CostSettings) -> tuple[float, str]:
 def finetune_path(
     inputs: CostSettings, prices: PriceTable, training_usd: float, technique: str, train_gpu: str, serve_gpu: str
 ) -> CostPath:
+    """A model fine-tuned (with `technique` on `train_gpu`) and self-hosted on `serve_gpu`: training, people and data
+    preparation once, retraining when configured, GPU hours every month.
+    """
     p = inputs.project
     hours, how = serving_hours(inputs)
     monthly = hours * prices.gpu(serve_gpu).usd_per_hour

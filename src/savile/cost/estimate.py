@@ -19,6 +19,7 @@ on the cheapest GPU that holds the model in bf16 with a 20% margin for the KV ca
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from savile.config import CostSettings
@@ -75,9 +76,11 @@ class CostReport:
 
     @property
     def total_tokens(self) -> float:
+        """Training tokens over all epochs."""
         return self.tokens.per_epoch * self.epochs
 
     def to_dict(self) -> dict:
+        """The whole report as plain JSON-ready data (what `savile cost` writes as cost.json)."""
         return {
             "model": self.model.to_dict(),
             "tokens": self.tokens.to_dict() | {"epochs": self.epochs, "total": self.total_tokens},
@@ -100,6 +103,11 @@ def estimate(
     prices: PriceTable,
     measured: MeasuredRun | None = None,
 ) -> CostReport:
+    """The cost report for training `size` on `tokens` under `inputs` and `prices`.
+
+    Memory and training time and cost for each technique on each GPU (and on the measured CPU when `measured`
+    is a CPU run), the chosen row, the three paths by month, and the break-even months.
+    """
     t = inputs.training
     techniques = list(TECHNIQUES) if t.technique == "all" else [t.technique]
     memory = {tech: _memory(tech, size, inputs, t.gradient_checkpointing, t.gpus) for tech in techniques}
@@ -269,7 +277,8 @@ def _chosen(rows: list[TrainingRow], technique: str, gpu: str | None, prices: Pr
         prices.gpu(gpu)  # names the valid choices when it is not in the table
         return next(r for r in candidates if r.device == gpu)
     fitting = [r for r in candidates if r.fits != "no"] or candidates
-    return min(fitting, key=lambda r: r.usd)
+    # candidates hold only priced rows; the inf is for the type checker, never chosen
+    return min(fitting, key=lambda r: r.usd if r.usd is not None else math.inf)
 
 
 def serving_gpu(size: ModelSize, inputs: CostSettings, prices: PriceTable) -> str:

@@ -38,6 +38,8 @@ class _Schema(BaseModel):
 
 
 class GpuSpec(_Schema):
+    """One GPU type of the price table: bf16 peak, memory, price per hour, and how to recognise it in a run manifest."""
+
     bf16_tflops: float = Field(
         gt=0, description="Dense (no-sparsity) bf16 tensor-core peak, TFLOP/s, from the datasheet."
     )
@@ -51,15 +53,21 @@ class GpuSpec(_Schema):
 
 
 class ApiPrice(_Schema):
+    """A hosted API model's price per million input and output tokens."""
+
     usd_per_m_input: float = Field(ge=0, description="US dollars per million prompt (input) tokens.")
     usd_per_m_output: float = Field(ge=0, description="US dollars per million completion (output) tokens.")
 
 
 class EmbeddingPrice(_Schema):
+    """An embedding model's price per million tokens."""
+
     usd_per_m_tokens: float = Field(ge=0, description="US dollars per million embedded tokens.")
 
 
 class PriceTable(_Schema):
+    """A validated price table (`load_prices`): GPUs, API and embedding models by name, its date and source."""
+
     as_of: str = Field(description="Date the figures were taken, e.g. 2026-11; shown with every estimate.")
     note: str = Field("", description="Where the figures come from and how far to trust them.")
     gpus: dict[str, GpuSpec] = Field(min_length=1, description="GPU types by display name.")
@@ -68,12 +76,15 @@ class PriceTable(_Schema):
     source: str = Field("", description="File the table was read from (set by load_prices).")
 
     def gpu(self, name: str) -> GpuSpec:
+        """The GPU `name`; a `PricesError` listing the table's GPUs when it is not there."""
         return self._pick("GPU", name, self.gpus, "cost.training.gpu / --gpu")
 
     def api(self, name: str) -> ApiPrice:
+        """The API model `name`; a `PricesError` listing the table's API models when it is not there."""
         return self._pick("API model", name, self.apis, "cost.usage.api_model / --api-model")
 
     def embedding(self, name: str) -> EmbeddingPrice:
+        """The embedding model `name`; a `PricesError` listing the table's embedding models when it is not there."""
         return self._pick("embedding model", name, self.embeddings, "cost.retrieval.embedding_model")
 
     def _pick(self, kind: str, name: str, table: dict, option: str):
@@ -112,5 +123,5 @@ def load_prices(path: Path | None = None) -> PriceTable:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
         raise PricesError(
-            [f"{path}: {describe_problem(err, f'{DEFAULT_PRICES.name} for the fields')}" for err in exc.errors()]
+            [f"{path}: {describe_problem(dict(err), f'{DEFAULT_PRICES.name} for the fields')}" for err in exc.errors()]
         ) from None

@@ -29,9 +29,11 @@ class TrainingTokens:
 
     @property
     def mean_tokens(self) -> float:
+        """Tokens per example (0 when the example count is unknown)."""
         return self.per_epoch / self.examples if self.examples else 0.0
 
     def to_dict(self) -> dict:
+        """The count as plain JSON-ready data, with the mean per example."""
         return asdict(self) | {"mean_tokens": self.mean_tokens}
 
 

@@ -57,9 +57,11 @@ class MeasuredRun:
 
     @property
     def on_cpu(self) -> bool:
+        """Whether the run trained on a CPU."""
         return self.device == "cpu"
 
     def to_dict(self) -> dict:
+        """The run as plain JSON-ready data, with its tokens per second."""
         return asdict(self) | {"tokens_per_second": self.tokens / self.seconds}
 
 
@@ -82,10 +84,11 @@ def measured_mfu(run_dir: Path, prices: PriceTable | None = None, peak_flops: fl
         flops += dora_flops(size, lora["rank"]) * _microbatches(trained)
     device, note = _device(trained, prices)
     precision = "bf16" if cfg.get("bf16") or device != "cpu" else "fp32"
-    if peak_flops is None:
-        peak_flops = (
-            _cpu_peak(trained, precision, run_dir) if device == "cpu" else prices.gpu(device).bf16_tflops * 1e12
-        )
+    if peak_flops is None and device == "cpu":
+        peak_flops = _cpu_peak(trained, precision, run_dir)
+    elif peak_flops is None:
+        assert prices is not None  # _device names a GPU only by finding it in the price table
+        peak_flops = prices.gpu(device).bf16_tflops * 1e12
     # No QLoRA factor: the seconds already hold whatever dequantisation cost on this device, and a GPU's
     # NF4 kernels say nothing about a CPU's. The MFU is the run's own, reused only for its device and technique.
     mfu = flops / (seconds * peak_flops)

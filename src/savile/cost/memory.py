@@ -72,12 +72,15 @@ class MemoryBreakdown:
 
     @property
     def total_gib(self) -> float:
+        """GiB needed on each GPU, all components together."""
         return self.weights_gib + self.adapter_gib + self.optimizer_gib + self.activations_gib + self.overhead_gib
 
     def fits(self, memory_gib: float) -> bool:
+        """Whether the run fits a GPU of `memory_gib`."""
         return self.total_gib <= memory_gib
 
     def to_dict(self) -> dict:
+        """The breakdown as plain JSON-ready data, with its total."""
         return asdict(self) | {"total_gib": self.total_gib}
 
 
@@ -93,6 +96,11 @@ def memory_needed(
     optimizer: str = "adamw",
     gpus: int = 1,
 ) -> MemoryBreakdown:
+    """GiB one training run needs on each of `gpus` GPUs: weights, adapter, optimizer state, activations, overhead.
+
+    Takes the technique, the model, the LoRA rank and targets, the sequence length and micro-batch, gradient
+    checkpointing, the attention kernel and the optimizer; weights and states are sharded over `gpus` (ZeRO-3).
+    """
     n = size.params
     adapter = adapter_params(size, rank, targets) if technique != "full" else 0
     linear = n * size.shape.linear_params / size.shape.n_params

@@ -51,6 +51,7 @@ def _count(n: float) -> str:
 
 
 def report_tables(report: CostReport) -> list:
+    """The rich tables `savile cost` prints: inputs, memory, training by GPU, and the paths by month."""
     return [_summary(report), _memory(report), _training(report), _paths(report)]
 
 

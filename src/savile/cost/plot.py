@@ -10,6 +10,7 @@ __all__ = ["cumulative_png"]
 
 
 def cumulative_png(report: CostReport) -> bytes:
+    """The cumulative-cost chart of `report` as PNG bytes: each path's spend by month, break-evens marked."""
     import matplotlib
 
     matplotlib.use("Agg")

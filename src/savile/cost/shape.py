@@ -45,6 +45,7 @@ class ModelShape:
 
     @property
     def d_head(self) -> int:
+        """Width of one attention head (head_dim when the config sets it, else hidden // heads)."""
         return self.head_dim or self.hidden // self.heads
 
     def linears(self) -> dict[str, tuple[int, int]]:
@@ -67,6 +68,7 @@ class ModelShape:
 
     @property
     def n_params(self) -> int:
+        """Parameters: embeddings (twice when untied), the blocks' linear layers, and the norms."""
         embed = self.vocab * self.hidden
         norms = self.layers * 2 * self.hidden + self.hidden
         return embed * (1 if self.tied else 2) + self.linear_params + norms
@@ -83,6 +85,7 @@ class ModelSize:
     assumed_shape: bool
 
     def to_dict(self) -> dict:
+        """The size as plain JSON-ready data, its shape included."""
         return {
             "spec": self.spec,
             "params": self.params,
@@ -135,6 +138,10 @@ def model_size(spec: str, cache_dir: Path | None = None) -> ModelSize:
 
 
 def shape_from_config(cfg: dict, name: str, where: Path | str = "config.json") -> ModelShape:
+    """The shape in a Hugging Face config.json's dict (`name` labels it, `where` names the file in errors).
+
+    A `ModelError` for a mixture-of-experts model or a config lacking the sizes to count.
+    """
     cfg = cfg.get("text_config", cfg)  # multimodal configs nest the language model's
     experts = cfg.get("num_local_experts") or cfg.get("num_experts") or 1
     if experts > 1:
