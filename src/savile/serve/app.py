@@ -32,6 +32,10 @@ log = logging.getLogger("savile.serve")
 
 
 def create_app(gateway: Gateway) -> FastAPI:
+    """The FastAPI app of `savile serve` over `gateway`: OpenAI's chat and model routes, the admin routes, /metrics.
+
+    The gateway's engine starts with the app and stops when it shuts down.
+    """
     from contextlib import asynccontextmanager
 
     @asynccontextmanager

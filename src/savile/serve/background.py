@@ -16,6 +16,7 @@ __all__ = ["running", "free_port"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on `host` that was free when asked (the OS picks it)."""
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]

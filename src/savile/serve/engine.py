@@ -20,10 +20,14 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from savile.errors import ServeError
 from savile.serve.registry import Adapter
 from savile.serve.rows import Job, RowDecoding
+
+if TYPE_CHECKING:
+    from transformers import BatchEncoding
 
 __all__ = ["LocalEngine"]
 
@@ -31,6 +35,12 @@ log = logging.getLogger("savile.serve")
 
 
 class LocalEngine:
+    """The base model and its LoRA adapters in this process, answering queued jobs in batches on one thread.
+
+    Takes the base model's folder, bf16 or not, the largest batch and how long to wait to fill it; `on_batch` hears
+    each batch's size. Jobs go in through `submit` and come out through their own `emit`.
+    """
+
     def __init__(
         self,
         base_path: Path,
@@ -59,13 +69,15 @@ class LocalEngine:
 
     def encode(self, messages: list[dict]) -> list[int]:
         """Prompt token ids under the base model's chat template, ready for the assistant's turn."""
-        return list(
-            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)[
-                "input_ids"
-            ]
+        # transformers annotates the return as the union over every mode; return_dict=True gives a BatchEncoding.
+        encoded = cast(
+            "BatchEncoding[list[int]]",
+            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True),
         )
+        return list(encoded["input_ids"])
 
     def load(self, adapter: Adapter) -> None:
+        """Load `adapter` onto the base, replacing one of the same name; a `ServeError` when it does not fit."""
         from peft import PeftModel
 
         with self._lock:
@@ -85,6 +97,7 @@ class LocalEngine:
             self.adapters[adapter.name] = adapter
 
     def unload(self, name: str) -> None:
+        """Remove the loaded adapter `name`; a `ServeError` listing the loaded ones when it is not among them."""
         with self._lock:
             if name not in self.adapters:
                 raise ServeError(f"adapter {name!r} is not loaded; loaded: {sorted(self.adapters) or 'none'}.")
@@ -98,13 +111,16 @@ class LocalEngine:
             self.model = self.model.unload()
 
     def submit(self, job: Job) -> None:
+        """Queue `job` for the next batch; its tokens and its end arrive through `job.emit`."""
         self._queue.put(job)
 
     def start(self) -> None:
+        """Start the thread that batches and answers queued jobs."""
         self._thread = threading.Thread(target=self._loop, name="savile-engine", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop the batching thread, waiting up to 30 s for the batch in flight."""
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=30)

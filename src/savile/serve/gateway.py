@@ -49,6 +49,7 @@ class RateLimiter:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def check(self, key: ApiKey) -> None:
+        """Count one request for `key`; an `ApiError` 429 with Retry-After once it is over its limit."""
         limit = key.requests_per_minute or self.per_minute
         now = time.monotonic()
         with self._lock:
@@ -67,6 +68,12 @@ class RateLimiter:
 
 
 class Gateway:
+    """What stands between a client and the engine: keys, rate limits, model names, the context, metrics.
+
+    Takes the config, the key store, the adapter registry, an engine (`LocalEngine` or `UpstreamEngine`), the
+    metrics, and the adapters refused at start with why; `Gateway.build` makes all of them from a config.
+    """
+
     def __init__(
         self,
         cfg: Config,
@@ -116,9 +123,11 @@ class Gateway:
 
     @property
     def adapters(self) -> dict[str, Adapter]:
+        """The adapters the engine has loaded, by name."""
         return self.engine.adapters
 
     def authenticate(self, header: str | None) -> ApiKey:
+        """The key entry of an `Authorization: Bearer` header; an `ApiError` 401 when it is missing or unknown."""
         scheme, _, token = (header or "").partition(" ")
         key = self.keys.lookup(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if key is None:
@@ -129,10 +138,12 @@ class Gateway:
         return key
 
     def require_admin(self, key: ApiKey) -> None:
+        """Nothing for an admin key; an `ApiError` 403 for any other."""
         if not key.admin:
             raise ApiError(403, "this needs an admin key (`savile key CONFIG NAME --admin`).", "admin_only")
 
     def visible_models(self, key: ApiKey) -> list[str]:
+        """The model names (base, adapters, their task aliases) that `key` may call."""
         return [m for m in model_names(self.adapters, self.base_name) if key.allows(m.partition(":")[0])]
 
     def plan(self, key: ApiKey, req: ChatRequest) -> Plan:
@@ -181,11 +192,13 @@ class Gateway:
         )
 
     def load_adapter(self, name: str) -> Adapter:
+        """Read adapter `name` from the registry and load it into the engine; returns it."""
         adapter = self.registry.read(name)
         self.engine.load(adapter)
         return adapter
 
     def unload_adapter(self, name: str) -> None:
+        """Remove the loaded adapter `name` from the engine; a `ServeError` when it is not loaded."""
         if name not in self.adapters:
             raise ServeError(f"adapter {name!r} is not loaded; loaded: {', '.join(sorted(self.adapters)) or 'none'}.")
         self.engine.unload(name)

@@ -35,15 +35,19 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def hash_key(key: str) -> str:
+    """The sha256 hex digest of `key`, as the keys file stores it."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def new_key() -> str:
+    """A fresh random API key (`sk-savile-` and 32 url-safe random bytes); shown once, never stored."""
     return "sk-savile-" + secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True)
 class ApiKey:
+    """One entry of the keys file: its name, the key's sha256, the models it may call, admin or not, its rate limit."""
+
     name: str
     sha256: str
     allow: tuple[str, ...] = ()
@@ -57,10 +61,13 @@ class ApiKey:
 
 @dataclass
 class KeyStore:
+    """The entries of a keys file; `load` reads one, `lookup` finds the entry of a presented key."""
+
     keys: list[ApiKey] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> KeyStore:
+        """Read and validate the keys file at `path`; a `ServeError` naming the fix when it is missing or malformed."""
         if not path.exists():
             raise ServeError(f"keys file {path} not found; create a key with `savile key CONFIG NAME --allow ADAPTER`.")
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -9,6 +9,8 @@ _LATENCY = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 120)
 
 
 class ServeMetrics:
+    """The server's Prometheus counters and histograms, in a registry of their own."""
+
     def __init__(self) -> None:
         from prometheus_client import CollectorRegistry, Counter, Histogram
 
@@ -47,6 +49,7 @@ class ServeMetrics:
         )
 
     def finished(self, model: str, status: int, seconds: float, prompt: int = 0, completion: int = 0) -> None:
+        """Count one finished request: its status, its seconds and, when known, its prompt and completion tokens."""
         self.requests.labels(model, str(status)).inc()
         self.latency.labels(model).observe(seconds)
         if prompt or completion:
@@ -54,6 +57,7 @@ class ServeMetrics:
             self.completion_tokens.labels(model).inc(completion)
 
     def text(self) -> tuple[bytes, str]:
+        """The metrics in Prometheus' text format, and the content type to serve them with."""
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

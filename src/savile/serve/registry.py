@@ -38,6 +38,8 @@ def check_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Adapter:
+    """A trained adapter as the server holds it: folder, method, rank, and per task its prompt and evaluated decoding."""
+
     name: str
     adapter_dir: Path
     method: str
@@ -57,6 +59,8 @@ class Target:
 
 @dataclass
 class Registry:
+    """The folder of adapters to serve (`serve.registry`), each a train run under its name, over one shared base."""
+
     root: Path
     base_spec: str
     base_path: Path
@@ -64,12 +68,14 @@ class Registry:
 
     @classmethod
     def from_config(cls, cfg: Config, base_path: Path) -> Registry:
+        """The registry `cfg` names, over the base at `base_path`; with the project's own run when serve.serve_project."""
         project = None
         if cfg.serve.serve_project and (cfg.stage_dir("train") / "manifest.json").exists():
             project = (check_name(cfg.project), cfg.stage_dir("train"))
         return cls(cfg.path(cfg.serve.registry), cfg.model.base, base_path, project)
 
     def folder(self, name: str) -> Path:
+        """The train-run folder of adapter `name`; a `ServeError` when the name is not one plain folder name."""
         check_name(name)
         if self.project and name == self.project[0]:
             return self.project[1]

@@ -51,6 +51,12 @@ class Job:
 
 
 class RowDecoding:
+    """Per-row sampling and stopping for one batched `generate` over `jobs` (see the module docstring).
+
+    Takes the jobs, the padded prompt width, the tokenizer and the end-of-turn ids; `process` is the logits
+    processor and the stopping criterion reads each row's new token.
+    """
+
     def __init__(self, jobs: list[Job], prompt_width: int, tokenizer, eos_ids: set[int]):
         import torch
 

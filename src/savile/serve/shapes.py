@@ -39,6 +39,7 @@ class ApiError(Exception):
 
 
 def error_body(status: int, message: str, code: str | None = None, param: str | None = None) -> dict:
+    """OpenAI's error JSON for an HTTP `status`: message, type, param and code."""
     return {
         "error": {
             "message": message,
@@ -91,6 +92,7 @@ class ChatRequest(BaseModel):
         return stops
 
     def token_limit(self) -> int | None:
+        """The completion token limit asked for (max_completion_tokens, else max_tokens); None when neither."""
         return self.max_completion_tokens or self.max_tokens
 
 
@@ -99,6 +101,7 @@ def _id() -> str:
 
 
 def completion(model: str, text: str, finish: str, prompt_tokens: int, completion_tokens: int) -> dict:
+    """A whole `chat.completion` response body for one answer, with its finish reason and token usage."""
     return {
         "id": _id(),
         "object": "chat.completion",
@@ -120,6 +123,7 @@ def usage(prompt_tokens: int, completion_tokens: int) -> dict:
 
 
 def chunk(cid: str, model: str, delta: dict | None, finish: str | None = None, use: dict | None = None) -> dict:
+    """One `chat.completion.chunk`: a `delta` (None for the final usage-only chunk), its finish reason, usage."""
     body = {
         "id": cid,
         "object": "chat.completion.chunk",
@@ -137,4 +141,5 @@ def new_chunk_id() -> str:
 
 
 def sse(data: dict | str) -> str:
+    """One server-sent event carrying `data` (a dict as JSON, or a literal such as `[DONE]`)."""
     return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n"

@@ -21,11 +21,15 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from savile.config import Config, ServeSettings
 from savile.errors import ServeError
 from savile.serve.registry import Adapter
 from savile.serve.rows import Job
+
+if TYPE_CHECKING:
+    from transformers import BatchEncoding
 
 __all__ = ["vllm_command", "check_vllm_adapter", "require_vllm", "start_vllm", "UpstreamEngine", "VLLM_LORA_RANKS"]
 
@@ -91,6 +95,7 @@ def vllm_command(base_path: Path, adapters: list[Adapter], serve: ServeSettings,
 
 
 def require_vllm() -> str:
+    """The path of the `vllm` executable; a `ServeError` saying how to install it when it is not on PATH."""
     found = shutil.which("vllm")
     if found is None:
         raise ServeError(
@@ -141,13 +146,16 @@ class UpstreamEngine:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="savile-upstream")
 
     def encode(self, messages: list[dict]) -> list[int]:
-        return list(
-            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)[
-                "input_ids"
-            ]
+        """Prompt token ids under the base model's chat template, ready for the assistant's turn."""
+        # transformers annotates the return as the union over every mode; return_dict=True gives a BatchEncoding.
+        encoded = cast(
+            "BatchEncoding[list[int]]",
+            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True),
         )
+        return list(encoded["input_ids"])
 
     def wait_ready(self, timeout: float) -> None:
+        """Return once vLLM answers /health; a `ServeError` when it exits or `timeout` seconds pass first."""
         import httpx
 
         deadline = time.monotonic() + timeout
@@ -172,18 +180,22 @@ class UpstreamEngine:
             raise ServeError(f"vLLM refused {path} ({r.status_code}): {r.text[:200]}")
 
     def load(self, adapter: Adapter) -> None:
+        """Load `adapter` into the running vLLM; a `ServeError` when vLLM cannot serve it or refuses it."""
         check_vllm_adapter(adapter)
         self._post("/v1/load_lora_adapter", {"lora_name": adapter.name, "lora_path": str(adapter.adapter_dir)})
         self.adapters[adapter.name] = adapter
 
     def unload(self, name: str) -> None:
+        """Remove adapter `name` from the running vLLM; a `ServeError` when vLLM refuses."""
         self._post("/v1/unload_lora_adapter", {"lora_name": name})
         self.adapters.pop(name, None)
 
     def start(self) -> None:
+        """Nothing: vLLM is already running (`start_vllm` waited for it)."""
         pass
 
     def stop(self) -> None:
+        """Drop queued requests and stop vLLM when this engine launched it (terminate, then kill after 30 s)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -193,6 +205,7 @@ class UpstreamEngine:
                 self.process.kill()
 
     def submit(self, job: Job) -> None:
+        """Send `job` to vLLM on a worker thread; its text and its end arrive through `job.emit`."""
         self._pool.submit(self._call, job)
 
     def _headers(self) -> dict[str, str]:
@@ -213,7 +226,8 @@ class UpstreamEngine:
             "stream": True,
             "stream_options": {"include_usage": True},
         }
-        text, reason, use = "", "stop", {}
+        text, reason = "", "stop"
+        use: dict[str, int] = {}
         try:
             with httpx.stream(
                 "POST",
