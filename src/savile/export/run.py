@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,11 @@ class _Built:
 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, fmt: str) -> ExportResult:
+    """Export `trained` to `fmt` (merged, vllm, gguf or ollama) under runs/export/<fmt>, re-scored on held-out items.
+
+    Returns the `ExportResult` saved there: files, commands, checks, each artefact's main-metric drop against the
+    unexported model, and `failed` when a drop exceeds export.max_drop. An `ExportError` for an unknown format.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}.")
     start = time.perf_counter()
@@ -142,7 +148,9 @@ def _gguf(cfg: Config, prepared: PreparedData, trained: TrainedModel, out: Path,
     paths, notes = gguf_format.write_gguf(cfg, merged, out)
     prompts = _test_prompts(cfg, merged, items)
     checks = {t: gguf_format.check_gguf(p, merged, prompts) for t, p in paths.items()}
-    loaders = {f"gguf {t}": (lambda p=p: gguf_format.load_gguf(p, merged)) for t, p in paths.items()}
+    loaders: dict[str, Callable[[], tuple[Any, Any]]] = {
+        f"gguf {t}": partial(gguf_format.load_gguf, p, merged) for t, p in paths.items()
+    }
     return _Built(files=list(paths.values()), checks=checks, notes=notes, loaders=loaders)
 
 
@@ -188,7 +196,9 @@ def _test_prompts(cfg: Config, merged: Path, items: list[dict]) -> list[str]:
     chats = [
         c for task in cfg.prepare.tasks for c in ladder.chats("tuned", task, [e for e in items if e["task"] == task])
     ]
-    return [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+    # transformers annotates the return as the union over every mode; tokenize=False gives the prompt string.
+    prompts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+    return prompts  # type: ignore[return-value]
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -106,6 +106,8 @@ def load_vllm_view(trained: TrainedModel, adapter: Path, dtype: str) -> tuple[An
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    base = AutoModelForCausalLM.from_pretrained(trained.base_path, dtype=getattr(torch, dtype)).to(torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(trained.base_path, dtype=getattr(torch, dtype))
+    # transformers wraps PreTrainedModel.to in a decorator whose annotation drops the bound self.
+    base = base.to(torch.float32)  # type: ignore[arg-type]
     model = PeftModel.from_pretrained(base, adapter).eval()
     return model, AutoTokenizer.from_pretrained(trained.base_path)
