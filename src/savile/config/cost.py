@@ -11,6 +11,8 @@ from savile.config.section import Section
 
 
 class CostTrainingSettings(Section):
+    """`cost.training`: the fine-tuning run to price, and the GPU and memory choices that shape it."""
+
     epochs: float = Field(1.0, gt=0, description="Passes over the training tokens.")
     technique: Literal["lora", "qlora", "dora", "full", "all"] = Field(
         "all", description="Technique(s) to estimate; the fine-tune path uses this one, or LoRA when 'all'."
@@ -65,6 +67,8 @@ class CostTrainingSettings(Section):
 
 
 class CostUsageSettings(Section):
+    """`cost.usage`: requests a month and the prompt sizes of the prompt-engineering path."""
+
     requests_per_month: int = Field(
         100_000, ge=0, description="Generations a month (descriptions, replies, extractions) on any path."
     )
@@ -82,6 +86,8 @@ class CostUsageSettings(Section):
 
 
 class CostRetrievalSettings(Section):
+    """`cost.retrieval`: the retrieval path's corpus, passages per prompt and store."""
+
     catalogue_items: int = Field(100_000, ge=0, description="Passages embedded once (products, policy paragraphs).")
     tokens_per_item: int = Field(200, ge=0, description="Tokens of one passage.")
     passages_per_query: int = Field(
@@ -92,6 +98,8 @@ class CostRetrievalSettings(Section):
 
 
 class CostHostingSettings(Section):
+    """`cost.hosting`: the GPU and hours that serve the tuned model."""
+
     gpu: str | None = Field(
         None,
         description="GPU type serving the tuned model; null picks the cheapest that holds it in bf16 with a KV-cache margin.",
@@ -107,6 +115,8 @@ class CostHostingSettings(Section):
 
 
 class CostProjectSettings(Section):
+    """`cost.project`: one-off people and data costs, retraining and the horizon."""
+
     people_cost: float = Field(
         0.0, ge=0, description="One-off cost of the people who run the fine-tune (engineering, evaluation), US dollars."
     )
@@ -120,6 +130,8 @@ class CostProjectSettings(Section):
 
 
 class CostSettings(Section):
+    """The `cost:` section: what `savile cost` estimates, one sub-section per input."""
+
     training: CostTrainingSettings = Field(default_factory=CostTrainingSettings, description="Training run settings.")
     usage: CostUsageSettings = Field(default_factory=CostUsageSettings, description="Request volume and prompt sizes.")
     retrieval: CostRetrievalSettings = Field(

@@ -12,6 +12,8 @@ from savile.config.section import Section
 
 
 class Sources(Section):
+    """`sources`: the brand's files, relative to the config file's folder."""
+
     catalogue: Path = Field(
         description="Catalogue, one product per row: CSV/TSV (any common delimiter; UTF-8 or cp1252), JSONL, Parquet or XLSX. Relative paths are taken from the config file's folder."
     )
@@ -35,12 +37,16 @@ class Sources(Section):
 
 
 class CopySettings(Section):
+    """`copy`: how to read reference copy kept in its own file (`sources.copy`)."""
+
     id_column: str = Field("sku", description="Column of sources.copy holding the catalogue id each text belongs to.")
     text_column: str = Field("description", description="Column of sources.copy holding the reference copy.")
     sheet: str | None = Field(None, description="XLSX sheet of sources.copy to read; the first when null.")
 
 
 class GuideSettings(Section):
+    """`guide`: how the brand guide is read."""
+
     synonyms: dict[str, list[str]] = Field(
         {},
         description="Topic word -> further words customers use for it (e.g. {repair: [mend, restore]}); extends the built-in synonyms from which policy keywords are derived when the brand guide gives none.",
@@ -48,6 +54,8 @@ class GuideSettings(Section):
 
 
 class ConversationSettings(Section):
+    """`conversations`: the format and columns of the customer-service conversations."""
+
     format: Literal["auto", "openai", "sharegpt", "pairs_csv", "helpdesk"] = Field(
         "auto", description="Format of sources.conversations; 'auto' decides from the extension and the first record."
     )
@@ -61,6 +69,8 @@ class ConversationSettings(Section):
 
 
 class CatalogueSettings(Section):
+    """`catalogue`: which columns hold the id, the attributes, the copy and the split groups."""
+
     id_column: str = Field("sku", description="Column holding the unique product id.")
     attributes: list[str] = Field(
         ["collection", "category", "material", "colour", "hardware", "origin"],
@@ -99,6 +109,8 @@ class CatalogueSettings(Section):
 
 
 class PrivacySettings(Section):
+    """`privacy`: the pseudonymisation key, the brand's order-id formats, the mapping file."""
+
     key_env: str = Field("SAVILE_PII_KEY", description="Environment variable holding the pseudonymisation secret.")
     key_file: Path = Field(
         Path(".savile/pii.key"),
@@ -115,6 +127,8 @@ class PrivacySettings(Section):
 
 
 class PrepareSettings(Section):
+    """`prepare`: tasks, the split, length and quality limits of the prepared data."""
+
     tasks: list[Task] = Field(list(TASKS), min_length=1, description="Tasks to build examples for.")
     validation_fraction: float = Field(
         0.15,

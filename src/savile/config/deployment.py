@@ -11,6 +11,8 @@ from savile.config.section import Section
 
 
 class ServeSettings(Section):
+    """`serve`: the OpenAI-compatible gateway: address, engine, adapters, keys and limits."""
+
     host: str = Field("127.0.0.1", description="Address `savile serve` listens on; 0.0.0.0 exposes it to the network.")
     port: int = Field(8000, gt=0, lt=65536, description="Port of the OpenAI-compatible API.")
     engine: Literal["transformers", "vllm"] = Field(
@@ -66,6 +68,8 @@ GgufType = Literal["f16", "q8_0", "q4_k_m"]
 
 
 class ExportSettings(Section):
+    """`export`: merged weights, GGUF types, the converter and the re-scoring of each export."""
+
     dtype: Literal["bfloat16", "float16"] = Field(
         "bfloat16",
         description="16-bit type of the merged weights; the adapter is merged in fp32 (into the dequantised base for qlora, never into 4-bit weights), then rounded once.",

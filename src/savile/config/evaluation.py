@@ -11,6 +11,8 @@ from savile.config.section import Section
 
 
 class DecodingSettings(Section):
+    """Greedy decoding of one task's answers, the same for every system."""
+
     max_new_tokens: int = Field(128, gt=0, description="Most tokens generated per answer.")
     repetition_penalty: float = Field(
         1.0,
@@ -41,6 +43,8 @@ def _decoding(task: str) -> Any:
 
 
 class EvaluateSettings(Section):
+    """`evaluate`: items, batching, statistics, decoding per task and the systems compared."""
+
     max_items_per_task: int = Field(48, gt=0, description="Held-out items scored per task (a seeded sample).")
     batch_size: int = Field(16, gt=0, description="Prompts generated together (left-padded, with the KV cache).")
     bootstrap_resamples: int = Field(10_000, ge=100, description="Resamples of the paired bootstrap.")
@@ -80,6 +84,8 @@ class EvaluateSettings(Section):
 
 
 class GovernanceSettings(Section):
+    """`governance`: sizes of the forgetting, safety and memorisation probes."""
+
     enabled: bool = Field(
         True, description="Run the governance probes (forgetting, safety, memorisation) after the task evaluation."
     )
@@ -119,6 +125,8 @@ class GovernanceSettings(Section):
 
 
 class Gate(Section):
+    """One gate's thresholds: warn at or past `warn`, fail at or past `fail` (null: never)."""
+
     warn: float | None = Field(None, description="Warn at or past this value.")
     fail: float | None = Field(
         None, description="Fail at or past this value; `savile evaluate` then exits with code 3."
@@ -130,6 +138,8 @@ def _gate(warn: float | None, fail: float | None, what: str) -> Any:
 
 
 class GateSettings(Section):
+    """`gates`: the thresholds `savile evaluate` checks, one `Gate` per governance figure."""
+
     bits_per_byte_increase: Gate = _gate(
         0.03, 0.10, "Forgetting: relative rise of bits per byte on general English text, tuned over base (0.03 = 3%)."
     )
@@ -157,6 +167,8 @@ class GateSettings(Section):
 
 
 class CompareSettings(Section):
+    """`compare`: the base models and techniques of the `savile compare` grid."""
+
     models: list[str] = Field(
         ["smollm2-135m-instruct", "gemma3-270m"],
         min_length=1,

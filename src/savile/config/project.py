@@ -25,6 +25,8 @@ from savile.config.training import ModelSettings, TechniqueSettings, TrainSettin
 
 
 class Config(Section):
+    """The whole project config, as `load_config` returns it: one section per stage."""
+
     project: str = Field(description="Project name, used in reports.")
     output_dir: Path = Field(
         Path("runs"), description="Where every stage writes; relative to the config file's folder."
@@ -58,6 +60,7 @@ class Config(Section):
         return p if p.is_absolute() else self.root / p
 
     def stage_dir(self, stage: str) -> Path:
+        """The folder a stage (`prepare`, `train`, ...) writes to under output_dir."""
         return self.path(self.output_dir) / stage
 
     def learning_rate(self) -> float:

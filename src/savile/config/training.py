@@ -12,6 +12,8 @@ from savile.config.section import Section
 
 
 class ModelSettings(Section):
+    """`model`: the base model and where materialised models are cached."""
+
     base: str = Field(
         "smollm2-135m-instruct", description="Embedded model name, local HF directory, .gguf file or hub id."
     )
@@ -21,6 +23,8 @@ class ModelSettings(Section):
 
 
 class LoraSettings(Section):
+    """`technique.lora`: rank, scale, dropout and target modules of the low-rank update."""
+
     rank: int = Field(DEFAULT_LORA_RANK, gt=0, description="Rank r of the update B @ A (lora, qlora, dora, lora+rag).")
     alpha: int | None = Field(
         None,
@@ -35,10 +39,13 @@ class LoraSettings(Section):
 
     @property
     def scale_alpha(self) -> int:
+        """alpha, or 2 x rank when alpha is null."""
         return self.alpha if self.alpha is not None else 2 * self.rank
 
 
 class QloraSettings(Section):
+    """`technique.qlora`: the 4-bit quantisation of the frozen base."""
+
     quant_type: Literal["nf4", "fp4"] = Field(
         "nf4", description="4-bit data type of the frozen base weights (bitsandbytes); NF4 as in Dettmers et al. 2023."
     )
@@ -48,6 +55,8 @@ class QloraSettings(Section):
 
 
 class RaftSettings(Section):
+    """`technique.raft`: how lora+rag mixes relevant and distractor passages in training."""
+
     # RAFT (Zhang et al. 2024) keeps the relevant document in a share P of the training prompts;
     # the best P depended on the dataset there (from 40% to 100%), so it is a setting.
     gold_share: float = Field(
@@ -59,6 +68,8 @@ class RaftSettings(Section):
 
 
 class TechniqueSettings(Section):
+    """`technique`: how the base model is adapted, with each method's own settings."""
+
     method: Method = Field(
         "lora",
         description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k retrieved catalogue and policy passages), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (LoRA trained and run with k retrieved passages in the prompt, RAFT). The first three train nothing.",
@@ -72,6 +83,8 @@ class TechniqueSettings(Section):
 
 
 class TrainSettings(Section):
+    """`train`: epochs, early stopping, batches, precision, checkpoints, canaries and seed."""
+
     epochs: float = Field(
         3.0,
         gt=0,
