@@ -268,9 +268,8 @@ def test_report_puts_the_verdict_first_and_writes_a_model_card(reported, trained
 
 
 def test_report_opens_in_chromium_without_console_errors(reported, tmp_path):
+    from headless_browser import check_page
     from test_report_browser import require_chromium
-
-    from savile.report.browser import check_page
 
     require_chromium()
     check = check_page(reported.html_path, tmp_path / "report.png")

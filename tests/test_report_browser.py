@@ -10,8 +10,7 @@ import os
 import time
 
 import pytest
-
-from savile.report.browser import BrowserError, check_page, find_chromium
+from headless_browser import BrowserError, check_page, find_chromium
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # A 1x1 PNG, inline, as the report embeds its loss curve.

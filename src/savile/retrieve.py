@@ -48,6 +48,7 @@ class Embedder:
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings of `texts`, one row each (384 columns)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return self.model.encode(

@@ -50,6 +50,7 @@ def write_card(
     warnings: list[str],
     held_products: dict[str, set[str]],
 ) -> Path:
+    """Write the data card (Markdown) to `path` from what `prepare` counted; return the path."""
     lines = [
         f"# Data card: {cfg.project}",
         "",

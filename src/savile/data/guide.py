@@ -34,6 +34,8 @@ class _Strict(BaseModel):
 
 
 class Policy(_Strict):
+    """One policy of the brand guide: what an adviser says, the words that ask for it, the facts it states."""
+
     id: str = Field(description="Short name, e.g. 'returns'.")
     title: str
     statement: str = Field(description="The policy as a client adviser would state it.")
@@ -42,11 +44,15 @@ class Policy(_Strict):
 
 
 class Length(_Strict):
+    """The word range a product description must fall in."""
+
     min_words: int = Field(gt=0)
     max_words: int = Field(gt=0)
 
 
 class BrandGuide(_Strict):
+    """The brand guide, validated: voice, preferred and banned terms, length, policies."""
+
     brand: str
     voice: str
     preferred_terms: list[str] = []

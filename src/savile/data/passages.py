@@ -24,6 +24,8 @@ __all__ = ["Passage", "corpus_passages", "corpus", "request", "rag_chat"]
 
 @dataclass(frozen=True)
 class Passage:
+    """A text retrieval can return: a policy, a policy paragraph or a training product."""
+
     text: str
     group: str | None = None  # the training group (product family) it was written from; None for policy text
     policy: str | None = None  # the brand-guide policy it states, for a policy's own passage

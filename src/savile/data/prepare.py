@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -35,6 +36,7 @@ _console = Console(stderr=True)
 
 
 def run(cfg: Config) -> PreparedData:
+    """`savile prepare`: read, clean, pseudonymise, split and write the sources; return the record."""
     out = cfg.stage_dir("prepare")
     out.mkdir(parents=True, exist_ok=True)
     quarantine = Quarantine(out / "quarantine.jsonl")
@@ -256,27 +258,11 @@ def _write(
     held_products: dict[str, set[str]],
     moved: int,
 ) -> PreparedData:
-    paths = {split: out / f"{split}.jsonl" for split in SPLITS}
-    for split, path in paths.items():
-        with atomic.open_text(path) as fh:
-            for ex in examples:
-                if ex["split"] == split:
-                    fh.write(json.dumps(ex, ensure_ascii=False) + "\n")
+    """Write the splits, the quarantine, the data card and the manifest; return the manifest's record."""
+    paths = _write_splits(out, examples)
     quarantine.write()
-    tasks = cfg.prepare.tasks
-
-    def total(task: str, split: str, key: str | None = None) -> int:
-        return sum(e[key] if key else 1 for e in examples if e["task"] == task and e["split"] == split)
-
-    counts = {t: {s: total(t, s) for s in paths} for t in tasks}
-    warnings = [
-        f"task {t} has {c['train']} training examples, fewer than prepare.min_train_examples="
-        f"{cfg.prepare.min_train_examples}; results will be noisy, add data if you can."
-        for t, c in counts.items()
-        if c["train"] < cfg.prepare.min_train_examples
-    ]
-    for w in warnings:
-        _console.print(f"[yellow]warning:[/yellow] {w}")
+    counts = _per_task_and_split(examples, cfg.prepare.tasks)
+    warnings = _small_task_warnings(cfg, counts)
     card = write_card(
         out / "data_card.md",
         cfg,
@@ -298,7 +284,7 @@ def _write(
         card_path=card,
         quarantine_path=out / "quarantine.jsonl",
         counts=counts,
-        tokens={t: {s: total(t, s, "n_tokens") for s in paths} for t in tasks},
+        tokens=_per_task_and_split(examples, cfg.prepare.tasks, "n_tokens"),
         vocabulary={a: sorted({v for r in rows for v in _as_list(r.get(a))}) for a in cfg.catalogue.attributes},
         pii_replaced=dict(sorted(pii.items())),
         dropped=dict(dropped),
@@ -310,6 +296,43 @@ def _write(
     )
     record.save(out)
     return record
+
+
+def _write_splits(out: Path, examples: list[dict]) -> dict[str, Path]:
+    """One JSONL file per split, each example on one line; the path of each."""
+    paths = {split: out / f"{split}.jsonl" for split in SPLITS}
+    for split, path in paths.items():
+        with atomic.open_text(path) as fh:
+            for ex in examples:
+                if ex["split"] == split:
+                    fh.write(json.dumps(ex, ensure_ascii=False) + "\n")
+    return paths
+
+
+def _per_task_and_split(
+    examples: list[dict], tasks: Sequence[str], key: str | None = None
+) -> dict[str, dict[str, int]]:
+    """Examples (or, with `key`, the sum of that field) per task and split."""
+    return {
+        task: {
+            split: sum(e[key] if key else 1 for e in examples if e["task"] == task and e["split"] == split)
+            for split in SPLITS
+        }
+        for task in tasks
+    }
+
+
+def _small_task_warnings(cfg: Config, counts: dict[str, dict[str, int]]) -> list[str]:
+    """A warning, printed and returned, for each task with fewer training examples than the config asks."""
+    warnings = [
+        f"task {t} has {c['train']} training examples, fewer than prepare.min_train_examples="
+        f"{cfg.prepare.min_train_examples}; results will be noisy, add data if you can."
+        for t, c in counts.items()
+        if c["train"] < cfg.prepare.min_train_examples
+    ]
+    for w in warnings:
+        _console.print(f"[yellow]warning:[/yellow] {w}")
+    return warnings
 
 
 def _fingerprint(cfg: Config) -> str:

@@ -29,21 +29,14 @@ conversation first, and order ids and name parts are redrawn away from every rea
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
-import os
 import re
-import secrets
-import stat
 import unicodedata
-import warnings
 from collections import Counter
 from collections.abc import Collection, Sequence
 from itertools import cycle
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from savile.data.pii_detect import (
     DEFAULT_ORDER_ID_PATTERNS,
@@ -54,241 +47,12 @@ from savile.data.pii_detect import (
     name_parts,
     resolve_overlaps,
 )
+from savile.data.pii_key import load_key
+from savile.data.pii_mapping import read_mapping, write_mapping
+from savile.data.pseudonym_words import CITIES, FIRST_NAMES, LAST_NAMES
 from savile.errors import DataError
 
-if TYPE_CHECKING:
-    from cryptography.fernet import Fernet
-
 __all__ = ["KINDS", "Finding", "detect", "load_key", "Pseudonymiser", "read_mapping"]
-
-# Fictitious names and towns; plain ASCII so they also make e-mail addresses.
-FIRST_NAMES = (
-    "Nora",
-    "Maren",
-    "Ada",
-    "Livia",
-    "Otto",
-    "Selma",
-    "Arlo",
-    "Greta",
-    "Milo",
-    "Iris",
-    "Thea",
-    "Vera",
-    "Caspar",
-    "Elsa",
-    "Jonah",
-    "Mira",
-    "Oskar",
-    "Ruth",
-    "Silas",
-    "Talia",
-    "Ivo",
-    "Juno",
-    "Lotte",
-    "Nadia",
-    "Orla",
-    "Pavel",
-    "Soren",
-    "Tessa",
-    "Vito",
-    "Wren",
-    "Yara",
-    "Zeno",
-    "Alba",
-    "Cleo",
-    "Dario",
-    "Ansel",
-    "Bram",
-    "Cosima",
-    "Dagny",
-    "Edda",
-    "Fenna",
-    "Gideon",
-    "Idris",
-    "Jory",
-    "Linnea",
-    "Magnus",
-    "Nell",
-    "Oona",
-    "Rune",
-    "Zita",
-)
-LAST_NAMES = (
-    "Vance",
-    "Hale",
-    "Marlow",
-    "Quill",
-    "Thorne",
-    "Ashby",
-    "Calloway",
-    "Dorsey",
-    "Ellery",
-    "Fenwick",
-    "Garland",
-    "Harrow",
-    "Ives",
-    "Kendrick",
-    "Lowell",
-    "Mercer",
-    "Norwood",
-    "Oakley",
-    "Pryce",
-    "Radley",
-    "Sutton",
-    "Tolliver",
-    "Upton",
-    "Voss",
-    "Wexford",
-    "Yardley",
-    "Ainsley",
-    "Brandt",
-    "Corwin",
-    "Easton",
-    "Fairley",
-    "Gaskell",
-    "Hollis",
-    "Kestrel",
-    "Lindqvist",
-    "Morrow",
-    "Nyberg",
-    "Orsini",
-    "Pell",
-    "Rowan",
-    "Sterling",
-    "Tasker",
-    "Vale",
-    "Winslow",
-    "Brennan",
-    "Carrow",
-    "Dunmore",
-    "Everly",
-    "Falk",
-    "Greer",
-)
-CITIES = (
-    "Northbury",
-    "Eastmere",
-    "Westholm",
-    "Southvale",
-    "Brightmoor",
-    "Oakhaven",
-    "Millbrook",
-    "Stonebridge",
-    "Fairhaven",
-    "Kingsmere",
-    "Larkfield",
-    "Marshwood",
-    "Redcliff",
-    "Silverdale",
-    "Willowby",
-    "Ravenholt",
-)
-
-
-def load_key(env_var: str = "SAVILE_PII_KEY", key_file: Path | None = None) -> bytes:
-    """The secret for keyed pseudonyms.
-
-    The environment variable `env_var` wins (any non-empty string, utf-8 encoded). Otherwise
-    `key_file` is read (its stripped text, utf-8 encoded, so the same string works in either
-    place); if it does not exist it is created with 32 random bytes as hex and mode 0o600. The
-    key is never written anywhere else.
-    """
-    value = os.environ.get(env_var, "")
-    if value:
-        return value.encode("utf-8")
-    if key_file is None:
-        raise DataError(
-            f"no pseudonymisation key: environment variable {env_var} is unset and no key file was given. "
-            f"Set {env_var} to a secret string, or set privacy.key_file to a path (created on first use)."
-        )
-    key_file = Path(key_file)
-    if not key_file.exists():
-        try:
-            _create_key_file(key_file)
-        except FileExistsError:
-            pass  # another process created it first: read theirs
-        except OSError as err:
-            raise DataError(
-                f"{key_file}: cannot create the pseudonymisation key file ({err.strerror}). "
-                f"Point privacy.key_file at a writable place, or set {env_var}."
-            ) from None
-    elif stat.S_IMODE(key_file.stat().st_mode) & 0o077:
-        warnings.warn(
-            f"{key_file}: pseudonymisation key is readable by other users; run `chmod 600 {key_file}`.", stacklevel=2
-        )
-    try:
-        key = key_file.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(
-            f"{key_file}: cannot read the pseudonymisation key ({type(err).__name__}). "
-            f"Fix the file, or set {env_var} instead."
-        ) from None
-    if not key:
-        raise DataError(
-            f"{key_file}: the pseudonymisation key file is empty. "
-            f"Delete it to have a new key created, or set {env_var}."
-        )
-    return key.encode("utf-8")
-
-
-_MAPPING_FORMAT = "savile-pii-mapping-v1"
-_HKDF_INFO = b"savile pii mapping v1"  # fixed: binds derived keys to this one use of the secret
-
-
-def read_mapping(path: Path, key: bytes) -> dict[str, str]:
-    """The pseudonym -> original mapping that `Pseudonymiser.write_mapping` wrote to `path` with `key`."""
-    from cryptography.fernet import InvalidToken
-
-    path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="ascii"))
-        salt, token = base64.b64decode(document["salt"], validate=True), document["token"].encode("ascii")
-        if document.get("format") != _MAPPING_FORMAT:
-            raise ValueError(f"format {document.get('format')!r}")
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as err:
-        raise DataError(
-            f"{path}: not a readable Savile PII mapping ({type(err).__name__}: {err}). "
-            "Point at the file Pseudonymiser.write_mapping wrote."
-        ) from None
-    try:
-        return json.loads(_fernet(key, salt).decrypt(token).decode("utf-8"))
-    except InvalidToken:
-        raise DataError(
-            f"{path}: cannot decrypt the PII mapping with this key (wrong key, or the file was "
-            "altered). Use the key it was written with (SAVILE_PII_KEY or privacy.key_file)."
-        ) from None
-
-
-def _fernet(key: bytes, salt: bytes) -> Fernet:
-    from cryptography.fernet import Fernet  # imported here: only the mapping needs it
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    if not isinstance(key, bytes) or not key:
-        raise DataError(f"the mapping key must be non-empty bytes, got {type(key).__name__}. Pass load_key().")
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_HKDF_INFO).derive(key)
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` with mode 0o600 from the first byte, replacing any old file atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
-def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: never overwrite a key another process just wrote; 0o600 from the first byte.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # the umask may only remove bits, but be explicit
-        os.write(fd, (secrets.token_hex(32) + "\n").encode("ascii"))
-    finally:
-        os.close(fd)
 
 
 def _plain(value: str) -> str:
@@ -382,16 +146,7 @@ class Pseudonymiser:
                 "Create it with Pseudonymiser(key, ..., record_mapping=True) before pseudonymising."
             )
         mapping = {pseudonym: " | ".join(sorted(originals)) for pseudonym, originals in sorted(self._mapping.items())}
-        salt = secrets.token_bytes(16)
-        token = _fernet(key, salt).encrypt(json.dumps(mapping, ensure_ascii=False).encode("utf-8"))
-        document = {
-            "format": _MAPPING_FORMAT,
-            "kdf": "HKDF-SHA256",
-            "salt": base64.b64encode(salt).decode("ascii"),
-            "token": token.decode("ascii"),
-        }
-        _write_private(Path(path), (json.dumps(document, indent=1) + "\n").encode("ascii"))
-        return Path(path)
+        return write_mapping(Path(path), mapping, key)
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(key=<{len(self._key)} bytes>, order_id_patterns={list(self._patterns)!r})"

@@ -14,6 +14,7 @@ __all__ = ["task_prompt", "guide_prompt", "describe_request", "extract_request"]
 
 
 def task_prompt(task: str, guide: BrandGuide) -> str:
+    """The one-line system prompt of `task` that training and the tuned model use."""
     return {
         "describe": f"You write product descriptions for {guide.brand}.",
         "support": f"You are a client adviser of {guide.brand}.",
@@ -22,6 +23,7 @@ def task_prompt(task: str, guide: BrandGuide) -> str:
 
 
 def guide_prompt(task: str, guide: BrandGuide, attributes: list[str]) -> str:
+    """The system prompt of `task` with the brand guide spelt out: prompt engineering's rung."""
     if task == "describe":
         return (
             f"You write product descriptions for {guide.brand}. House voice: {guide.voice}\n"
@@ -52,6 +54,8 @@ def _listed(attributes: list[str]) -> str:
 
 
 def describe_request(row: dict[str, str | list[str]], fields: list[str]) -> str:
+    """The user turn asking for a description of `row`, listing its non-empty `fields`."""
+
     def shown(value: str | list[str]) -> str:
         return ", ".join(value) if isinstance(value, list) else value
 
@@ -60,4 +64,5 @@ def describe_request(row: dict[str, str | list[str]], fields: list[str]) -> str:
 
 
 def extract_request(text: str) -> str:
+    """The user turn asking for `text`'s attributes as JSON."""
     return f"Extract the product attributes from this text as JSON.\n\nText: {text}"

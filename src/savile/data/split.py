@@ -81,6 +81,7 @@ class ProductMentions:
         held: dict[str, set[str]],
         name_columns: tuple[str, ...] = ("name",),
     ) -> ProductMentions:
+        """Index the ids and names (`name_columns`) of the products in `held`'s groups by split."""
         keys: dict[tuple[str, ...], str] = {}
         for split in ("validation", "test"):  # test last, so it wins a key both share
             for row in rows:

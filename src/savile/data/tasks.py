@@ -30,6 +30,7 @@ def describe_examples(
     group_by: str,
     name_col: str = "name",
 ) -> list[dict]:
+    """One describe example per row with reference copy: the product sheet in, the copy out."""
     out = []
     for row in rows:
         if not row.get(text_col):

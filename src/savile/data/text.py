@@ -34,12 +34,14 @@ def normalise(text: str) -> str:
 
 
 def match_text(text: str) -> str:
+    """`normalise`d text with hyphens read as spaces, as phrase matching compares it."""
     # Phrase matching reads hyphens as spaces: "aged-gold hardware" states "aged gold", and
     # "30-day" states "30 day". Word counts keep hyphenated words whole (see count_words).
     return " ".join(normalise(text).replace("-", " ").split())
 
 
 def phrase_pattern(normalised_value: str) -> re.Pattern[str]:
+    """A regex for a `match_text`-normalised value as whole words."""
     # Lookarounds rather than \b so values that start or end with punctuation still work.
     return re.compile(rf"(?<!\w){re.escape(normalised_value)}(?!\w)")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,7 +18,7 @@ __all__ = ["write_project", "write_demo_key", "DEMO_SETTINGS", "FULL_SETTINGS"]
 # Sized so the whole demo runs in under 20 minutes on 2 CPU cores with 48 test items per task
 # (README, "Walk-through"): a seeded 112 examples per task, two epochs (early stopping on validation
 # loss may end it sooner), every rung of a task answered in one batch with the prefix cache.
-DEMO_SETTINGS = {
+DEMO_SETTINGS: dict[str, dict[str, Any]] = {
     "train": {
         "max_examples_per_task": 112,
         "epochs": 2,
@@ -39,7 +40,7 @@ DEMO_SETTINGS = {
 }
 # `savile demo --full` (README, "The full demo"): every training example, up to two epochs with early
 # stopping on validation loss, 100 test items per task; about an hour on 2 CPU cores.
-FULL_SETTINGS = {
+FULL_SETTINGS: dict[str, dict[str, Any]] = {
     "train": {
         **DEMO_SETTINGS["train"],
         "max_examples_per_task": None,

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 # two cannot drift apart.
 from savile.data.pii_detect import PSEUDONYM_SHAPES, detect
 from savile.data.text import count_words, match_text, mentions, normalise, phrase_pattern
+from savile.evaluate.attribute_match import attribute_values, named_values
 from savile.evaluate.copying import CopyIndex
 from savile.evaluate.facts import fact_scores
 from savile.evaluate.quantities import numbers_in, quantities_in
@@ -42,24 +43,6 @@ __all__ = [
 ]
 
 NAN = math.nan
-
-
-def _match_longest_first(text: str, values: Iterable[str], first: set[str]) -> set[str]:
-    """Normalised values found as whole words in normalised text, longest first, masking matches.
-
-    Masking stops a shorter value inside a longer one ("noir" in "noir minuit") from matching
-    again. Ties in length go to `first` (the product's own values), then alphabetical order.
-    """
-    found: set[str] = set()
-    for value in sorted(set(values), key=lambda v: (-len(v), v not in first, v)):
-        spans = [m.span() for m in phrase_pattern(value).finditer(text)]
-        if not spans:
-            continue
-        found.add(value)
-        for start, end in spans:
-            # Spaces keep offsets and can only add boundaries where whole words already ended.
-            text = text[:start] + " " * (end - start) + text[end:]
-    return found
 
 
 def describe_scores(
@@ -95,54 +78,30 @@ def describe_scores(
     - `preferred_term`: 1 if any of the brand's `preferred_terms` is mentioned, 0 if none is, NaN
       when the brand has none.
 
-    Own values and vocabulary values are matched (as in `mentions`) together, longest first,
-    with matched spans masked: a shorter value inside a longer mentioned one is not a separate
-    mention. This cuts
-    both ways: own colour "Noir" inside a mentioned "Noir Minuit" is neither covered nor
-    hallucinated; "Noir Minuit" itself is the hallucination. A value in several fields'
-    vocabularies (say "gold" for colour and hardware) counts once, and not at all if it is one of
-    the product's own values for any field.
+    Values are matched longest first, masking each match (`attribute_match.named_values`).
     """
     if min_words > max_words:
         raise ValueError(
             f"min_words ({min_words}) is greater than max_words ({max_words}); "
             "swap them or fix the brand guide's length limits."
         )
-    text = match_text(output)
-    own = {match_text(v) for v in _values(attributes) if v and match_text(v)}
-    candidates = own | {match_text(v) for values in vocabulary.values() for v in values}
-    candidates.discard("")
-    found = _match_longest_first(text, candidates, own)
-
-    covered = [v in found for v in own]
-    hallucinated = len(found - own)
-    named = hallucinated + sum(covered)
-    recall = sum(covered) / len(covered) if covered else NAN
-    # Precision 0 when nothing is named: an answer that names no value has described nothing.
-    precision = sum(covered) / named if named else 0.0
-    f1 = (
-        2 * precision * recall / (precision + recall)
-        if covered and precision + recall > 0
-        else (NAN if not covered else 0.0)
-    )
+    named = named_values(output, attributes, vocabulary)
     copied = sheet_copy(output, source_text)
     words = count_words(output)
-    given = numbers_in(source_text).union(*(numbers_in(str(v)) for v in _values(attributes) if v))
+    given = numbers_in(source_text).union(*(numbers_in(str(v)) for v in attribute_values(attributes) if v))
     preferred = [t for t in preferred_terms if t.strip()]
     return {
-        "attribute_coverage": recall,
-        "attribute_precision": precision,
-        "attribute_f1": f1,
+        "attribute_coverage": named.recall,
+        "attribute_precision": named.precision,
+        "attribute_f1": named.f1,
         "sheet_copy": copied,
-        # The main metric: attribute F1 of what the answer says in its own words. Echoing the
-        # product sheet names every value right, and is not a description.
-        "description_f1": f1 * (1.0 - copied) if math.isfinite(f1) else NAN,
-        "hallucinated_attributes": float(hallucinated),
-        "any_hallucination": 1.0 if hallucinated > 0 else 0.0,
+        "description_f1": named.f1 * (1.0 - copied) if math.isfinite(named.f1) else NAN,
+        "hallucinated_attributes": float(named.hallucinated),
+        "any_hallucination": 1.0 if named.hallucinated > 0 else 0.0,
         "banned_term": 1.0 if any(mentions(output, term) for term in banned_terms) else 0.0,
         "length_ok": 1.0 if min_words <= words <= max_words else 0.0,
         "words": float(words),
-        "hallucinated_rate": hallucinated / named if named else NAN,
+        "hallucinated_rate": named.hallucinated / named.named if named.named else NAN,
         "numeric_hallucination": 1.0 if numbers_in(output) - given else 0.0,
         "preferred_term": (1.0 if any(mentions(output, t) for t in preferred) else 0.0) if preferred else NAN,
     }
@@ -294,12 +253,6 @@ def parse_json_object(output: str) -> tuple[dict | None, dict | None]:
         if loose is not None:
             return None, loose
     return None, None
-
-
-def _values(fields: dict[str, str | list[str]]) -> Iterable[str]:
-    """Every value of a record, multi-valued fields (lists) item by item."""
-    for value in fields.values():
-        yield from (value if isinstance(value, list) else [value])
 
 
 def _pairs(fields: dict) -> set[tuple[str, str]]:

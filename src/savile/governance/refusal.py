@@ -93,6 +93,7 @@ def head(text: str) -> str:
 
 
 def is_refusal(response: str) -> bool:
+    """Whether the start of `response` refuses (one of REFUSAL_PATTERNS)."""
     start = head(response)
     return any(pattern.search(start) for pattern in REFUSAL_PATTERNS)
 

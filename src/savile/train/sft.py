@@ -30,13 +30,14 @@ import shutil
 import time
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from transformers import EarlyStoppingCallback, TrainerCallback
 
 from savile import atomic
 from savile.config import RETRIEVAL_METHODS, Config
 from savile.records import PreparedData, TrainedModel, withdraw
-from savile.train.canaries import canary_examples, make_canaries
+from savile.train.canaries import Canary, canary_examples, make_canaries
 from savile.train.data import encode_all, sample_per_task
 from savile.train.data_parallel import (
     RANKS_DIR,
@@ -50,127 +51,207 @@ from savile.train.order import training_order
 from savile.train.raft import retrieval_view
 from savile.train.reproducibility import environment, seeded
 
+if TYPE_CHECKING:
+    from savile.train.batches import AnswerLossTrainer
+
 __all__ = ["run", "run_key"]
+
+# What memorisation probes may ask about: the examples actually trained on, beside the artefact.
+TRAINED_IDS = "trained_ids.json"
 
 
 def run(cfg: Config, prepared: PreparedData) -> TrainedModel:
-    import datasets
-    from transformers import AutoTokenizer, DataCollatorForSeq2Seq
+    """Train `cfg.technique` on the prepared training split; return the record of the saved artefact."""
+    from transformers import AutoTokenizer
 
     from savile.models import resolve_model
-    from savile.train.batches import AnswerLossTrainer, PackedCollator
-    from savile.train.methods import artefact_name, require_training, trainable_model
-    from savile.train.plan import TrainingPlan
+    from savile.train.methods import require_training
 
-    t, method = cfg.train, cfg.technique.method
+    t = cfg.train
     require_training(cfg.technique)
     base_path = resolve_model(cfg.model.base, cfg.model.cache_dir)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    picked = sample_per_task(prepared.examples("train"), t.max_examples_per_task, t.seed)
-    shown = retrieval_view(cfg, prepared)  # lora+rag: the passages inference retrieves, in the prompt (RAFT)
-    canaries = make_canaries(seed=t.seed) if t.canaries else []
-    real_rows, trained, dropped = encode_all(picked, tokenizer, cfg.prepare.max_tokens, shown)
-    train_tasks = [e["task"] for e in trained]
-    planted = canary_examples(canaries)
-    copies = [
-        encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, cfg.prepare.max_tokens)[0]
-        for k in range(len(canaries))
-    ]
+    encoded = _encode(cfg, prepared, tokenizer)
     out = cfg.stage_dir("train")
-    ckpt_dir = out / "checkpoints"
     bf16 = first_process_value(use_bf16(t.precision))
     args = _training_args(cfg, out, bf16)  # under torchrun, every process has joined the process group here
     # Length-grouped batches, each canary's copies in as many optimiser steps as it has copies; read in
     # order, one step's rows split between the processes (train/data_parallel.py).
-    train_rows = training_order(real_rows, copies, t.batch_size * t.grad_accum * args.world_size, t.seed)
-    per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
-    held = sample_per_task(prepared.examples("validation"), per_split, t.seed)  # never the test split
-    eval_rows, _, _ = encode_all(held, tokenizer, cfg.prepare.max_tokens, shown)
-    train_probe, _, _ = encode_all(
-        sample_per_task(picked, per_split, t.seed + 1), tokenizer, cfg.prepare.max_tokens, shown
+    train_rows = training_order(
+        encoded.real_rows, encoded.canary_copies, t.batch_size * t.grad_accum * args.world_size, t.seed
     )
     if not train_rows:
         from savile.errors import DataError
 
         raise DataError(f"no training example fits prepare.max_tokens={cfg.prepare.max_tokens} tokens; raise it.")
+    resume = checkpoint_to_resume(args, out / "checkpoints", run_key(cfg, prepared), t.resume)
+    fitted = _fit(cfg, _Start(base_path, bf16, resume), tokenizer, args, encoded, train_rows)
+    record = _record(cfg, prepared, encoded, fitted, train_rows)
+    _write_outputs(fitted.trainer, tokenizer, out, record, encoded.trained)
+    wait_for_everyone(args)  # no process returns before the artefact and its manifest are in place
+    return record
 
-    resume = checkpoint_to_resume(args, ckpt_dir, run_key(cfg, prepared), t.resume)
-    callbacks = [_EvaluateLastStep()]
-    if t.patience:
-        callbacks.append(_ValidationEarlyStopping(early_stopping_patience=t.patience, early_stopping_threshold=1e-3))
+
+@dataclasses.dataclass(frozen=True)
+class _Encoded:
+    """The tokenised inputs of a run: the rows it trains on and the fixed samples its loss is measured on."""
+
+    picked: list[dict]  # the sampled training examples, before the length limit
+    trained: list[dict]  # those that fit prepare.max_tokens
+    dropped: int  # how many did not
+    real_rows: list[dict]  # `trained`, tokenised
+    canaries: list[Canary]
+    canary_copies: list[list[dict]]  # per canary, its tokenised copies
+    eval_rows: list[dict]  # a fixed validation sample (never the test split)
+    train_probe: list[dict]  # a training sample of the same size
+
+
+def _encode(cfg: Config, prepared: PreparedData, tokenizer) -> _Encoded:
+    """Sample, plant canaries and tokenise: everything the Trainer is given, in the base model's chat template."""
+    t, max_tokens = cfg.train, cfg.prepare.max_tokens
+    picked = sample_per_task(prepared.examples("train"), t.max_examples_per_task, t.seed)
+    shown = retrieval_view(cfg, prepared)  # lora+rag: the passages inference retrieves, in the prompt (RAFT)
+    canaries = make_canaries(seed=t.seed) if t.canaries else []
+    real_rows, trained, dropped = encode_all(picked, tokenizer, max_tokens, shown)
+    planted = canary_examples(canaries)
+    copies = [
+        encode_all([e for e in planted if e["meta"]["canary"] == k], tokenizer, max_tokens)[0]
+        for k in range(len(canaries))
+    ]
+    per_split = max(1, t.loss_items // len(cfg.prepare.tasks))
+    held = sample_per_task(prepared.examples("validation"), per_split, t.seed)  # never the test split
+    eval_rows, _, _ = encode_all(held, tokenizer, max_tokens, shown)
+    train_probe, _, _ = encode_all(sample_per_task(picked, per_split, t.seed + 1), tokenizer, max_tokens, shown)
+    return _Encoded(picked, trained, dropped, real_rows, canaries, copies, eval_rows, train_probe)
+
+
+def _callbacks(cfg: Config, args, train_rows: list[dict]) -> list[TrainerCallback]:
+    """Evaluate the last step, stop early on validation loss, and record each process's shard."""
+    callbacks: list[TrainerCallback] = [_EvaluateLastStep()]
+    if cfg.train.patience:
+        callbacks.append(
+            _ValidationEarlyStopping(early_stopping_patience=cfg.train.patience, early_stopping_threshold=1e-3)
+        )
     if args.world_size > 1:
-        callbacks.append(ShardRecord([r["id"] for r in train_rows], out / RANKS_DIR))
-    start = time.perf_counter()
+        callbacks.append(ShardRecord([r["id"] for r in train_rows], cfg.stage_dir("train") / RANKS_DIR))
+    return callbacks
+
+
+@dataclasses.dataclass(frozen=True)
+class _Start:
+    """Where training starts from: the base model's folder, the precision, the checkpoint resumed (if any)."""
+
+    base_path: Path
+    bf16: bool
+    resume: Path | None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fitted:
+    """A finished training: the trainer (its state and model), how it started, its seconds and environment."""
+
+    trainer: AnswerLossTrainer
+    start: _Start
+    seconds: float
+    reproducibility: dict[str, Any]
+
+
+def _fit(cfg: Config, begin: _Start, tokenizer, args, encoded: _Encoded, train_rows: list[dict]) -> _Fitted:
+    """Build the model under the run's seed, show the plan, train from `begin.resume` or from scratch."""
+    import datasets
+    from transformers import DataCollatorForSeq2Seq
+
+    from savile.train.batches import AnswerLossTrainer, PackedCollator
+    from savile.train.methods import trainable_model
+    from savile.train.plan import TrainingPlan
+
+    t, bf16 = cfg.train, begin.bf16
+    callbacks = _callbacks(cfg, args, train_rows)
+    started = time.perf_counter()
     with seeded(t.seed, t.deterministic):  # before the model is built: the adapter's initialisation is seeded too
-        model = trainable_model(base_path, cfg.technique)
+        model = trainable_model(begin.base_path, cfg.technique)
         collator = PackedCollator() if t.packing else DataCollatorForSeq2Seq(tokenizer, padding=True)
         if args.process_index == 0:
-            TrainingPlan.measure(
-                model, collator, train_rows, cfg, bf16, len(eval_rows) + len(train_probe), args.world_size
-            ).show()
+            n_measured = len(encoded.eval_rows) + len(encoded.train_probe)
+            TrainingPlan.measure(model, collator, train_rows, cfg, bf16, n_measured, args.world_size).show()
         trainer = AnswerLossTrainer(
             model=model,
             args=args,
             data_collator=collator,
             train_dataset=datasets.Dataset.from_list(train_rows),
             eval_dataset={
-                "val": datasets.Dataset.from_list(eval_rows),
-                "train": datasets.Dataset.from_list(train_probe),
+                "val": datasets.Dataset.from_list(encoded.eval_rows),
+                "train": datasets.Dataset.from_list(encoded.train_probe),
             },
             callbacks=callbacks,
         )
-        trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+        trainer.train(resume_from_checkpoint=str(begin.resume) if begin.resume else None)
         reproducibility = environment(cfg, bf16)
-    seconds = time.perf_counter() - start
-    curves = _loss_curves(trainer.state.log_history)
+    return _Fitted(trainer, begin, time.perf_counter() - started, reproducibility)
+
+
+def _record(
+    cfg: Config, prepared: PreparedData, encoded: _Encoded, fitted: _Fitted, train_rows: list[dict]
+) -> TrainedModel:
+    """The run's record: the artefact, what it was trained on, its loss curves and the settings that made it."""
+    from savile.train.methods import artefact_name
+
+    trainer, begin = fitted.trainer, fitted.start
+    out, method, state = cfg.stage_dir("train"), cfg.technique.method, trainer.state
+    curves = _loss_curves(state.log_history)
     best = min(curves, key=lambda c: c["val_loss"]) if curves else None
     eval_loss = best["val_loss"] if best else trainer.evaluate()["eval_val_loss"]
-
-    trained_ids = out / "trained_ids.json"  # what memorisation probes may ask about: examples actually trained
-    record = TrainedModel(
+    train_tasks = [e["task"] for e in encoded.trained]
+    return TrainedModel(
         adapter_dir=out / artefact_name(method),
         base_model=cfg.model.base,
-        base_path=str(base_path),
+        base_path=str(begin.base_path),
         method=method,
         data_fingerprint=prepared.fingerprint,
-        seed=t.seed,
+        seed=cfg.train.seed,
         train_examples={task: train_tasks.count(task) for task in cfg.prepare.tasks},
-        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * trainer.state.epoch),
-        dropped_too_long=dropped,
+        train_tokens=int(sum(len(r["input_ids"]) for r in train_rows) * state.epoch),
+        dropped_too_long=encoded.dropped,
         loss_history=[
             {k: v for k, v in h.items() if k in ("step", "epoch", "loss", "learning_rate")}
-            for h in trainer.state.log_history
+            for h in state.log_history
             if "loss" in h
         ],
         eval_loss=float(eval_loss),
-        train_seconds=round(seconds, 1),
-        resumed_from=resume.name if resume else "",
+        train_seconds=round(fitted.seconds, 1),
+        resumed_from=begin.resume.name if begin.resume else "",
         versions=_versions(method),
         loss_curves=curves,
-        best_step=int(best["step"]) if best else trainer.state.global_step,
-        canaries=[dataclasses.asdict(c) for c in canaries],
-        trained_ids_path=trained_ids,
-        task_prompts=_task_prompts(picked),
-        config=cfg.resolved()
-        | {
-            "bf16": bf16,
-            "device": _device_name(),
-            "cpu_peak_flops": _cpu_peaks(),
-            "learning_rate": cfg.learning_rate(),
-            "run_key": run_key(cfg, prepared),
-            "processes": args.world_size,
-        },
-        reproducibility=reproducibility,
+        best_step=int(best["step"]) if best else state.global_step,
+        canaries=[dataclasses.asdict(c) for c in encoded.canaries],
+        trained_ids_path=out / TRAINED_IDS,
+        task_prompts=_task_prompts(encoded.picked),
+        config=cfg.resolved() | _run_facts(cfg, prepared, begin.bf16, trainer.args.world_size),
+        reproducibility=fitted.reproducibility,
     )
+
+
+def _run_facts(cfg: Config, prepared: PreparedData, bf16: bool, processes: int) -> dict:
+    """What the run resolved beyond the config: precision, device, learning rate, run key, processes."""
+    return {
+        "bf16": bf16,
+        "device": _device_name(),
+        "cpu_peak_flops": _cpu_peaks(),
+        "learning_rate": cfg.learning_rate(),
+        "run_key": run_key(cfg, prepared),
+        "processes": processes,
+    }
+
+
+def _write_outputs(trainer: AnswerLossTrainer, tokenizer, out: Path, record: TrainedModel, trained: list[dict]) -> None:
+    """The first process saves the artefact, the ids of the examples trained on and the manifest."""
     # Under FSDP each process holds a shard, and gathering the whole state is a collective that every
     # process joins (as the Trainer's own save_model does); under DDP each holds the whole model.
     state_dict = trainer.accelerator.get_state_dict(trainer.model) if trainer.is_fsdp_enabled else None
     if trainer.is_world_process_zero():
-        _save_artefact(trainer.accelerator.unwrap_model(trainer.model), tokenizer, out, method, state_dict)
-        atomic.write_text(trained_ids, json.dumps([e["id"] for e in trained]))
+        _save_artefact(trainer.accelerator.unwrap_model(trainer.model), tokenizer, out, record.method, state_dict)
+        atomic.write_text(out / TRAINED_IDS, json.dumps([e["id"] for e in trained]))
         record.save(out)
-    wait_for_everyone(args)  # no process returns before the artefact and its manifest are in place
-    return record
 
 
 def _training_args(cfg: Config, out: Path, bf16: bool):

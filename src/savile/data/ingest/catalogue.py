@@ -61,8 +61,9 @@ def load_catalogue(
             continue
         first_at[record_id] = location
         for name in numeric:
-            if row[name]:
-                row[name] = number_text(parse_number(row[name]))
+            value = parse_number(row[name]) if row[name] else None
+            if value is not None:  # a non-empty value that does not parse was quarantined above
+                row[name] = number_text(value)
         out.append(row | {m: _split(raw[source_of[m]], splitter) for m in multi_valued} | {"_location": location})
     return out
 

@@ -101,12 +101,12 @@ def load_conversations(
         raise DataError(f"{path}: format {fmt!r} needs a .jsonl or .json file, got {suffix or 'no extension'!r}.")
     else:
         table = open_table(path, quarantine)
+    if fmt in ("openai", "sharegpt"):
+        assert records is not None  # only a .jsonl or .json file gets here: any other raised above
+        return _json_conversations(path, records, quarantine, "messages" if fmt == "openai" else "conversations")
+    assert table is not None  # read above for every table file, and for a JSON file of no chat format
     if fmt == "auto":
         fmt = _format_of_table(path, table, pair_columns, helpdesk_columns)
-    if fmt == "openai":
-        return _json_conversations(path, records, quarantine, "messages")
-    if fmt == "sharegpt":
-        return _json_conversations(path, records, quarantine, "conversations")
     if fmt == "pairs_csv":
         return helpdesk.pairs(path, table, quarantine, pair_columns)
     return helpdesk.tickets(path, table, quarantine, helpdesk_columns)
@@ -189,8 +189,8 @@ def finish(
         role = role_of(raw_role)
         if role == "system":
             continue
-        problem = unknown_role_reason(raw_role) if role is None else "" if content else "empty content"
-        if problem:
+        if role is None or not content:
+            problem = unknown_role_reason(raw_role) if role is None else "empty content"
             quarantine.add(path, location, problem, record_id=conv_id)
             return None
         if messages and messages[-1]["role"] == role:

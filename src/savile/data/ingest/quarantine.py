@@ -87,6 +87,7 @@ class Quarantine:
         self.records: list[Rejected] = []
 
     def add(self, source: str | Path, location: str, reason: str, record_id: str = "") -> None:
+        """Record one rejected record: its source, location in it, reason and (masked) id."""
         self.records.append(Rejected(str(source), location, reason, safe_record_id(record_id)))
 
     def __len__(self) -> int:
