@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from savile.evaluate.stats import finite_mean
+
 __all__ = ["field_table"]
 
 _COUNTS = ("tp", "fp", "fn")
@@ -51,9 +53,9 @@ def field_table(scores: Iterable[dict[str, float]]) -> dict:
     summed = {c: sum(t[c] for t in totals.values()) for c in _COUNTS}
     supported = [row for row in per_attribute.values() if row["support"] > 0]
     macro = {
-        "precision": _mean([0.0 if math.isnan(r["precision"]) else r["precision"] for r in supported]),
-        "recall": _mean([r["recall"] for r in supported]),
-        "f1": _mean([r["f1"] for r in supported]),
+        "precision": finite_mean([0.0 if math.isnan(r["precision"]) else r["precision"] for r in supported]),
+        "recall": finite_mean([r["recall"] for r in supported]),
+        "f1": finite_mean([r["f1"] for r in supported]),
     }
     return {"micro": _row(**summed), "macro": macro, "per_attribute": per_attribute}
 
@@ -67,7 +69,3 @@ def _row(tp: int, fp: int, fn: int) -> dict:
         "fp": fp,
         "fn": fn,
     }
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else math.nan
