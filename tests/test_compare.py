@@ -196,6 +196,8 @@ def _summarised(grid, tmp_path, main: dict[str, dict[str, float]]):
                 "artefact_bytes": 0,
                 "seconds_per_answer": 0.1,
                 "latency_seconds": 0.5,
+                "generate_seconds": {},
+                "system": "tuned" if technique == "lora" else "base",
             }
             for task in ("describe", "support", "extract"):
                 for i in range(6):

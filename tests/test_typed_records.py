@@ -185,7 +185,7 @@ def test_an_evaluate_manifest_written_as_dicts_loads_into_records_and_writes_bac
     assert describe.ladder["tuned"][0].p_holm == 1.0 and describe.main_versus().delta == pytest.approx(0.2)
     assert describe.verdict.margin.untuned == "base" and describe.verdict.pairs[0].improved is False
     extract = loaded.metrics["extract"]
-    assert extract.versus is None and extract.verdict is None and extract.fields["base"]["micro"]["tp"] == 1
+    assert extract.versus is None and extract.verdict is None and extract.fields["base"].micro.tp == 1
     g = loaded.governance
     assert g.safety.harmful.labels["base"]["counts"]["refusal"] == 4 and g.forgetting.cloze.relative is None
     assert g.memorisation.canaries[0].tuned_rank == 300 and g.memorisation.pii.reason.startswith("nothing")

@@ -33,6 +33,7 @@ app = typer.Typer(
 )
 console = Console()
 _state = {"debug": False}
+
 ConfigArg = Annotated[Path, typer.Argument(help="Project config YAML.")]
 Overrides = Annotated[list[str] | None, typer.Argument(help="Dotted overrides, e.g. train.epochs=2.")]
 

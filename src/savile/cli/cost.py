@@ -20,11 +20,10 @@ __all__ = ["cost"]
 console = Console()
 
 
-def load_config(config: Path, overrides: list[str] | None):
-    """The project config at `config` (see savile.config.load_config)."""
-    from savile.config import load_config as load
+def _config(config: Path):
+    from savile.config import load_config
 
-    return load(config, overrides)
+    return load_config(config, None)
 
 
 # The options of `savile cost`, each with its help; the command's signature below stays readable.
@@ -105,7 +104,7 @@ def cost(
     """Estimate training FLOPs, GPU hours, dollars and memory, and compare with hosted-API paths over months."""
     from savile import cost as lib
 
-    cfg = load_config(config, None) if config else None
+    cfg = _config(config) if config else None
     options = {
         "cost.training.epochs": epochs,
         "cost.training.technique": technique,

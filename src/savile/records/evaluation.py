@@ -11,11 +11,19 @@ manifest on disk is unchanged and an old one still loads (`from_dict`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from savile.records.plain import Plain, optional
 
-__all__ = ["MetricMean", "Comparison", "VerdictPair", "Verdict", "TaskStatistics"]
+__all__ = [
+    "MetricMean",
+    "Comparison",
+    "VerdictPair",
+    "Verdict",
+    "FieldScores",
+    "FieldAverage",
+    "FieldTable",
+    "TaskStatistics",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +91,37 @@ class Verdict(Plain):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FieldScores(Plain):
+    """Extraction counts and scores of one attribute, or summed over all of them (micro: no `support`)."""
+
+    precision: float  # tp / (tp + fp); NaN if never predicted
+    recall: float  # tp / (tp + fn); NaN if never in the gold
+    f1: float
+    tp: int
+    fp: int
+    fn: int
+    support: int | None = optional()  # gold values, tp + fn (per attribute only)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldAverage(Plain):
+    """The unweighted mean over attributes with gold support of their precision, recall and F1."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldTable(Plain):
+    """Extraction scores of one system over a whole evaluation set (evaluate.fields.field_table)."""
+
+    micro: FieldScores
+    macro: FieldAverage
+    per_attribute: dict[str, FieldScores]  # attribute -> its row, alphabetical
+
+
+@dataclass(frozen=True, kw_only=True)
 class TaskStatistics(Plain):
     """Per task (evaluate.run.statistics): system -> metric -> mean, the ladder, and the verdict.
 
@@ -100,7 +139,7 @@ class TaskStatistics(Plain):
     versus: list[Comparison] | None = optional()  # best tuned against best untuned, every metric
     justified: bool | None = optional()
     verdict: Verdict | None = optional()
-    fields: dict[str, dict[str, Any]] | None = optional()
+    fields: dict[str, FieldTable] | None = optional()
 
     def main_versus(self) -> Comparison | None:
         """The tuned-vs-untuned comparison on the main metric, or None without a pair."""

@@ -160,17 +160,18 @@ def _fields(e: TaskStatistics) -> str:
     if e.fields is None:
         return ""
     systems = list(e.fields)
-    attrs = sorted({a for t in e.fields.values() for a in t["per_attribute"]})
+    attrs = sorted({a for t in e.fields.values() for a in t.per_attribute})
     head = "<tr><th>attribute</th><th>support</th>" + "".join(f"<th>{escape(s)} F1</th>" for s in systems) + "</tr>"
     rows = []
     for a in attrs:
-        support = max(t["per_attribute"].get(a, {}).get("support", 0) for t in e.fields.values())
-        cells = "".join(f"<td>{_num(t['per_attribute'].get(a, {}).get('f1'))}</td>" for t in e.fields.values())
+        rows_of = [t.per_attribute.get(a) for t in e.fields.values()]
+        support = max((r.support or 0) if r else 0 for r in rows_of)
+        cells = "".join(f"<td>{_num(r.f1 if r else None)}</td>" for r in rows_of)
         rows.append(f"<tr><td>{escape(a)}</td><td>{support}</td>{cells}</tr>")
     for avg in ("micro", "macro"):
         cells = "".join(
-            f"<td>{_num(t[avg]['f1'])}<br><span class='note'>P {_num(t[avg]['precision'])} R {_num(t[avg]['recall'])}</span></td>"
-            for t in e.fields.values()
+            f"<td>{_num(s.f1)}<br><span class='note'>P {_num(s.precision)} R {_num(s.recall)}</span></td>"
+            for s in (t.micro if avg == "micro" else t.macro for t in e.fields.values())
         )
         rows.append(f"<tr><td><b>{avg} average</b></td><td></td>{cells}</tr>")
     return (
