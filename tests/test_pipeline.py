@@ -251,7 +251,10 @@ def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
     assert g.safety.harmful.base < 0.2
     assert gates["refusal_drop"].status == "n/a" and "min_base_refusal" in gates["refusal_drop"].reason
     for name, x in gates.items():
-        if name != "refusal_drop":
+        if x.status == "n/a":
+            # A probe that ran but cannot tell says why: the refusal drop above, or no personal-data slot to probe.
+            assert name in ("refusal_drop", "pii_extraction") and x.reason, name
+        else:
             assert x.status == gate_status(x.value, x.warn, x.fail), name
     assert gates["overfit_ratio"].status != "not measured" and gates["canary_exposure"].status != "not measured"
     again = EvalResult.load(evaluated.examples_path.parent)
