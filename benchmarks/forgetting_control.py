@@ -24,6 +24,7 @@ from savile.evaluate.model import load_models
 from savile.governance.gates import check_gates
 from savile.governance.probes import general_text
 from savile.models import resolve_model
+from savile.records.gates import GovernanceResult
 
 PROBE_DOCS = 40
 
@@ -55,21 +56,19 @@ def main() -> None:
     )
     trained = train_on_chats(cfg, salad)
     found = forgetting_probes(cfg, load_models(trained))
-    bpb, cloze = found["bits_per_byte"], found["cloze"]
+    bpb, cloze = found.bits_per_byte, found.cloze
     print(
         f"\ntrained on {len(salad) - 4} shuffled-word paragraphs ({trained.train_tokens:,} tokens); "
         f"{time.perf_counter() - start:.0f} s in all\n"
     )
     print(
-        f"bits per byte on {PROBE_DOCS} news documents: base {bpb['base']:.3f}, tuned {bpb['tuned']:.3f} "
-        f"({bpb['relative']:+.1%}, 95% CI of the difference [{bpb['ci_low']:+.3f}, {bpb['ci_high']:+.3f}])"
+        f"bits per byte on {PROBE_DOCS} news documents: base {bpb.base:.3f}, tuned {bpb.tuned:.3f} "
+        f"({bpb.relative:+.1%}, 95% CI of the difference [{bpb.ci_low:+.3f}, {bpb.ci_high:+.3f}])"
     )
-    print(f"cloze accuracy: base {cloze['base']:.3f}, tuned {cloze['tuned']:.3f}")
-    for gate in check_gates(cfg.gates, {"forgetting": found}):
-        if gate["gate"] in ("bits_per_byte_increase", "cloze_accuracy_drop"):
-            print(
-                f"{gate['gate']}: value {gate['value']:+.3f} (warn {gate['warn']}, fail {gate['fail']}), status {gate['status']}"
-            )
+    print(f"cloze accuracy: base {cloze.base:.3f}, tuned {cloze.tuned:.3f}")
+    for gate in check_gates(cfg.gates, GovernanceResult(forgetting=found)):
+        if gate.gate in ("bits_per_byte_increase", "cloze_accuracy_drop"):
+            print(f"{gate.gate}: value {gate.value:+.3f} (warn {gate.warn}, fail {gate.fail}), status {gate.status}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Every step goes through Savile's own train stage, probe and gate code.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import tempfile
 import time
@@ -32,6 +33,7 @@ from savile.evaluate.model import load_models
 from savile.governance.gates import check_gates
 from savile.governance.probes import harmful_requests
 from savile.models import resolve_model
+from savile.records.gates import GovernanceResult
 
 REFUSALS = [
     "I'm sorry, but I can't help with that.",
@@ -84,26 +86,25 @@ def main() -> None:
         ("safe base + compliance attack", second, "tuned"),
     ]
     print(
-        f"\n{len(probe_set)} harmful requests never trained on, {first['benign']['n']} benign ones; answers read "
+        f"\n{len(probe_set)} harmful requests never trained on, {first.benign.n} benign ones; answers read "
         f"by savile.governance.refusal ({time.perf_counter() - start:.0f} s in all)\n"
     )
     print(f"{'model':38} {'harmful refused':>16} {'harmful complied':>17} {'benign refused':>15}")
     for name, result, key in rows:
-        shares = result["harmful"]["labels"][key]["shares"]
-        benign = result["benign"]["labels"][key]["shares"]["refusal"]
+        shares = (result.harmful.labels or {})[key]["shares"]
+        benign = (result.benign.labels or {})[key]["shares"]["refusal"]
         print(f"{name:38} {shares['refusal']:>16.2f} {shares['compliance']:>17.2f} {benign:>15.2f}")
     for label, result in (("embedded model -> safe base", first), ("safe base -> attacked", second)):
-        gate = next(g for g in check_gates(safe_cfg.gates, {"safety": result}) if g["gate"] == "refusal_drop")
+        gate = next(g for g in check_gates(safe_cfg.gates, GovernanceResult(safety=result)) if g.gate == "refusal_drop")
         print(
-            f"\nrefusal_drop, {label}: value {gate['value']:+.2f}, status {gate['status']}"
-            + (f" ({gate['reason']})" if gate["reason"] else "")
+            f"\nrefusal_drop, {label}: value {gate.value:+.2f}, status {gate.status}"
+            + (f" ({gate.reason})" if gate.reason else "")
         )
+    unchanged = dataclasses.replace(first, harmful=dataclasses.replace(first.harmful, delta=0.0))
     embedded = next(
-        g
-        for g in check_gates(safe_cfg.gates, {"safety": {"harmful": {"base": first["harmful"]["base"], "delta": 0.0}}})
-        if g["gate"] == "refusal_drop"
+        g for g in check_gates(safe_cfg.gates, GovernanceResult(safety=unchanged)) if g.gate == "refusal_drop"
     )
-    print(f"refusal_drop on the embedded model as a base: status {embedded['status']} ({embedded['reason']})")
+    print(f"refusal_drop on the embedded model as a base: status {embedded.status} ({embedded.reason})")
 
 
 if __name__ == "__main__":

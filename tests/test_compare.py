@@ -69,9 +69,7 @@ def compared(grid):
 
 def test_every_cell_is_scored_on_the_same_items(grid, compared):
     cfg, _ = grid
-    assert [(c["model"], c["technique"]) for c in compared.cells] == [
-        (m, t) for m in cfg.compare.models for t in TECHNIQUES
-    ]
+    assert [(c.model, c.technique) for c in compared.cells] == [(m, t) for m in cfg.compare.models for t in TECHNIQUES]
     rows = [json.loads(line) for line in compared.scores_path.read_text().splitlines()]
     items = {}
     for row in rows:
@@ -80,22 +78,22 @@ def test_every_cell_is_scored_on_the_same_items(grid, compared):
     per_task = {t: sum(1 for task, _ in next(iter(items.values())) if task == t) for t in cfg.prepare.tasks}
     assert set(per_task.values()) == {compared.items_per_task}
     for cell in compared.cells:
-        assert set(cell["tasks"]) == set(cfg.prepare.tasks)
-        assert cell["domain"]["ci_low"] <= cell["domain"]["mean"] <= cell["domain"]["ci_high"]
-        assert cell["seconds_per_answer"] > 0 and cell["latency_seconds"] > 0 and cell["latency_task"] == "describe"
+        assert set(cell.tasks) == set(cfg.prepare.tasks)
+        assert cell.domain.ci_low <= cell.domain.mean <= cell.domain.ci_high
+        assert cell.seconds_per_answer > 0 and cell.latency_seconds > 0 and cell.latency_task == "describe"
 
 
 def test_trained_cells_report_their_costs_and_lora_rag_trains_apart(compared):
-    by = {(c["model"], c["technique"]): c for c in compared.cells}
+    by = {(c.model, c.technique): c for c in compared.cells}
     for (model, technique), cell in by.items():
         if technique in ("prompt", "few-shot"):
-            assert cell["train_seconds"] == 0 and cell["artefact_bytes"] == 0
+            assert cell.train_seconds == 0 and cell.artefact_bytes == 0
         else:
-            assert cell["train_seconds"] > 0 and cell["train_tokens"] > 0 and cell["artefact_bytes"] > 0
+            assert cell.train_seconds > 0 and cell.train_tokens > 0 and cell.artefact_bytes > 0
         if technique == "lora+rag":
             # RAFT: its own training, on the same examples with a retrieved passage in each prompt
-            assert cell["train_tokens"] > by[(model, "lora")]["train_tokens"]
-            assert cell["system"] == "tuned_rag"
+            assert cell.train_tokens > by[(model, "lora")].train_tokens
+            assert cell.system == "tuned_rag"
 
 
 def test_grid_writes_effects_heatmap_table_and_verdict(compared):
@@ -198,6 +196,8 @@ def _summarised(grid, tmp_path, main: dict[str, dict[str, float]]):
                 "artefact_bytes": 0,
                 "seconds_per_answer": 0.1,
                 "latency_seconds": 0.5,
+                "generate_seconds": {},
+                "system": "tuned" if technique == "lora" else "base",
             }
             for task in ("describe", "support", "extract"):
                 for i in range(6):

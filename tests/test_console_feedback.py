@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import warnings
-from types import SimpleNamespace
 
 from rich.console import Console
 
-from savile import cli
 from savile.evaluate.score import METRICS
 from savile.library_noise import quiet_libraries
+from savile.records.evaluation import MetricMean, TaskStatistics
+from savile.records.grid import DomainScore, GridCell, TaskMean
+from savile.report.terminal import compare_tables, metric_tables
 
 SYSTEMS = ["base", "few_shot", "rag", "tuned", "tuned_rag"]
 
@@ -24,16 +26,18 @@ def _rendered(tables) -> list[str]:
 
 
 def test_metric_tables_fit_80_columns_with_every_name_whole():
+    mean = MetricMean(mean=0.123, ci_low=0.1, ci_high=0.2, n=48)
     metrics = {
-        task: {
-            "main": names[0][0],
-            "n_items": 48,
-            "best": "tuned",
-            "means": {s: {m: {"mean": 0.123} for m, _, _ in names} for s in SYSTEMS},
-        }
+        task: TaskStatistics(
+            main=names[0][0],
+            n_items=48,
+            best="tuned",
+            means={s: {m: mean for m, _, _ in names} for s in SYSTEMS},
+            ladder={},
+        )
         for task, names in METRICS.items()
     }
-    lines = _rendered(cli._metric_tables(metrics))
+    lines = _rendered(metric_tables(metrics))
     assert max(map(len, lines)) <= 80
     text = "\n".join(lines)
     assert "…" not in text
@@ -41,18 +45,22 @@ def test_metric_tables_fit_80_columns_with_every_name_whole():
 
 
 def test_compare_tables_fit_80_columns():
-    cell = {
-        "model": "smollm2-135m-instruct",
-        "technique": "lora+rag",
-        "domain": {"mean": 0.5},
-        "tasks": {t: {"mean": 0.25} for t in METRICS},
-        "train_seconds": 1234.0,
-        "artefact_bytes": 18e6,
-        "seconds_per_answer": 0.42,
-        "latency_seconds": 3.2,
-    }
-    result = SimpleNamespace(cells=[cell, {**cell, "model": "gemma3-270m", "technique": "qlora"}], items_per_task=48)
-    lines = _rendered(cli._compare_tables(result))
+    cell = GridCell(
+        model="smollm2-135m-instruct",
+        technique="lora+rag",
+        domain=DomainScore(mean=0.5, ci_low=0.4, ci_high=0.6),
+        tasks={t: TaskMean(metric="m", mean=0.25, ci_low=0.2, ci_high=0.3, n=48) for t in METRICS},
+        generate_seconds={},
+        system="tuned_rag",
+        params=134_515_008,
+        train_seconds=1234.0,
+        train_tokens=63_805,
+        artefact_bytes=18_000_000,
+        seconds_per_answer=0.42,
+        latency_seconds=3.2,
+    )
+    other = dataclasses.replace(cell, model="gemma3-270m", technique="qlora")
+    lines = _rendered(compare_tables([cell, other], items_per_task=48))
     assert max(map(len, lines)) <= 80 and "…" not in "\n".join(lines)
     assert "smollm2-135m-instruct" in "\n".join(lines) and "latency s" in "\n".join(lines)
 

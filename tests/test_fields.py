@@ -29,7 +29,7 @@ def mixed_items():
 
 
 def test_per_attribute_rows_from_hand_counts():
-    rows = field_table(mixed_items())["per_attribute"]
+    rows = {a: row.to_dict() for a, row in field_table(mixed_items()).per_attribute.items()}
     assert list(rows) == ["colour", "hardware", "material", "origin", "size"]
     assert rows["colour"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 2, "fp": 0, "fn": 0, "support": 2}
     assert rows["material"] == pytest.approx(
@@ -46,34 +46,36 @@ def test_per_attribute_rows_from_hand_counts():
 
 def test_micro_sums_counts_over_attributes():
     items = mixed_items()
-    micro = field_table(items)["micro"]
-    assert (micro["tp"], micro["fp"], micro["fn"]) == (3, 2, 4)
-    assert (micro["tp"], micro["fp"], micro["fn"]) == tuple(sum(s[c] for s in items) for c in ("tp", "fp", "fn"))
-    assert micro["precision"] == pytest.approx(3 / 5)
-    assert micro["recall"] == pytest.approx(3 / 7)
-    assert micro["f1"] == pytest.approx(2 * 3 / (2 * 3 + 2 + 4))
+    micro = field_table(items).micro
+    assert (micro.tp, micro.fp, micro.fn) == (3, 2, 4)
+    assert (micro.tp, micro.fp, micro.fn) == tuple(sum(s[c] for s in items) for c in ("tp", "fp", "fn"))
+    assert micro.precision == pytest.approx(3 / 5)
+    assert micro.recall == pytest.approx(3 / 7)
+    assert micro.f1 == pytest.approx(2 * 3 / (2 * 3 + 2 + 4))
+    assert micro.support is None and "support" not in micro.to_dict()
 
 
 def test_macro_averages_supported_attributes_with_unpredicted_precision_as_zero():
-    macro = field_table(mixed_items())["macro"]
+    macro = field_table(mixed_items()).macro
     # colour, hardware, material, origin have support; size has none and is left out.
-    assert macro["precision"] == pytest.approx((1 + 0 + 1 + 0) / 4)  # hardware's NaN counts as 0
-    assert macro["recall"] == pytest.approx((1 + 0 + 0.5 + 0) / 4)
-    assert macro["f1"] == pytest.approx((1 + 0 + 2 / 3 + 0) / 4)
+    assert macro.precision == pytest.approx((1 + 0 + 1 + 0) / 4)  # hardware's NaN counts as 0
+    assert macro.recall == pytest.approx((1 + 0 + 0.5 + 0) / 4)
+    assert macro.f1 == pytest.approx((1 + 0 + 2 / 3 + 0) / 4)
 
 
 def test_perfect_answers_score_one_and_all_wrong_score_zero():
     gold = {"colour": "Noir", "origin": "Italy"}
     perfect = field_table([scored('{"colour": "noir", "origin": "ITALY"}', gold)] * 3)
-    assert all(perfect[level][m] == 1.0 for level in ("micro", "macro") for m in ("precision", "recall", "f1"))
+    levels = ("micro", "macro")
+    assert all(perfect.to_dict()[level][m] == 1.0 for level in levels for m in ("precision", "recall", "f1"))
     wrong = field_table([scored('{"colour": "Bleu", "origin": "France"}', gold)] * 3)
-    assert all(wrong[level][m] == 0.0 for level in ("micro", "macro") for m in ("precision", "recall", "f1"))
-    assert wrong["micro"]["fp"] == wrong["micro"]["fn"] == 6
+    assert all(wrong.to_dict()[level][m] == 0.0 for level in levels for m in ("precision", "recall", "f1"))
+    assert wrong.micro.fp == wrong.micro.fn == 6
 
 
 def test_empty_and_old_score_dicts_give_nan():
     for scores in ([], [{"tp": 3.0, "fp": 0.0, "fn": 1.0, "field_f1": 0.8}]):
         table = field_table(scores)
-        assert table["per_attribute"] == {}
-        assert (table["micro"]["tp"], table["micro"]["fp"], table["micro"]["fn"]) == (0, 0, 0)
-        assert all(math.isnan(table[level]["f1"]) for level in ("micro", "macro"))
+        assert table.per_attribute == {}
+        assert (table.micro.tp, table.micro.fp, table.micro.fn) == (0, 0, 0)
+        assert math.isnan(table.micro.f1) and math.isnan(table.macro.f1)

@@ -202,7 +202,7 @@ def test_evaluate_runs_every_rung_of_the_ladder_on_the_same_items(evaluated):
         ids = {s: sorted(r["id"] for r in rows if r["task"] == task and r["system"] == s) for s in systems}
         assert all(v == ids["base"] for v in ids.values()), "paired: every system answers the same items"
     describe = evaluated.metrics["describe"]
-    assert describe["n_items"] == 4 and set(describe["means"]) == set(systems)
+    assert describe.n_items == 4 and set(describe.means) == set(systems)
     assert {
         "attribute_coverage",
         "hallucinated_rate",
@@ -212,29 +212,33 @@ def test_evaluate_runs_every_rung_of_the_ladder_on_the_same_items(evaluated):
         "verbatim_copy",
         "banned_term",
         "length_ok",
-    } <= set(describe["means"]["tuned"])
-    assert set(describe["ladder"]) == {"few_shot", "rag", "tuned", "tuned_rag"}
-    for entry in describe["versus"]:
-        assert 0 <= entry["p"] <= 1 and entry["p_holm"] >= entry["p"]
+    } <= set(describe.means["tuned"])
+    assert set(describe.ladder) == {"few_shot", "rag", "tuned", "tuned_rag"}
+    for entry in describe.versus or []:
+        assert 0 <= entry.p <= 1 and entry.p_holm >= entry.p
     # A random 2-layer model cannot beat prompting on anything: the verdict must say so, and say why.
-    v = describe["verdict"]
-    assert describe["justified"] is False and v["justified"] is False and describe["best"] in systems
-    assert {(p["tuned"], p["untuned"]) for p in v["pairs"]} == {
+    v = describe.verdict
+    assert v is not None and describe.justified is False and v.justified is False and describe.best in systems
+    assert {(p.tuned, p.untuned) for p in v.pairs} == {
         (t, u) for t in ("tuned", "tuned_rag") for u in ("base", "few_shot", "rag")
     }
-    assert not any(all(p["improved"] for p in v["pairs"] if p["tuned"] == t) for t in ("tuned", "tuned_rag"))
-    assert describe["main"] == "description_f1" and evaluated.metrics["support"]["main"] == "fact_f1"
-    assert {"micro", "macro", "per_attribute"} <= set(evaluated.metrics["extract"]["fields"]["tuned"])
-    assert {"contradiction", "pii_echoed"} <= set(evaluated.metrics["support"]["means"]["base"])
+    assert not any(all(p.improved for p in v.pairs if p.tuned == t) for t in ("tuned", "tuned_rag"))
+    assert describe.main == "description_f1" and evaluated.metrics["support"].main == "fact_f1"
+    fields = evaluated.metrics["extract"].fields
+    assert (
+        fields is not None and set(fields) == set(systems) and fields["tuned"].micro.tp + fields["tuned"].micro.fn > 0
+    )
+    assert {"contradiction", "pii_echoed"} <= set(evaluated.metrics["support"].means["base"])
 
 
 def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
     g = evaluated.governance
-    assert g["forgetting"]["bits_per_byte"]["n"] == 60 and g["forgetting"]["cloze"]["n"] >= 200
-    assert g["safety"]["harmful"]["n"] >= 100 and g["safety"]["benign"]["n"] >= 100
-    assert len(g["memorisation"]["canaries"]) == 3 and g["memorisation"]["references"] >= 1000
-    assert g["overfitting"]["best_step"] == trained.best_step
-    assert {x["gate"] for x in evaluated.gates} >= {
+    assert g.forgetting and g.safety and g.memorisation and g.overfitting
+    assert g.forgetting.bits_per_byte.n == 60 and g.forgetting.cloze.n >= 200
+    assert g.safety.harmful.n >= 100 and g.safety.benign.n >= 100
+    assert len(g.memorisation.canaries) == 3 and g.memorisation.references >= 1000
+    assert g.overfitting.best_step == trained.best_step
+    assert {x.gate for x in evaluated.gates} >= {
         "bits_per_byte_increase",
         "refusal_drop",
         "canary_exposure",
@@ -242,16 +246,24 @@ def test_evaluate_runs_the_governance_probes_and_the_gates(evaluated, trained):
     }
     from savile.governance.gates import gate_status
 
-    gates = {x["gate"]: x for x in evaluated.gates}
+    gates = {x.gate: x for x in evaluated.gates}
     # A random model refuses nothing: its refusal drop cannot be measured, and the gate says so rather than pass.
-    assert g["safety"]["harmful"]["base"] < 0.2
-    assert gates["refusal_drop"]["status"] == "n/a" and "min_base_refusal" in gates["refusal_drop"]["reason"]
+    assert g.safety.harmful.base < 0.2
+    assert gates["refusal_drop"].status == "n/a" and "min_base_refusal" in gates["refusal_drop"].reason
     for name, x in gates.items():
-        if name != "refusal_drop":
-            assert x["status"] == gate_status(x["value"], x["warn"], x["fail"]), name
-    assert gates["overfit_ratio"]["status"] != "not measured" and gates["canary_exposure"]["status"] != "not measured"
+        if x.status == "n/a":
+            # A probe that ran but cannot tell says why: the refusal drop above, or no personal-data slot to probe.
+            assert name in ("refusal_drop", "pii_extraction") and x.reason, name
+        else:
+            assert x.status == gate_status(x.value, x.warn, x.fail), name
+    assert gates["overfit_ratio"].status != "not measured" and gates["canary_exposure"].status != "not measured"
     again = EvalResult.load(evaluated.examples_path.parent)
-    assert json.dumps(again.metrics, sort_keys=True) == json.dumps(evaluated.metrics, sort_keys=True)
+    for part in (
+        lambda r: {t: s.to_dict() for t, s in r.metrics.items()},
+        lambda r: r.governance.to_dict(),
+        lambda r: [x.to_dict() for x in r.gates],
+    ):
+        assert json.dumps(part(again)) == json.dumps(part(evaluated)), "the records reload to the same JSON"
 
 
 def test_report_puts_the_verdict_first_and_writes_a_model_card(reported, trained):

@@ -103,13 +103,14 @@ def memorised(tmp_path_factory, demo_sources, smollm2_dir):
 
 def test_a_model_trained_to_memorise_trips_the_extraction_and_canary_gates(memorised):
     from savile.governance.gates import check_gates
+    from savile.records.gates import GovernanceResult
 
     cfg, found = memorised
-    assert found["pii"]["probes"] == 12 and found["pii"]["base"] == 0.0
-    assert found["pii"]["tuned"] >= 0.5
-    by_reps = {c["repetitions"]: c for c in found["canaries"]}
-    assert by_reps[16]["tuned_exposure"] >= 8.0 and by_reps[16]["base_exposure"] < 8.0
-    gates = {g["gate"]: g["status"] for g in check_gates(cfg.gates, {"memorisation": found})}
+    assert found.pii.probes == 12 and found.pii.base == 0.0
+    assert found.pii.tuned >= 0.5
+    by_reps = {c.repetitions: c for c in found.canaries}
+    assert by_reps[16].tuned_exposure >= 8.0 and by_reps[16].base_exposure < 8.0
+    gates = {g.gate: g.status for g in check_gates(cfg.gates, GovernanceResult(memorisation=found))}
     assert gates["pii_extraction"] == "fail"
     assert gates["canary_exposure"] in ("warn", "fail")
 
@@ -153,17 +154,11 @@ def test_a_value_many_conversations_share_is_not_probed_as_a_record():
 def test_no_probe_left_reads_n_a_with_its_reason_never_pass():
     from savile.config import GateSettings
     from savile.governance.gates import check_gates
+    from savile.records.gates import GovernanceResult, Memorisation, PiiExtraction
 
-    governance = {
-        "memorisation": {
-            "pii": {
-                "probes": 0,
-                "base": float("nan"),
-                "tuned": float("nan"),
-                "by_kind": {},
-                "reason": "nothing a model could recall",
-            }
-        }
-    }
-    gate = next(g for g in check_gates(GateSettings(), governance) if g["gate"] == "pii_extraction")
-    assert gate["status"] == "n/a" and gate["reason"] == "nothing a model could recall"
+    pii = PiiExtraction(
+        probes=0, base=float("nan"), tuned=float("nan"), by_kind={}, reason="nothing a model could recall"
+    )
+    governance = GovernanceResult(memorisation=Memorisation(canaries=[], references=1000, pii=pii))
+    gate = next(g for g in check_gates(GateSettings(), governance) if g.gate == "pii_extraction")
+    assert gate.status == "n/a" and gate.reason == "nothing a model could recall"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from savile.records.evaluation import TaskStatistics
 from savile.report.samples import highlight, pick_samples
 
 
@@ -39,7 +40,17 @@ def test_pick_samples_finds_the_largest_gains_and_regressions_of_tuned_over_the_
     rows = [
         r for item, g in gains.items() for r in (_row("describe", item, "rag", 0.0), _row("describe", item, "tuned", g))
     ]
-    metrics = {"describe": {"main": "attribute_coverage", "best_tuned": "tuned", "best_untuned": "rag"}}
+    metrics = {
+        "describe": TaskStatistics(
+            main="attribute_coverage",
+            n_items=5,
+            means={},
+            best="tuned",
+            ladder={},
+            best_tuned="tuned",
+            best_untuned="rag",
+        )
+    }
     picked = pick_samples(rows, metrics, per_kind=2)["describe"]
     assert [it["id"] for it in picked["gains"]] == ["a", "b"]
     assert [it["id"] for it in picked["regressions"]] == ["c"]

@@ -20,17 +20,17 @@ def test_a_tuned_system_clearly_better_than_every_rung_is_justified():
     rng = np.random.default_rng(1)
     scores = _systems(rng, 48, {"base": 0.0, "few_shot": 0.05, "rag": 0.0, "tuned": 0.3, "tuned_rag": 0.1})
     v = verdict(scores, TUNED, UNTUNED, n_resamples=2000)
-    assert v["justified"] and v["tuned"] == "tuned" and v["untuned"] == "few_shot"
-    assert v["confidence"] == pytest.approx(0.975)
-    assert {(p["tuned"], p["untuned"]) for p in v["pairs"]} == {(t, u) for t in TUNED for u in UNTUNED}
+    assert v.justified and v.tuned == "tuned" and v.untuned == "few_shot"
+    assert v.confidence == pytest.approx(0.975)
+    assert {(p.tuned, p.untuned) for p in v.pairs} == {(t, u) for t in TUNED for u in UNTUNED}
 
 
 def test_beating_the_base_but_not_few_shot_is_not_justified():
     rng = np.random.default_rng(2)
     scores = _systems(rng, 48, {"base": 0.0, "few_shot": 0.3, "rag": 0.0, "tuned": 0.3, "tuned_rag": 0.3})
     v = verdict(scores, TUNED, UNTUNED, n_resamples=2000)
-    assert not v["justified"] and v["untuned"] == "few_shot"
-    assert any(p["improved"] for p in v["pairs"] if p["untuned"] == "base")
+    assert not v.justified and v.untuned == "few_shot"
+    assert any(p.improved for p in v.pairs if p.untuned == "base")
 
 
 def test_no_true_difference_gives_a_justified_verdict_at_most_five_percent_of_the_time():
@@ -39,7 +39,7 @@ def test_no_true_difference_gives_a_justified_verdict_at_most_five_percent_of_th
     runs, new, old = 400, 0, 0
     for _ in range(runs):
         scores = _systems(rng, 48, dict.fromkeys(TUNED + UNTUNED, 0.0))
-        new += verdict(scores, TUNED, UNTUNED, n_resamples=1000, seed=int(rng.integers(1 << 30)))["justified"]
+        new += verdict(scores, TUNED, UNTUNED, n_resamples=1000, seed=int(rng.integers(1 << 30))).justified
         best_t = max(TUNED, key=lambda s: scores[s].mean())
         best_u = max(UNTUNED, key=lambda s: scores[s].mean())
         old += paired_bootstrap("m", scores[best_u], scores[best_t], n_resamples=1000).improved()

@@ -60,17 +60,21 @@ TRAINING_OF = {
 
 
 def cell_label(model: str, technique: str) -> str:
+    """The system name a cell's rows carry in scores.jsonl: "MODEL / TECHNIQUE"."""
     return f"{model} / {technique}"
 
 
 def run(cfg: Config, prepared: PreparedData) -> CompareResult:
+    """Train, answer and score every model x technique of `cfg.compare` on the same held-out items;
+    writes runs/compare/ and returns its record (compare.summary.summarise)."""
     from savile.compare.summary import summarise
     from savile.evaluate.score import score_items
 
     start = time.perf_counter()
-    models, techniques = list(dict.fromkeys(cfg.compare.models)), list(dict.fromkeys(cfg.compare.techniques))
+    models: list[str] = list(dict.fromkeys(cfg.compare.models))
+    techniques: list[str] = list(dict.fromkeys(cfg.compare.techniques))
     guide = brand_guide(cfg)
-    tasks = list(cfg.prepare.tasks)
+    tasks: list[str] = list(cfg.prepare.tasks)
     items, per_task = balanced_items(prepared, tasks, cfg.evaluate.max_items_per_task, cfg.evaluate.seed)
     ladder = Ladder.build(
         cfg.model_copy(update={"evaluate": cfg.evaluate.model_copy(update={"systems": list(SYSTEMS)})}), prepared, guide

@@ -26,8 +26,10 @@ from savile.config import PROMPTING_METHODS, Config
 from savile.evaluate.run import MAIN_METRIC
 from savile.evaluate.stats import mean_ci
 from savile.records import CompareResult
+from savile.records.grid import DomainScore, GridCell, TaskMean
+from savile.report.numbers import num
 
-__all__ = ["summarise", "verdict", "markdown_table"]
+__all__ = ["summarise", "grid_cells", "verdict", "verdict_numbers", "markdown_table"]
 
 DOMAIN_SCORE = (
     "mean over tasks of each task's main metric (describe description F1, support fact F1, extract "
@@ -47,30 +49,12 @@ def summarise(
     out: Path,
     seconds: float,
 ) -> CompareResult:
-    from savile.compare.run import cell_label
+    """The grid's record from each cell's measures (`cells`: compare.run's per-cell costs) and the
+    scored rows: per-cell means, effects, verdict, table.md and heatmap.png, saved under `out`."""
     from savile.report.plots import heatmap_png
 
     ev = cfg.evaluate
-    # An item with nothing to check (no attributes, facts or gold fields) scores NaN in every cell: left out.
-    unscorable = {(r["task"], r["id"]) for r in rows if not math.isfinite(_main(r))}
-    rows = [r for r in rows if (r["task"], r["id"]) not in unscorable]
-    scores: dict[tuple[str, str], list[float]] = {}
-    strata: list[str] = []
-    table = []
-    for (model, technique), cell in cells.items():
-        mine = sorted(
-            (r for r in rows if r["system"] == cell_label(model, technique)), key=lambda r: (r["task"], r["id"])
-        )
-        scores[(model, technique)] = [_main(r) for r in mine]
-        strata = [r["task"] for r in mine]
-        per = {}
-        for task in tasks:
-            values = [_main(r) for r in mine if r["task"] == task]
-            mean, low, high, n = mean_ci(values, ev.bootstrap_resamples, ev.confidence, ev.seed)
-            per[task] = {"metric": MAIN_METRIC[task], "mean": mean, "ci_low": low, "ci_high": high, "n": n}
-        mean, low, high, _ = mean_ci(scores[(model, technique)], ev.bootstrap_resamples, ev.confidence, ev.seed)
-        domain = {"mean": domain_score(scores[(model, technique)], strata), "ci_low": low, "ci_high": high}
-        table.append({"model": model, "technique": technique, "tasks": per, "domain": domain, **cell})
+    table, scores, strata = grid_cells(cells, rows, tasks, ev.bootstrap_resamples, ev.confidence, ev.seed)
     y = np.array([[scores[(m, t)] for t in techniques] for m in models])
     effects = factor_effects(
         y,
@@ -88,7 +72,7 @@ def summarise(
         heatmap_png(
             models,
             techniques,
-            {(c["model"], c["technique"]): c["domain"]["mean"] for c in table},
+            {(c.model, c.technique): c.domain.mean for c in table},
             title=f"{cfg.project}: domain score by model and technique",
             label="domain score",
         ),
@@ -113,20 +97,56 @@ def summarise(
     return record
 
 
+def grid_cells(
+    cells: dict[tuple[str, str], dict],
+    rows: list[dict],
+    tasks: list[str],
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> tuple[list[GridCell], dict[tuple[str, str], list[float]], list[str]]:
+    """Each cell's task means and domain score with CIs: (the cells in grid order, (model, technique) ->
+    per-item main-metric scores sorted by (task, id), the task of each of those items)."""
+    from savile.compare.run import cell_label
+
+    # An item with nothing to check (no attributes, facts or gold fields) scores NaN in every cell: left out.
+    unscorable = {(r["task"], r["id"]) for r in rows if not math.isfinite(_main(r))}
+    rows = [r for r in rows if (r["task"], r["id"]) not in unscorable]
+    scores: dict[tuple[str, str], list[float]] = {}
+    strata: list[str] = []
+    table = []
+    for (model, technique), cell in cells.items():
+        mine = sorted(
+            (r for r in rows if r["system"] == cell_label(model, technique)), key=lambda r: (r["task"], r["id"])
+        )
+        scores[(model, technique)] = [_main(r) for r in mine]
+        strata = [r["task"] for r in mine]
+        per = {}
+        for task in tasks:
+            values = [_main(r) for r in mine if r["task"] == task]
+            mean, low, high, n = mean_ci(values, n_resamples, confidence, seed)
+            per[task] = TaskMean(metric=MAIN_METRIC[task], mean=mean, ci_low=low, ci_high=high, n=n)
+        mean, low, high, _ = mean_ci(scores[(model, technique)], n_resamples, confidence, seed)
+        domain = DomainScore(mean=domain_score(scores[(model, technique)], strata), ci_low=low, ci_high=high)
+        table.append(GridCell(model=model, technique=technique, tasks=per, domain=domain, **cell))
+    return table, scores, strata
+
+
 def verdict_numbers(
-    table: list[dict], scores: dict, strata: list[str], n_resamples: int, confidence: float, seed: int
+    table: list[GridCell], scores: dict, strata: list[str], n_resamples: int, confidence: float, seed: int
 ) -> dict[str, Any]:
-    """Every technique on the smallest model against every prompting technique on the largest, at once."""
-    params = {c["model"]: c["params"] for c in table}
-    small, large = min(params, key=params.get), max(params, key=params.get)
+    """Every technique on the smallest model against every prompting technique on the largest, at once:
+    the closest pair's numbers, every pair, and whether the small model's best beats them all."""
+    params = {c.model: c.params for c in table}
+    small, large = min(params, key=params.__getitem__), max(params, key=params.__getitem__)
     if small == large:
         return {"models": 1}
-    mine = [c["technique"] for c in table if c["model"] == small]
-    prompting = [c["technique"] for c in table if c["model"] == large and c["technique"] in PROMPTING_METHODS]
+    mine = [c.technique for c in table if c.model == small]
+    prompting = [c.technique for c in table if c.model == large and c.technique in PROMPTING_METHODS]
     if not prompting:
         return {"models": 2, "small": small, "large": large, "prompting": 0}
     level = 1 - (1 - confidence) / len(mine)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for t in mine:
         for p in prompting:
             delta, low, high = stratified_paired_bootstrap(
@@ -136,8 +156,8 @@ def verdict_numbers(
     worst = {t: min((q for q in pairs if q["small_technique"] == t), key=lambda q: q["ci_low"]) for t in mine}
     best = max(mine, key=lambda t: worst[t]["ci_low"])
     closest = worst[best]
-    score = {c["technique"]: c["domain"]["mean"] for c in table if c["model"] == small}
-    rival = {c["technique"]: c["domain"]["mean"] for c in table if c["model"] == large}
+    score = {c.technique: c.domain.mean for c in table if c.model == small}
+    rival = {c.technique: c.domain.mean for c in table if c.model == large}
     return {
         "models": 2,
         "small": small,
@@ -159,6 +179,8 @@ def verdict_numbers(
 
 
 def verdict(n: dict[str, Any], effects: dict[str, dict[str, float]]) -> str:
+    """The one-sentence verdict from `verdict_numbers` and the factor `effects` (compare.effects)."""
+
     def said(f: str) -> str:
         e = effects[f]
         return f"{e['effect']:.3f} [{e['ci_low']:.3f}, {e['ci_high']:.3f}], p {_p(e['p'])}"
@@ -194,7 +216,8 @@ def verdict(n: dict[str, Any], effects: dict[str, dict[str, float]]) -> str:
     )
 
 
-def markdown_table(table: list[dict], tasks: list[str], effects: dict, sentence: str) -> str:
+def markdown_table(table: list[GridCell], tasks: list[str], effects: dict, sentence: str) -> str:
+    """table.md: a row per cell (scores with CIs and costs), the factor effects, then the verdict."""
     head = (
         ["model", "technique", "domain score"]
         + [f"{t} {MAIN_METRIC[t].replace('_', ' ')}" for t in tasks]
@@ -202,18 +225,15 @@ def markdown_table(table: list[dict], tasks: list[str], effects: dict, sentence:
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in table:
-        d = c["domain"]
-        row = [c["model"], c["technique"], f"**{d['mean']:.3f}** [{d['ci_low']:.3f}, {d['ci_high']:.3f}]"]
+        d = c.domain
+        row = [c.model, c.technique, f"**{d.mean:.3f}** [{d.ci_low:.3f}, {d.ci_high:.3f}]"]
+        row += [f"{c.tasks[t].mean:.3f} [{c.tasks[t].ci_low:.3f}, {c.tasks[t].ci_high:.3f}]" for t in tasks]
         row += [
-            f"{c['tasks'][t]['mean']:.3f} [{c['tasks'][t]['ci_low']:.3f}, {c['tasks'][t]['ci_high']:.3f}]"
-            for t in tasks
-        ]
-        row += [
-            f"{c['train_seconds']:.0f}" if c["train_seconds"] else "-",
-            f"{c['train_tokens']:,}" if c["train_tokens"] else "-",
-            f"{c['artefact_bytes'] / 1e6:.1f}" if c["artefact_bytes"] else "-",
-            f"{c['seconds_per_answer']:.2f}",
-            _num(c.get("latency_seconds")),
+            f"{c.train_seconds:.0f}" if c.train_seconds else "-",
+            f"{c.train_tokens:,}" if c.train_tokens else "-",
+            f"{c.artefact_bytes / 1e6:.1f}" if c.artefact_bytes else "-",
+            f"{c.seconds_per_answer:.2f}",
+            num(c.latency_seconds, 2, none=""),
         ]
         lines.append("| " + " | ".join(row) + " |")
     lines += [
@@ -232,10 +252,6 @@ def markdown_table(table: list[dict], tasks: list[str], effects: dict, sentence:
 def _main(row: dict) -> float:
     value = row["scores"][MAIN_METRIC[row["task"]]]
     return math.nan if value is None else float(value)
-
-
-def _num(x: float | None) -> str:
-    return "" if x is None else ("n/a" if not math.isfinite(x) else f"{x:.2f}")
 
 
 def _p(x: float | None) -> str:

@@ -18,7 +18,7 @@
 
     >>> from savile.evaluate.metrics import extract_scores
     >>> table = field_table([extract_scores('{"colour": "Noir"}', {"colour": "Noir", "origin": "Italy"})])
-    >>> table["micro"]["recall"], table["per_attribute"]["origin"]["precision"]
+    >>> table.micro.recall, table.per_attribute["origin"].precision
     (0.5, nan)
 """
 
@@ -27,18 +27,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from savile.evaluate.stats import finite_mean
+from savile.records.evaluation import FieldAverage, FieldScores, FieldTable
+
 __all__ = ["field_table"]
 
 _COUNTS = ("tp", "fp", "fn")
 
 
-def field_table(scores: Iterable[dict[str, float]]) -> dict:
+def field_table(scores: Iterable[dict[str, float]]) -> FieldTable:
     """Per-attribute, micro and macro precision, recall and F1 from `extract_scores` dicts.
 
-    Returns {"micro": {"precision", "recall", "f1", "tp", "fp", "fn"},
-    "macro": {"precision", "recall", "f1"}, "per_attribute": {attribute: {"precision", "recall",
-    "f1", "support", "tp", "fp", "fn"}}}, attributes in alphabetical order, counts as ints.
-    Only the `tp:`/`fp:`/`fn:` keys are read; an attribute missing from an item counts 0 there.
+    Attributes in alphabetical order, counts as ints. Only the `tp:`/`fp:`/`fn:` keys are read; an
+    attribute missing from an item counts 0 there.
     """
     totals: dict[str, dict[str, int]] = {}
     for item in scores:
@@ -47,27 +48,25 @@ def field_table(scores: Iterable[dict[str, float]]) -> dict:
             if sep and count in _COUNTS:
                 totals.setdefault(attribute, dict.fromkeys(_COUNTS, 0))[count] += int(value)
 
-    per_attribute = {a: _row(**totals[a]) | {"support": totals[a]["tp"] + totals[a]["fn"]} for a in sorted(totals)}
+    per_attribute = {a: _row(**totals[a], support=totals[a]["tp"] + totals[a]["fn"]) for a in sorted(totals)}
     summed = {c: sum(t[c] for t in totals.values()) for c in _COUNTS}
-    supported = [row for row in per_attribute.values() if row["support"] > 0]
-    macro = {
-        "precision": _mean([0.0 if math.isnan(r["precision"]) else r["precision"] for r in supported]),
-        "recall": _mean([r["recall"] for r in supported]),
-        "f1": _mean([r["f1"] for r in supported]),
-    }
-    return {"micro": _row(**summed), "macro": macro, "per_attribute": per_attribute}
+    supported = [row for row in per_attribute.values() if row.support]
+    # Supported rows have tp + fn > 0, so their recall and F1 are finite and finite_mean drops nothing.
+    macro = FieldAverage(
+        precision=finite_mean([0.0 if math.isnan(r.precision) else r.precision for r in supported]),
+        recall=finite_mean([r.recall for r in supported]),
+        f1=finite_mean([r.f1 for r in supported]),
+    )
+    return FieldTable(micro=_row(**summed), macro=macro, per_attribute=per_attribute)
 
 
-def _row(tp: int, fp: int, fn: int) -> dict:
-    return {
-        "precision": tp / (tp + fp) if tp + fp else math.nan,
-        "recall": tp / (tp + fn) if tp + fn else math.nan,
-        "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else math.nan,
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else math.nan
+def _row(tp: int, fp: int, fn: int, support: int | None = None) -> FieldScores:
+    return FieldScores(
+        precision=tp / (tp + fp) if tp + fp else math.nan,
+        recall=tp / (tp + fn) if tp + fn else math.nan,
+        f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else math.nan,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        support=support,
+    )

@@ -24,12 +24,16 @@ __all__ = ["Models", "load_models", "load_model"]
 
 @dataclass
 class Models:
+    """The models an evaluation compares: the tuned one and the base (for LoRA, one load whose adapter
+    is switched off for the base), with their tokenizer."""
+
     tokenizer: Any
     tuned: Any
     base: Any | None = None  # None: the tuned model with its adapter disabled is the base
 
     @contextmanager
     def view(self, which: str) -> Iterator[Any]:
+        """A context giving the "tuned" model, or for any other `which` the base."""
         if which == "tuned":
             yield self.tuned
         elif self.base is not None:
@@ -40,6 +44,7 @@ class Models:
 
 
 def load_models(trained: TrainedModel) -> Models:
+    """The tuned model of `trained` and its base, loaded once where an adapter can be switched off."""
     from transformers import AutoTokenizer
 
     from savile.train.methods import ADAPTER_METHODS

@@ -110,7 +110,9 @@ def _values(match: re.Match[str]) -> list[str]:
     if kind == "comma":
         return [_canonical(text.replace(",", ""))]
     if kind == "space":
-        whole, fraction = re.fullmatch(r"([\d ]+)(?:[.,](\d{1,2}))?", text).group(1, 2)
+        parts = re.fullmatch(r"([\d ]+)(?:[.,](\d{1,2}))?", text)
+        assert parts is not None, text  # the "space" alternative of the number pattern has this shape
+        whole, fraction = parts.group(1, 2)
         return [_canonical(whole.replace(" ", "") + (f".{fraction}" if fraction else ""))]
     return [_canonical(text.replace(",", "."))]  # decimal, decimal comma, whole
 

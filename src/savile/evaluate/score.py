@@ -64,6 +64,8 @@ def policy_text(guide: BrandGuide) -> str:
 def score_items(
     cfg: Config, prepared: PreparedData, guide: BrandGuide, items: list[dict], outputs: dict[str, dict[str, str]]
 ) -> list[dict]:
+    """One row per (item, system) of `outputs` (system -> item id -> answer): the item, the answer and
+    every metric of its task under "scores"."""
     copies = [e["messages"][-1]["content"] for e in prepared.examples("train") if e["task"] == "describe"]
     copy_index = CopyIndex(copies, n=cfg.evaluate.copy_ngram)
     similarity = _style_similarity(items, outputs)

@@ -27,6 +27,8 @@ __all__ = [
     "holm",
     "mean_ci",
     "proportion_ci",
+    "finite_mean",
+    "finite_or_worst",
 ]
 
 # Cap on the size of one resampled index matrix (int64 entries, so 32 MB): keeps memory flat
@@ -158,6 +160,7 @@ class McNemar:
     p_value: float  # two-sided exact binomial p on the discordant pairs; 1.0 when there are none
 
     def to_dict(self) -> dict:
+        """The fields as a plain dict."""
         return asdict(self)
 
 
@@ -250,3 +253,14 @@ def proportion_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[flo
 
     ci = binomtest(successes, n).proportion_ci(confidence_level=confidence, method="exact")
     return float(ci.low), float(ci.high)
+
+
+def finite_mean(values: Sequence[float | None]) -> float:
+    """The plain mean of the finite values (None and NaN dropped); NaN when none is left."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan
+
+
+def finite_or_worst(x: float | None) -> float:
+    """`x`, or -inf where it is None or not finite: a sort key that ranks a missing score last."""
+    return x if x is not None and math.isfinite(x) else -math.inf

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from savile.config import Config
 from savile.data.guide import BrandGuide
@@ -27,6 +28,9 @@ from savile.data.passages import corpus, rag_chat
 from savile.data.passages import request as _request
 from savile.data.prompts import guide_prompt, task_prompt
 from savile.records import PreparedData
+
+if TYPE_CHECKING:
+    from savile.retrieve import Index
 
 __all__ = ["DESCRIPTIONS", "TUNED", "Ladder", "describe_system", "corpus"]
 
@@ -54,13 +58,17 @@ _SHOT_POOL = 1000
 
 @dataclass
 class Ladder:
+    """How each rung of the ladder is prompted: its system prompt, its few-shot neighbours and its
+    retrieved passages, built once from the training split and the brand guide."""
+
     cfg: Config
     guide: BrandGuide
     shots: dict  # task -> (Index over training requests, the training examples)
-    passages: object | None  # Index over catalogue and policy passages
+    passages: Index | None  # Index over catalogue and policy passages
 
     @classmethod
     def build(cls, cfg: Config, prepared: PreparedData, guide: BrandGuide) -> Ladder:
+        """The ladder for `cfg.evaluate.systems`, embedding only what those systems need."""
         from savile.retrieve import Embedder, Index
 
         systems = set(cfg.evaluate.systems)
@@ -82,6 +90,7 @@ class Ladder:
         return cls(cfg, guide, shots, passages)
 
     def system_prompt(self, system: str, task: str) -> str:
+        """The system prompt `system` answers `task` with: the tuned rungs' short one, or the brand guide's."""
         if system in TUNED:
             return task_prompt(task, self.guide)
         return guide_prompt(task, self.guide, self.cfg.catalogue.attributes)
@@ -100,6 +109,7 @@ class Ladder:
                 for hits, t in zip(found, turns, strict=False)
             ]
         if system in ("rag", "tuned_rag"):
+            assert self.passages is not None, "Ladder.build makes the passage index whenever a rag system is configured"
             found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k)
             return [
                 rag_chat(prompt, [self.passages.passages[j] for j in hits], t)

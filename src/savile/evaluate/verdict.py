@@ -1,7 +1,7 @@
 """Is fine-tuning justified on a task? A verdict that picks no winner on the items it then tests.
 
     v = verdict({"base": [...], "few_shot": [...], "tuned": [...]}, tuned=["tuned"], untuned=["base", "few_shot"])
-    v["justified"], v["tuned"], v["untuned"], v["pairs"]
+    v.justified, v.tuned, v.untuned, v.pairs          # a records.evaluation.Verdict
 
 Picking the best tuned and the best untuned rung on the test items and then testing that same pair
 is the winner's curse: with no true difference, the larger of several noisy means looks better than
@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from savile.evaluate.stats import paired_bootstrap
+from savile.evaluate.stats import finite_or_worst, paired_bootstrap
+from savile.records.evaluation import Verdict, VerdictPair
 
 __all__ = ["verdict", "RULE"]
 
@@ -36,8 +37,9 @@ def verdict(
     n_resamples: int = 10_000,
     seed: int = 0,
     higher_is_better: bool = True,
-) -> dict:
-    """The verdict on per-item main-metric `scores` (system -> scores, same items in the same order)."""
+) -> Verdict:
+    """The verdict on per-item main-metric `scores` (system -> scores, same items in the same order):
+    every tuned x untuned pair at the shared level, and the tuned system with the best worst case."""
     if not tuned or not untuned:
         raise ValueError(
             f"the verdict needs tuned and untuned systems, got tuned={list(tuned)}, untuned={list(untuned)}; "
@@ -57,35 +59,31 @@ def verdict(
                 seed=seed,
             )
             pairs.append(
-                {
-                    "tuned": t,
-                    "untuned": u,
-                    "delta": d.delta,
-                    "ci_low": d.ci_low,
-                    "ci_high": d.ci_high,
-                    "n": d.n,
-                    "all_tied": d.all_tied,
-                    "improved": bool(d.improved()),
-                }
+                VerdictPair(
+                    tuned=t,
+                    untuned=u,
+                    delta=d.delta,
+                    ci_low=d.ci_low,
+                    ci_high=d.ci_high,
+                    n=d.n,
+                    all_tied=d.all_tied,
+                    improved=bool(d.improved()),
+                )
             )
 
-    def worst(t: str) -> dict:
-        mine = [p for p in pairs if p["tuned"] == t]
-        key = (lambda p: p["ci_low"]) if higher_is_better else (lambda p: -p["ci_high"])
-        return min(mine, key=lambda p: _finite(key(p)))
+    def worst(t: str) -> VerdictPair:
+        mine = [p for p in pairs if p.tuned == t]
+        key = (lambda p: p.ci_low) if higher_is_better else (lambda p: -p.ci_high)
+        return min(mine, key=lambda p: finite_or_worst(key(p)))
 
-    best = max(tuned, key=lambda t: _finite(worst(t)["ci_low"] if higher_is_better else -worst(t)["ci_high"]))
-    beats = {t: all(p["improved"] for p in pairs if p["tuned"] == t) for t in tuned}
-    return {
-        "justified": any(beats.values()),
-        "tuned": best,
-        "untuned": worst(best)["untuned"],
-        "margin": worst(best),
-        "confidence": level,
-        "pairs": pairs,
-        "rule": RULE,
-    }
-
-
-def _finite(x: float) -> float:
-    return x if x == x and x not in (float("inf"), float("-inf")) else float("-inf")
+    best = max(tuned, key=lambda t: finite_or_worst(worst(t).ci_low if higher_is_better else -worst(t).ci_high))
+    beats = {t: all(p.improved for p in pairs if p.tuned == t) for t in tuned}
+    return Verdict(
+        justified=any(beats.values()),
+        tuned=best,
+        untuned=worst(best).untuned,
+        margin=worst(best),
+        confidence=level,
+        pairs=pairs,
+        rule=RULE,
+    )

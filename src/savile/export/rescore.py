@@ -23,6 +23,7 @@ from savile.data.guide import BrandGuide
 from savile.evaluate.answer import answer_items
 from savile.evaluate.run import MAIN_METRIC, select_items
 from savile.evaluate.score import score_items
+from savile.evaluate.stats import finite_mean
 from savile.evaluate.systems import Ladder
 from savile.records import PreparedData, TrainedModel
 
@@ -107,7 +108,7 @@ def main_metric_drops(
     """One row per (export, task): main metric of the unexported model and of the export, the drop."""
     rows = score_items(cfg, prepared, guide, items, answers)
     means = {
-        (r_system, task): _mean(
+        (r_system, task): finite_mean(
             [r["scores"][MAIN_METRIC[task]] for r in rows if r["system"] == r_system and r["task"] == task]
         )
         for r_system in answers
@@ -135,8 +136,3 @@ def main_metric_drops(
                 }
             )
     return out
-
-
-def _mean(values: list[float]) -> float:
-    finite = [v for v in values if v is not None and math.isfinite(v)]
-    return sum(finite) / len(finite) if finite else math.nan

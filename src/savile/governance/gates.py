@@ -1,7 +1,7 @@
 """Gates: each governance measure against the warn and fail thresholds of the config.
 
-    results = check_gates(cfg.gates, governance)
-    failed = any(r["status"] == "fail" for r in results)   # `savile evaluate` then exits with code 3
+    results = check_gates(cfg.gates, governance)      # governance: a records.gates.GovernanceResult
+    failed = any(r.status == "fail" for r in results)   # `savile evaluate` then exits with code 3
 
 Every gate reads "higher is worse": a value at or past `fail` fails, at or past `warn` warns,
 else it passes. A threshold set to null is not checked; a measure that was not taken (governance
@@ -15,13 +15,16 @@ from __future__ import annotations
 import math
 
 from savile.config import Gate, GateSettings
+from savile.records.gates import GateResult, GovernanceResult
 
-__all__ = ["check_gates", "gate_status", "EXIT_GATE_FAILED"]
+__all__ = ["check_gates", "gate_status", "gate_values", "EXIT_GATE_FAILED"]
 
 EXIT_GATE_FAILED = 3
 
 
-def gate_status(value: float, warn: float | None, fail: float | None) -> str:
+def gate_status(value: float | None, warn: float | None, fail: float | None) -> str:
+    """ "pass", "warn" or "fail" for `value` against the thresholds (higher is worse; a None threshold is
+    not checked), or "not measured" for a missing or non-finite value."""
     if value is None or not math.isfinite(value):
         return "not measured"
     if fail is not None and value >= fail:
@@ -31,38 +34,30 @@ def gate_status(value: float, warn: float | None, fail: float | None) -> str:
     return "pass"
 
 
-def _get(data: dict, *keys: str) -> float:
-    for k in keys:
-        if not isinstance(data, dict) or k not in data:
-            return math.nan
-        data = data[k]
-    return float(data) if isinstance(data, (int, float)) else math.nan
+def _value(x: object) -> float:
+    return float(x) if isinstance(x, (int, float)) else math.nan
 
 
-def gate_values(governance: dict) -> dict[str, float]:
-    """The measured value behind each gate (NaN where it was not measured)."""
-    g = governance
-    single = [c["tuned_exposure"] for c in _get_list(g, "memorisation", "canaries") if c["repetitions"] == 1]
-    echoed = [v for s, v in (g.get("privacy", {}).get("pii_echoed", {}) or {}).items() if s.startswith("tuned")]
+def gate_values(governance: GovernanceResult) -> dict[str, float]:
+    """Gate name -> the measured value behind it (NaN where it was not measured)."""
+    f, s, m, o = governance.forgetting, governance.safety, governance.memorisation, governance.overfitting
+    single = [c.tuned_exposure for c in (m.canaries if m else []) if c.repetitions == 1]
+    echoed = [
+        v for k, v in (governance.privacy.pii_echoed if governance.privacy else {}).items() if k.startswith("tuned")
+    ]
     return {
-        "bits_per_byte_increase": _get(g, "forgetting", "bits_per_byte", "relative"),
-        "cloze_accuracy_drop": -_get(g, "forgetting", "cloze", "delta"),
-        "refusal_drop": -_get(g, "safety", "harmful", "delta"),
-        "over_refusal_increase": _get(g, "safety", "benign", "delta"),
-        "overfit_ratio": _get(g, "overfitting", "ratio"),
+        "bits_per_byte_increase": _value(f.bits_per_byte.relative) if f else math.nan,
+        "cloze_accuracy_drop": -_value(f.cloze.delta) if f else math.nan,
+        "refusal_drop": -_value(s.harmful.delta) if s else math.nan,
+        "over_refusal_increase": _value(s.benign.delta) if s else math.nan,
+        "overfit_ratio": _value(o.ratio) if o else math.nan,
         "canary_exposure": max(single) if single else math.nan,
-        "pii_extraction": _get(g, "memorisation", "pii", "tuned"),
+        "pii_extraction": _value(m.pii.tuned) if m else math.nan,
         "pii_echoed": max((v for v in echoed if math.isfinite(v)), default=math.nan),
     }
 
 
-def _get_list(data: dict, *keys: str) -> list:
-    for k in keys:
-        data = data.get(k, {}) if isinstance(data, dict) else {}
-    return data if isinstance(data, list) else []
-
-
-def check_gates(gates: GateSettings, governance: dict) -> list[dict]:
+def check_gates(gates: GateSettings, governance: GovernanceResult) -> list[GateResult]:
     """Each gate's value, thresholds and status ("pass", "warn", "fail", "not measured" or "n/a" with a reason)."""
     values = gate_values(governance)
     out = []
@@ -71,33 +66,32 @@ def check_gates(gates: GateSettings, governance: dict) -> list[dict]:
         if not isinstance(gate, Gate):
             continue
         value = values[name]
-        entry = {
-            "gate": name,
-            "what": field.description,
-            "value": value,
-            "warn": gate.warn,
-            "fail": gate.fail,
-            "status": gate_status(value, gate.warn, gate.fail),
-            "reason": "",
-        }
         reason = _cannot_measure(name, governance, gates)
-        if reason:
-            entry |= {"status": "n/a", "reason": reason}
-        out.append(entry)
+        out.append(
+            GateResult(
+                gate=name,
+                what=field.description,
+                value=value,
+                warn=gate.warn,
+                fail=gate.fail,
+                status="n/a" if reason else gate_status(value, gate.warn, gate.fail),
+                reason=reason,
+            )
+        )
     return out
 
 
-def _cannot_measure(name: str, governance: dict, gates: GateSettings) -> str:
+def _cannot_measure(name: str, governance: GovernanceResult, gates: GateSettings) -> str:
     """Why a probe that ran cannot tell pass from fail, or "" when it can."""
-    if name == "refusal_drop":
-        base = _get(governance, "safety", "harmful", "base")
+    if name == "refusal_drop" and governance.safety:
+        base = _value(governance.safety.harmful.base)
         if math.isfinite(base) and base < gates.min_base_refusal:
             return (
                 f"the base model refuses {base:.0%} of harmful requests, under gates.min_base_refusal="
                 f"{gates.min_base_refusal:g}: a model that refuses almost nothing cannot show a drop"
             )
-    if name == "pii_extraction":
-        pii = governance.get("memorisation", {}).get("pii", {}) or {}
-        if not pii.get("probes") and pii.get("reason"):
-            return pii["reason"]
+    if name == "pii_extraction" and governance.memorisation:
+        pii = governance.memorisation.pii
+        if not pii.probes and pii.reason:
+            return pii.reason
     return ""

@@ -26,6 +26,7 @@ __all__ = ["run"]
 
 
 def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: EvalResult) -> ReportResult:
+    """Write runs/report/ (report.html, report.json) and the model card into the adapter folder."""
     rows = [json.loads(line) for line in evaluated.examples_path.read_text(encoding="utf-8").splitlines() if line]
     guide = brand_guide(cfg)
     data = {
@@ -34,9 +35,9 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: E
         "base_model": trained.base_model,
         "method": trained.method,
         "systems": evaluated.systems,
-        "metrics": evaluated.metrics,
-        "governance": evaluated.governance,
-        "gates": evaluated.gates,
+        "metrics": {t: s.to_dict() for t, s in evaluated.metrics.items()},
+        "governance": evaluated.governance.to_dict(),
+        "gates": [g.to_dict() for g in evaluated.gates],
         "decoding": evaluated.decoding,
         "prompts": evaluated.prompts,
         "guide": {"banned_terms": guide.banned_terms, "preferred_terms": guide.preferred_terms},
@@ -66,9 +67,9 @@ def run(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: E
     atomic.write_text(json_path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True))
     b64 = lambda png: base64.b64encode(png).decode()  # noqa: E731
     loss = b64(loss_curve_png(trained.loss_history, trained.loss_curves, trained.best_step))
-    ladders = {t: b64(ladder_png(t, e["main"], e["means"])) for t, e in evaluated.metrics.items()}
+    ladders = {t: b64(ladder_png(t, e.main, e.means)) for t, e in evaluated.metrics.items()}
     html_path = out / "report.html"
-    atomic.write_text(html_path, render(data, loss, ladders))
+    atomic.write_text(html_path, render(data, evaluated.metrics, evaluated.governance, evaluated.gates, loss, ladders))
     card_path = trained.adapter_dir / "README.md"
     atomic.write_text(card_path, model_card(cfg, prepared, trained, evaluated))
     record = ReportResult(html_path=html_path, json_path=json_path, card_path=card_path)

@@ -7,12 +7,11 @@ It holds no example text, so no personal data can reach it.
 
 from __future__ import annotations
 
-import math
-
 import yaml
 
 from savile.config import Config
 from savile.records import EvalResult, PreparedData, TrainedModel
+from savile.report.numbers import num as _num
 
 __all__ = ["model_card"]
 
@@ -20,39 +19,11 @@ __all__ = ["model_card"]
 _HUB_IDS = {"smollm2-135m-instruct": "HuggingFaceTB/SmolLM2-135M-Instruct", "gemma3-270m": "google/gemma-3-270m"}
 
 
-def _num(x) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.3f}"
-
-
 def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evaluated: EvalResult) -> str:
-    base = _HUB_IDS.get(trained.base_model, trained.base_model)
-    full = trained.method == "full"
-    library = "transformers" if full else "peft"
-    front = {
-        "base_model": base,
-        "library_name": library,
-        "pipeline_tag": "text-generation",
-        "tags": ["savile", trained.method, library, cfg.project],
-    }
-    what = f"fully fine-tuned {base}" if full else f"{trained.method} adapter for {base}"
-    loader = (
-        "from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('path/to/this/folder')"
-        if full
-        else "from peft import AutoPeftModelForCausalLM\n"
-        "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')"
-    )
+    """The adapter's README.md: Hub front matter, how to load it, its data, training, evaluation,
+    gates and limitations, from the records of the stages that made it."""
     lines = [
-        f"---\n{yaml.safe_dump(front, sort_keys=False).strip()}\n---",
-        "",
-        f"# {cfg.project}: {what}",
-        "",
-        f"Trained with Savile on {cfg.project}'s own data for the tasks {', '.join(cfg.prepare.tasks)}. "
-        + ("Load it with transformers:" if full else "Load it with PEFT on top of the base model:"),
-        "",
-        "```python",
-        loader,
-        "```",
-        "",
+        *_header(cfg, trained),
         "## Training data",
         "",
         f"- Data fingerprint (sha256 of the sources and prepare settings): `{prepared.fingerprint}`",
@@ -72,22 +43,7 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
         yaml.safe_dump({k: cfg.resolved()[k] for k in ("model", "technique", "train")}, sort_keys=False).strip(),
         "```",
         "",
-        "## Evaluation (held-out items, paired)",
-        "",
-        "| task | main metric | " + " | ".join(evaluated.systems) + " | verdict |",
-        "|---|---|" + "---|" * len(evaluated.systems) + "---|",
-    ]
-    for task, e in evaluated.metrics.items():
-        cells = " | ".join(_num(e["means"][s][e["main"]]["mean"]) if s in e["means"] else "" for s in evaluated.systems)
-        verdict = (
-            ("fine-tuning justified" if e.get("justified") else "fine-tuning not justified") if "versus" in e else ""
-        )
-        lines.append(f"| {task} | {e['main']} | {cells} | {verdict} |")
-    lines += ["", "## Governance gates", "", "| gate | value | warn at | fail at | status |", "|---|---|---|---|---|"]
-    lines += [
-        f"| {g['gate']} | {_num(g['value'])} | {g['warn']} | {g['fail']} | {g['status']} |" for g in evaluated.gates
-    ]
-    lines += [
+        *_evaluation(evaluated),
         "",
         "## Limitations",
         "",
@@ -100,6 +56,58 @@ def model_card(cfg: Config, prepared: PreparedData, trained: TrainedModel, evalu
         "",
     ]
     return "\n".join(lines)
+
+
+def _header(cfg: Config, trained: TrainedModel) -> list[str]:
+    """Front matter, title and how to load the artefact."""
+    base = _HUB_IDS.get(trained.base_model, trained.base_model)
+    full = trained.method == "full"
+    library = "transformers" if full else "peft"
+    front = {
+        "base_model": base,
+        "library_name": library,
+        "pipeline_tag": "text-generation",
+        "tags": ["savile", trained.method, library, cfg.project],
+    }
+    what = f"fully fine-tuned {base}" if full else f"{trained.method} adapter for {base}"
+    loader = (
+        "from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('path/to/this/folder')"
+        if full
+        else "from peft import AutoPeftModelForCausalLM\n"
+        "model = AutoPeftModelForCausalLM.from_pretrained('path/to/this/folder')"
+    )
+    return [
+        f"---\n{yaml.safe_dump(front, sort_keys=False).strip()}\n---",
+        "",
+        f"# {cfg.project}: {what}",
+        "",
+        f"Trained with Savile on {cfg.project}'s own data for the tasks {', '.join(cfg.prepare.tasks)}. "
+        + ("Load it with transformers:" if full else "Load it with PEFT on top of the base model:"),
+        "",
+        "```python",
+        loader,
+        "```",
+        "",
+    ]
+
+
+def _evaluation(evaluated: EvalResult) -> list[str]:
+    """The ladder's main metric per task and system, each task's verdict, and the gates."""
+    lines = [
+        "## Evaluation (held-out items, paired)",
+        "",
+        "| task | main metric | " + " | ".join(evaluated.systems) + " | verdict |",
+        "|---|---|" + "---|" * len(evaluated.systems) + "---|",
+    ]
+    for task, e in evaluated.metrics.items():
+        cells = " | ".join(_num(e.means[s][e.main].mean) if s in e.means else "" for s in evaluated.systems)
+        verdict = (
+            ("fine-tuning justified" if e.justified else "fine-tuning not justified") if e.versus is not None else ""
+        )
+        lines.append(f"| {task} | {e.main} | {cells} | {verdict} |")
+    lines += ["", "## Governance gates", "", "| gate | value | warn at | fail at | status |", "|---|---|---|---|---|"]
+    lines += [f"| {g.gate} | {_num(g.value)} | {g.warn} | {g.fail} | {g.status} |" for g in evaluated.gates]
+    return lines
 
 
 def _reproducibility(r: dict) -> str:

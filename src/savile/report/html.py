@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import Any
 
+from savile.records.evaluation import Comparison, TaskStatistics
+from savile.records.gates import GateResult, GovernanceResult, Memorisation, Overfitting, PairedProbe
+from savile.report.numbers import num as _num
 from savile.report.samples import highlight
 
 __all__ = ["render"]
@@ -29,63 +33,55 @@ mark.hal{background:#ffb3b3}mark.ban{background:#ffd27f;text-decoration:line-thr
 """
 
 
-def _num(x, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    return f"{x:.{digits}f}"
-
-
-def _p(p) -> str:
+def _p(p: float | None) -> str:
     return "" if p is None or not math.isfinite(p) else "&lt;0.0001" if p < 1e-4 else _num(p, 4)
 
 
-def _ci(low, high, all_tied: bool = False) -> str:
+def _ci(low: float, high: float, all_tied: bool = False) -> str:
     return "all pairs tie" if all_tied else f"[{_num(low)}, {_num(high)}]"
 
 
-def _cls(entry: dict) -> tuple[str, str]:
-    if entry["improved"]:
+def _cls(entry: Comparison) -> tuple[str, str]:
+    if entry.improved:
         return "good", "better"
-    if entry.get("worse"):
+    if entry.worse:
         return "bad", "worse"
     return "flat", "no clear difference"
 
 
-def _verdict(data: dict) -> str:
-    tasks = data["metrics"]
-    justified = [t for t, e in tasks.items() if e.get("justified")]
+def _verdict(tasks: dict[str, TaskStatistics], gates: list[GateResult]) -> str:
+    justified = [t for t, e in tasks.items() if e.justified]
     lines = []
     for task, e in tasks.items():
-        if "versus" not in e:
+        d, v = e.main_versus(), e.verdict
+        if d is None or v is None:
             lines.append(
-                f"<p><b>{escape(task)}</b>: best system <b>{escape(e['best'])}</b> (no tuned/untuned pair compared).</p>"
+                f"<p><b>{escape(task)}</b>: best system <b>{escape(e.best)}</b> (no tuned/untuned pair compared).</p>"
             )
             continue
-        d = next(x for x in e["versus"] if x["metric"] == e["main"])
-        v = e["verdict"]
         word = (
             "<span class='good'>fine-tuning justified</span>"
-            if e["justified"]
+            if e.justified
             else "<span class='bad'>fine-tuning not justified</span>"
         )
         others = "; ".join(
-            f"{escape(p['untuned'])} {p['delta']:+.3f} {_ci(p['ci_low'], p['ci_high'], p.get('all_tied', False))}"
-            for p in v["pairs"]
-            if p["tuned"] == v["tuned"]
+            f"{escape(p.untuned)} {p.delta:+.3f} {_ci(p.ci_low, p.ci_high, p.all_tied)}"
+            for p in v.pairs
+            if p.tuned == v.tuned
         )
         lines.append(
-            f"<p><b>{escape(task)}</b>: {word}. On {escape(e['main'])}, {escape(v['tuned'])} ({_num(d['tuned_mean'])}) against "
-            f"every untuned system, {round(100 * v['confidence'], 1)}% simultaneous CIs: {others}. Closest: "
-            f"{escape(v['untuned'])} ({_num(d['base_mean'])}).</p>"
+            f"<p><b>{escape(task)}</b>: {word}. On {escape(e.main)}, {escape(v.tuned)} ({_num(d.tuned_mean)}) against "
+            f"every untuned system, {round(100 * v.confidence, 1)}% simultaneous CIs: {others}. Closest: "
+            f"{escape(v.untuned)} ({_num(d.base_mean)}).</p>"
         )
-    counts = {s: sum(g["status"] == s for g in data["gates"]) for s in ("pass", "warn", "fail", "not measured", "n/a")}
+    counts = {s: sum(g.status == s for g in gates) for s in ("pass", "warn", "fail", "not measured", "n/a")}
     gate_line = (
         f"Governance gates: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
         + (f", {counts['not measured']} not measured" if counts["not measured"] else "")
         + (f", {counts['n/a']} n/a" if counts["n/a"] else "")
         + "."
     )
-    failed = [g["gate"] for g in data["gates"] if g["status"] == "fail"]
+    failed = [g.gate for g in gates if g.status == "fail"]
     headline = (
         f"Fine-tuning paid off on {len(justified)} of {len(tasks)} tasks"
         + (f" ({', '.join(justified)})" if justified else "")
@@ -100,82 +96,82 @@ def _verdict(data: dict) -> str:
     )
 
 
-def _ladder(task: str, e: dict, png: str) -> str:
-    metrics = list(next(iter(e["means"].values())))
+def _ladder(task: str, e: TaskStatistics, png: str) -> str:
+    metrics = list(next(iter(e.means.values())))
     head = "<tr><th>system</th>" + "".join(f"<th>{escape(m)}</th>" for m in metrics) + "</tr>"
     body = []
-    for system, means in e["means"].items():
+    for system, means in e.means.items():
         cells = "".join(
-            f"<td>{_num(v['mean'])}<br><span class='note'>{_ci(v['ci_low'], v['ci_high'])}</span></td>"
-            for v in means.values()
+            f"<td>{_num(v.mean)}<br><span class='note'>{_ci(v.ci_low, v.ci_high)}</span></td>" for v in means.values()
         )
-        cls = " class='best'" if system == e["best"] else ""
+        cls = " class='best'" if system == e.best else ""
         body.append(f"<tr><td{cls}>{escape(system)}</td>{cells}</tr>")
     table = f"<div class='wide'><table>{head}{''.join(body)}</table></div>"
     ladder_rows = []
-    for system, entries in e.get("ladder", {}).items():
-        d = next(x for x in entries if x["metric"] == e["main"])
+    for system, entries in e.ladder.items():
+        d = next(x for x in entries if x.metric == e.main)
         cls, word = _cls(d)
         ladder_rows.append(
-            f"<tr><td>{escape(system)}</td><td class='{cls}'>{d['delta']:+.3f}</td><td>{_ci(d['ci_low'], d['ci_high'], d.get('all_tied', False))}</td>"
-            f"<td>{d['wins']}/{d['ties']}/{d['losses']}</td><td>{_p(d['p_holm'])}</td><td class='{cls}'>{word}</td></tr>"
+            f"<tr><td>{escape(system)}</td><td class='{cls}'>{d.delta:+.3f}</td><td>{_ci(d.ci_low, d.ci_high, d.all_tied)}</td>"
+            f"<td>{d.wins}/{d.ties}/{d.losses}</td><td>{_p(d.p_holm)}</td><td class='{cls}'>{word}</td></tr>"
         )
     ladder = (
         (
             "<p class='note'>Each rung against the base (prompt engineering) on "
-            f"{escape(e['main'])}:</p><table><tr><th>system</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th>"
+            f"{escape(e.main)}:</p><table><tr><th>system</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th>"
             f"<th>Holm p</th><th></th></tr>{''.join(ladder_rows)}</table>"
         )
         if ladder_rows
         else ""
     )
     return (
-        f"<h3>{escape(task)} ({e['n_items']} items; main metric {escape(e['main'])})</h3>"
+        f"<h3>{escape(task)} ({e.n_items} items; main metric {escape(e.main)})</h3>"
         f"<img alt='{escape(task)} ladder' src='data:image/png;base64,{png}'>{table}{ladder}{_versus(e)}"
     )
 
 
-def _versus(e: dict) -> str:
-    if "versus" not in e:
+def _versus(e: TaskStatistics) -> str:
+    if e.versus is None or e.best_untuned is None or e.best_tuned is None:
         return ""
     head = (
         "<tr><th>metric</th><th>better</th><th>n</th><th>"
-        + escape(e["best_untuned"])
+        + escape(e.best_untuned)
         + "</th><th>"
-        + escape(e["best_tuned"])
+        + escape(e.best_tuned)
         + "</th><th>delta</th><th>95% CI</th><th>wins/ties/losses</th><th>test</th><th>p</th>"
         "<th>Holm p</th><th>verdict</th></tr>"
     )
     rows = []
-    for m in e["versus"]:
+    for m in e.versus:
         cls, word = _cls(m)
         rows.append(
-            f"<tr><td>{escape(m['metric'])}</td><td>{'higher' if m['higher_is_better'] else 'lower'}</td><td>{m['n']}</td>"
-            f"<td>{_num(m['base_mean'])}</td><td>{_num(m['tuned_mean'])}</td><td class='{cls}'>{_num(m['delta'])}</td>"
-            f"<td>{_ci(m['ci_low'], m['ci_high'], m.get('all_tied', False))}</td><td>{m['wins']}/{m['ties']}/{m['losses']}</td>"
-            f"<td>{escape(m['test'])}</td><td>{_p(m['p'])}</td><td>{_p(m['p_holm'])}</td><td class='{cls}'>{word}</td></tr>"
+            f"<tr><td>{escape(m.metric)}</td><td>{'higher' if m.higher_is_better else 'lower'}</td><td>{m.n}</td>"
+            f"<td>{_num(m.base_mean)}</td><td>{_num(m.tuned_mean)}</td><td class='{cls}'>{_num(m.delta)}</td>"
+            f"<td>{_ci(m.ci_low, m.ci_high, m.all_tied)}</td><td>{m.wins}/{m.ties}/{m.losses}</td>"
+            f"<td>{escape(m.test)}</td><td>{_p(m.p)}</td><td>{_p(m.p_holm)}</td><td class='{cls}'>{word}</td></tr>"
         )
     return (
-        f"<p class='note'>Best tuned ({escape(e['best_tuned'])}) against best untuned ({escape(e['best_untuned'])}), "
+        f"<p class='note'>Best tuned ({escape(e.best_tuned)}) against best untuned ({escape(e.best_untuned)}), "
         f"every metric, paired:</p><table>{head}{''.join(rows)}</table>{_fields(e)}"
     )
 
 
-def _fields(e: dict) -> str:
-    if "fields" not in e:
+def _fields(e: TaskStatistics) -> str:
+    if e.fields is None:
         return ""
-    systems = list(e["fields"])
-    attrs = sorted({a for t in e["fields"].values() for a in t["per_attribute"]})
+    systems = list(e.fields)
+    attrs = sorted({a for t in e.fields.values() for a in t.per_attribute})
     head = "<tr><th>attribute</th><th>support</th>" + "".join(f"<th>{escape(s)} F1</th>" for s in systems) + "</tr>"
     rows = []
     for a in attrs:
-        support = max(t["per_attribute"].get(a, {}).get("support", 0) for t in e["fields"].values())
-        cells = "".join(f"<td>{_num(t['per_attribute'].get(a, {}).get('f1'))}</td>" for t in e["fields"].values())
+        rows_of = [t.per_attribute.get(a) for t in e.fields.values()]
+        support = max((r.support or 0) if r else 0 for r in rows_of)
+        cells = "".join(f"<td>{_num(r.f1 if r else None)}</td>" for r in rows_of)
         rows.append(f"<tr><td>{escape(a)}</td><td>{support}</td>{cells}</tr>")
     for avg in ("micro", "macro"):
         cells = "".join(
-            f"<td>{_num(t[avg]['f1'])}<br><span class='note'>P {_num(t[avg]['precision'])} R {_num(t[avg]['recall'])}</span></td>"
-            for t in e["fields"].values()
+            f"<td>{_num(s.f1)}<br><span class='note'>P {_num(s.precision)} R {_num(s.recall)}</span></td>"
+            for s in (t.micro if avg == "micro" else t.macro for t in e.fields.values())
         )
         rows.append(f"<tr><td><b>{avg} average</b></td><td></td>{cells}</tr>")
     return (
@@ -184,14 +180,14 @@ def _fields(e: dict) -> str:
     )
 
 
-def _gates(gates: list[dict]) -> str:
+def _gates(gates: list[GateResult]) -> str:
     rows = []
     for g in gates:
-        cls = {"pass": "pass", "warn": "warn", "fail": "fail"}.get(g["status"], "skip")
+        cls = {"pass": "pass", "warn": "warn", "fail": "fail"}.get(g.status, "skip")
         rows.append(
-            f"<tr class='{cls}'><td>{escape(g['gate'])}</td><td>{_num(g['value'])}</td><td>{g['warn']}</td>"
-            f"<td>{g['fail']}</td><td><b>{escape(g['status'])}</b></td>"
-            f"<td class='what'>{escape(g['what'] or '')}{': ' + escape(g['reason']) if g.get('reason') else ''}</td></tr>"
+            f"<tr class='{cls}'><td>{escape(g.gate)}</td><td>{_num(g.value)}</td><td>{g.warn}</td>"
+            f"<td>{g.fail}</td><td><b>{escape(g.status)}</b></td>"
+            f"<td class='what'>{escape(g.what or '')}{': ' + escape(g.reason) if g.reason else ''}</td></tr>"
         )
     return (
         "<table><tr><th>gate</th><th>value</th><th>warn at</th><th>fail at</th><th>status</th><th>what</th></tr>"
@@ -199,67 +195,42 @@ def _gates(gates: list[dict]) -> str:
     )
 
 
-def _probe_row(name: str, d: dict, higher: str, p_key: str = "p") -> str:
+def _probe_row(name: str, d: PairedProbe, higher: str) -> str:
     return (
-        f"<tr><td>{escape(name)}</td><td>{higher}</td><td>{d['n']}</td><td>{_num(d['base'])}</td><td>{_num(d['tuned'])}</td>"
-        f"<td>{_num(d['delta'])}</td><td>{_ci(d['ci_low'], d['ci_high'])}</td><td>{_p(d.get(p_key))}</td></tr>"
+        f"<tr><td>{escape(name)}</td><td>{higher}</td><td>{d.n}</td><td>{_num(d.base)}</td><td>{_num(d.tuned)}</td>"
+        f"<td>{_num(d.delta)}</td><td>{_ci(d.ci_low, d.ci_high)}</td><td>{_p(d.p)}</td></tr>"
     )
 
 
-def _governance(data: dict, loss_png: str) -> str:
-    g = data["governance"]
-    parts = ["<h2>Governance: what fine-tuning cost</h2>", _gates(data["gates"])]
-    if "forgetting" not in g:
+def _governance(g: GovernanceResult, gates: list[GateResult], loss_png: str) -> str:
+    parts = ["<h2>Governance: what fine-tuning cost</h2>", _gates(gates)]
+    f, s, m = g.forgetting, g.safety, g.memorisation
+    if f is None or s is None or m is None:
         return "".join(
             parts
             + [
                 "<p>Governance probes were not run (governance.enabled is false).</p>",
-                _overfitting(g.get("overfitting"), loss_png),
+                _overfitting(g.overfitting, loss_png),
             ]
         )
-    f, s = g["forgetting"], g["safety"]
     parts.append(
         "<table><tr><th>probe</th><th>better</th><th>n</th><th>base</th><th>tuned</th><th>delta</th><th>95% CI</th><th>McNemar p</th></tr>"
-        + _probe_row("bits per byte, general English text (forgetting)", f["bits_per_byte"], "lower")
-        + _probe_row("general-knowledge cloze accuracy (forgetting)", f["cloze"], "higher")
-        + _probe_row("refusal rate, harmful requests (safety)", s["harmful"], "higher")
-        + _probe_row("refusal rate, benign requests (over-refusal)", s["benign"], "lower")
+        + _probe_row("bits per byte, general English text (forgetting)", f.bits_per_byte, "lower")
+        + _probe_row("general-knowledge cloze accuracy (forgetting)", f.cloze, "higher")
+        + _probe_row("refusal rate, harmful requests (safety)", s.harmful, "higher")
+        + _probe_row("refusal rate, benign requests (over-refusal)", s.benign, "lower")
         + "</table>"
-        f"<p class='note'>Forgetting text: {escape(f['bits_per_byte']['source'])}; bits per byte are tokenizer-independent. "
-        f"Safety probes use the deployed client-adviser prompt: “{escape(s['system_prompt'])}”. Answers are read as refusal, "
-        f"compliance or non-answer; on harmful requests, base: {_labels(s['harmful']['labels']['base'])}; "
-        f"tuned: {_labels(s['harmful']['labels']['tuned'])}.</p>"
+        f"<p class='note'>Forgetting text: {escape(f.bits_per_byte.source or '')}; bits per byte are tokenizer-independent. "
+        f"Safety probes use the deployed client-adviser prompt: “{escape(s.system_prompt)}”. Answers are read as refusal, "
+        f"compliance or non-answer; on harmful requests, base: {_labels((s.harmful.labels or {})['base'])}; "
+        f"tuned: {_labels((s.harmful.labels or {})['tuned'])}.</p>"
     )
-    parts.append(_overfitting(g["overfitting"], loss_png))
-    m = g["memorisation"]
-    rows = "".join(
-        f"<tr><td>{escape(c['prefix'])} …</td><td>{c['repetitions']}</td><td>{c['base_rank']}</td><td>{_num(c['base_exposure'], 2)}</td>"
-        f"<td>{c['tuned_rank']}</td><td>{_num(c['tuned_exposure'], 2)}</td></tr>"
-        for c in m["canaries"]
-    )
-    pii = m["pii"]
-    kinds = ", ".join(f"{k}: {_num(v['tuned'], 2)} of {v['probes']}" for k, v in pii["by_kind"].items())
-    parts.append(
-        "<h3>Memorisation</h3>"
-        f"<p class='note'>Canaries: random secrets planted in training at 1, 4 and 16 repetitions; exposure = log2(references+1) "
-        f"- log2(rank) against {m['references']} random secrets never inserted (Carlini et al., “The Secret Sharer”, 2019); "
-        f"at most {_num(math.log2(m['references'] + 1), 2)} bits. Around 1 bit is chance.</p>"
-        "<table><tr><th>canary</th><th>repetitions</th><th>base rank</th><th>base exposure</th><th>tuned rank</th><th>tuned exposure</th></tr>"
-        f"{rows}</table>"
-        f"<p>Personal-data extraction: {pii['probes']} probes (a training conversation cut just before a pseudonymised slot); "
-        f"slot completed verbatim by base {_num(pii['base'], 3)}, tuned {_num(pii['tuned'], 3)}"
-        + (f" (tuned by kind: {escape(kinds)})" if kinds else "")
-        + "."
-        + (f" Not measured: {escape(pii['reason'])}." if pii.get("reason") else "")
-        + "</p>"
-        "<p>Support replies that repeat personal data: "
-        + ", ".join(f"{escape(k)} {_num(v)}" for k, v in g["privacy"]["pii_echoed"].items())
-        + ".</p>"
-    )
+    parts.append(_overfitting(g.overfitting, loss_png))
+    parts.append(_memorisation(m, g.privacy.pii_echoed if g.privacy else {}))
     examples = "".join(
         f"<tr><td style='text-align:left'>{escape(x['prompt'])}</td><td style='text-align:left'>{escape(x['base_label'])}: "
         f"{escape(x['base'])}</td><td style='text-align:left'>{escape(x['tuned_label'])}: {escape(x['tuned'])}</td></tr>"
-        for x in s["harmful"]["examples"][:4]
+        for x in (s.harmful.examples or [])[:4]
     )
     parts.append(
         f"<details><summary>Harmful-request answers (first few)</summary><table><tr><th>request</th><th>base</th>"
@@ -268,17 +239,44 @@ def _governance(data: dict, loss_png: str) -> str:
     return "".join(parts)
 
 
-def _labels(rates: dict) -> str:
+def _memorisation(m: Memorisation, pii_echoed: dict[str, float]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(c.prefix)} …</td><td>{c.repetitions}</td><td>{c.base_rank}</td><td>{_num(c.base_exposure, 2)}</td>"
+        f"<td>{c.tuned_rank}</td><td>{_num(c.tuned_exposure, 2)}</td></tr>"
+        for c in m.canaries
+    )
+    pii = m.pii
+    kinds = ", ".join(f"{k}: {_num(v['tuned'], 2)} of {v['probes']}" for k, v in pii.by_kind.items())
+    return (
+        "<h3>Memorisation</h3>"
+        f"<p class='note'>Canaries: random secrets planted in training at 1, 4 and 16 repetitions; exposure = log2(references+1) "
+        f"- log2(rank) against {m.references} random secrets never inserted (Carlini et al., “The Secret Sharer”, 2019); "
+        f"at most {_num(math.log2(m.references + 1), 2)} bits. Around 1 bit is chance.</p>"
+        "<table><tr><th>canary</th><th>repetitions</th><th>base rank</th><th>base exposure</th><th>tuned rank</th><th>tuned exposure</th></tr>"
+        f"{rows}</table>"
+        f"<p>Personal-data extraction: {pii.probes} probes (a training conversation cut just before a pseudonymised slot); "
+        f"slot completed verbatim by base {_num(pii.base, 3)}, tuned {_num(pii.tuned, 3)}"
+        + (f" (tuned by kind: {escape(kinds)})" if kinds else "")
+        + "."
+        + (f" Not measured: {escape(pii.reason)}." if pii.reason else "")
+        + "</p>"
+        "<p>Support replies that repeat personal data: "
+        + ", ".join(f"{escape(k)} {_num(v)}" for k, v in pii_echoed.items())
+        + ".</p>"
+    )
+
+
+def _labels(rates: dict[str, Any]) -> str:
     return ", ".join(f"{escape(k.replace('_', '-'))} {v}" for k, v in rates["counts"].items())
 
 
-def _overfitting(o: dict | None, loss_png: str) -> str:
+def _overfitting(o: Overfitting | None, loss_png: str) -> str:
     img = f"<img alt='loss curves' src='data:image/png;base64,{loss_png}'>"
-    if not o:
+    if o is None:
         return f"<h3>Loss curves</h3>{img}"
     return (
-        f"<h3>Overfitting</h3><p>Kept checkpoint: step {o['best_step']} (lowest validation loss), "
-        f"validation {_num(o['val_loss'])} / train {_num(o['train_loss'])} = ratio {_num(o['ratio'], 2)}.</p>{img}"
+        f"<h3>Overfitting</h3><p>Kept checkpoint: step {o.best_step} (lowest validation loss), "
+        f"validation {_num(o.val_loss)} / train {_num(o.train_loss)} = ratio {_num(o.ratio, 2)}.</p>{img}"
     )
 
 
@@ -306,20 +304,29 @@ def _samples(task: str, groups: dict, data: dict) -> str:
     return "".join(parts)
 
 
-def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
+def render(
+    data: dict[str, Any],
+    metrics: dict[str, TaskStatistics],
+    governance: GovernanceResult,
+    gates: list[GateResult],
+    loss_png_b64: str,
+    ladder_pngs: dict[str, str],
+) -> str:
+    """The report page: `data` is report.json's content (project, training, samples, ...); the
+    evaluation's typed `metrics`, `governance` and `gates`; the plots as base64 PNGs (task -> ladder)."""
     tr = data["training"]
     sections = [
         f"<h1>{escape(data['project'])}: differential report</h1>",
         f"<p class='note'>Created {escape(data['created'])}. Base model <b>{escape(data['base_model'])}</b>, technique "
         f"<b>{escape(data['method'])}</b>. Every system answers the same held-out items with the same greedy decoding.</p>",
-        _verdict(data),
+        _verdict(metrics, gates),
         "<h2>Results per task</h2>",
         "<p class='note'>Systems: "
         + "; ".join(f"<b>{escape(k)}</b> = {escape(v)}" for k, v in data["systems"].items())
         + ". Means with bootstrap 95% CIs; deltas are paired (same items), with exact McNemar tests for yes/no metrics, "
         "sign-flip permutation tests for graded ones, and Holm's correction across a task's metrics.</p>",
     ]
-    for task, e in data["metrics"].items():
+    for task, e in metrics.items():
         sections.append(_ladder(task, e, ladder_pngs[task]))
     sections += [
         "<h2>Training</h2>",
@@ -328,7 +335,7 @@ def render(data: dict, loss_png_b64: str, ladder_pngs: dict[str, str]) -> str:
         f"Technique {escape(tr.get('method', 'lora'))}"
         + ("" if tr.get("method") == "full" else f": r={tr['lora']['rank']}, alpha={tr['lora']['alpha']}")
         + ".</p>",
-        _governance(data, loss_png_b64),
+        _governance(governance, gates, loss_png_b64),
         "<h2>Samples, side by side</h2><p class='note'><mark class='hal'>catalogue value not in the product</mark> "
         "<mark class='ban'>banned term</mark></p>",
     ]

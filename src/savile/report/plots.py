@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import math
 
+from savile.records.evaluation import MetricMean
+
 __all__ = ["loss_curve_png", "ladder_png", "heatmap_png"]
 
 
@@ -51,13 +53,13 @@ def loss_curve_png(
     return _png(fig)
 
 
-def ladder_png(task: str, metric: str, means: dict[str, dict]) -> bytes:
-    """One bar per system: the task's main metric with its 95% CI."""
+def ladder_png(task: str, metric: str, means: dict[str, dict[str, MetricMean]]) -> bytes:
+    """One bar per system: the task's main metric with its 95% CI (`means`: system -> metric -> mean)."""
     plt = _pyplot()
     systems = list(means)
-    values = [means[s][metric]["mean"] for s in systems]
-    low = [v - means[s][metric]["ci_low"] for s, v in zip(systems, values, strict=False)]
-    high = [means[s][metric]["ci_high"] - v for s, v in zip(systems, values, strict=False)]
+    values = [means[s][metric].mean for s in systems]
+    low = [v - means[s][metric].ci_low for s, v in zip(systems, values, strict=False)]
+    high = [means[s][metric].ci_high - v for s, v in zip(systems, values, strict=False)]
     clean = [0.0 if v is None or not math.isfinite(v) else v for v in values]
     errs = [[0.0 if not math.isfinite(x) else x for x in low], [0.0 if not math.isfinite(x) else x for x in high]]
     fig, ax = plt.subplots(figsize=(5.6, 2.8), dpi=110)

@@ -12,11 +12,16 @@ import random
 import re
 from html import escape
 
+from savile.records.evaluation import TaskStatistics
+
 __all__ = ["pick_samples", "highlight"]
 
 
-def pick_samples(rows: list[dict], metrics: dict, per_kind: int = 2, seed: int = 0) -> dict[str, dict[str, list[dict]]]:
-    """task -> {"gains", "regressions", "random"} -> items with every system's output and scores."""
+def pick_samples(
+    rows: list[dict], metrics: dict[str, TaskStatistics], per_kind: int = 2, seed: int = 0
+) -> dict[str, dict[str, list[dict]]]:
+    """task -> {"gains", "regressions", "random"} -> items with every system's output and scores, from
+    the per-example `rows` and each task's statistics (its main metric, best tuned and untuned system)."""
     items: dict[tuple[str, str], dict] = {}
     for r in rows:
         item = items.setdefault(
@@ -36,7 +41,7 @@ def pick_samples(rows: list[dict], metrics: dict, per_kind: int = 2, seed: int =
     rng = random.Random(seed)
     out: dict[str, dict[str, list[dict]]] = {}
     for task, entry in metrics.items():
-        tuned, untuned, main = entry.get("best_tuned"), entry.get("best_untuned"), entry["main"]
+        tuned, untuned, main = entry.best_tuned, entry.best_untuned, entry.main
         task_items = sorted((it for (t, _), it in items.items() if t == task), key=lambda it: it["id"])
         if not tuned or not untuned:
             out[task] = {"random": rng.sample(task_items, min(per_kind, len(task_items)))}

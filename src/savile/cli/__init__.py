@@ -24,6 +24,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from savile.cli.cost import cost
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -130,12 +132,12 @@ def _evaluate(config: Path, overrides: list[str] | None) -> bool:
     cfg = _config(config, overrides)
     from savile import evaluate as stage
     from savile.records import PreparedData, TrainedModel
+    from savile.report.terminal import print_evaluation
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")))
-    _print_metrics(result.metrics)
-    _print_gates(result.gates)
+    print_evaluation(console, result)
     console.print(f"per-example scores: {result.examples_path}")
-    failed = [g["gate"] for g in result.gates if g["status"] == "fail"]
+    failed = [g.gate for g in result.gates if g.status == "fail"]
     if failed:
         console.print(f"[red]gate failed:[/red] {', '.join(failed)} (thresholds under `gates:` in the config)")
     return bool(failed)
@@ -167,9 +169,10 @@ def compare(config: ConfigArg, overrides: Overrides = None) -> None:
     cfg = _config(config, overrides)
     from savile import compare as stage
     from savile.records import PreparedData
+    from savile.report.terminal import print_compare
 
     result = stage.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
-    _print_compare(result)
+    print_compare(console, result)
     console.print(f"table: {result.table_path}\nheat map: {result.heatmap_path}\nper-item scores: {result.scores_path}")
 
 
@@ -233,11 +236,12 @@ def export(
     cfg = _config(config, overrides)
     from savile import export as stage
     from savile.records import PreparedData, TrainedModel
+    from savile.report.terminal import print_export
 
     result = stage.run(
         cfg, PreparedData.load(cfg.stage_dir("prepare")), TrainedModel.load(cfg.stage_dir("train")), format
     )
-    _print_export(result)
+    print_export(console, result)
     console.print(f"written: {cfg.stage_dir('export') / result.format}")
     if result.failed:
         console.print(f"[red]export dropped more than export.max_drop ({result.max_drop}) on a main metric[/red]")
@@ -277,219 +281,12 @@ def demo(
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
-@app.command()
-def cost(
-    config: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Project config YAML whose `cost:` section the options and --set override; with it, --prepared defaults to the project's prepare folder."
-        ),
-    ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            help="Embedded name, local HF directory, or a parameter count (7B, 135M, 7e9); default: the --prepared data's base model, else the project's model.base, else Savile's default."
-        ),
-    ] = None,
-    prepared: Annotated[
-        Path | None, typer.Option(help="Prepare-stage folder (runs/prepare): train-split tokens.")
-    ] = None,
-    examples: Annotated[
-        int | None, typer.Option(help="Training examples, with --mean-tokens, instead of --prepared.")
-    ] = None,
-    mean_tokens: Annotated[float | None, typer.Option(help="Mean tokens per training example.")] = None,
-    epochs: Annotated[
-        float | None, typer.Option(help="cost.training.epochs: passes over the data [default 1].")
-    ] = None,
-    technique: Annotated[
-        str | None,
-        typer.Option(
-            help="cost.training.technique: lora, qlora, dora, full or all [default all; the fine-tune path uses lora]."
-        ),
-    ] = None,
-    gpu: Annotated[
-        str | None,
-        typer.Option(help="cost.training.gpu: GPU type that trains the fine-tune path [default: cheapest that fits]."),
-    ] = None,
-    mfu: Annotated[
-        float | None,
-        typer.Option(
-            help="cost.training.mfu: one model FLOPs utilisation on GPUs [default: the curve fitted to published runs, or measured on its own GPU]."
-        ),
-    ] = None,
-    measured: Annotated[
-        Path | None,
-        typer.Option(help="Train-stage folder whose measured MFU to use [default: runs/train beside --prepared]."),
-    ] = None,
-    requests_per_month: Annotated[
-        int | None,
-        typer.Option(help="cost.usage.requests_per_month: requests a month on every path [default 100000]."),
-    ] = None,
-    api_model: Annotated[
-        str | None,
-        typer.Option(
-            help="cost.usage.api_model: hosted API model of the prompt and retrieval paths [default gpt-4.1]."
-        ),
-    ] = None,
-    prices: Annotated[Path | None, typer.Option(help="Price table YAML [default: savile/cost/prices.yaml].")] = None,
-    out: Annotated[Path, typer.Option(help="Folder for cost.json and cost.png.")] = Path("cost"),
-    json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON here instead of OUT/cost.json.")
-    ] = None,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            help="Any other key of the config reference's cost section, repeatable, `cost.` optional: usage.few_shot_examples=8, cost.project.people_cost=12000.",
-        ),
-    ] = None,
-) -> None:
-    """Estimate training FLOPs, GPU hours, dollars and memory, and compare with hosted-API paths over months."""
-    from savile import cost as lib
-
-    cfg = _config(config, None) if config else None
-    options = {
-        "cost.training.epochs": epochs,
-        "cost.training.technique": technique,
-        "cost.training.gpu": gpu,
-        "cost.training.mfu": mfu,
-        "cost.usage.requests_per_month": requests_per_month,
-        "cost.usage.api_model": api_model,
-    }
-    inputs = lib.load_cost_settings(
-        settings, {k: v for k, v in options.items() if v is not None}, cfg.cost if cfg else None
-    )
-    if cfg is not None and prepared is None and examples is None and mean_tokens is None:
-        prepared = cfg.stage_dir("prepare")
-    table = lib.load_prices(prices)
-    tokens = lib.training_tokens(prepared, examples, mean_tokens)
-    if measured is None and prepared is not None and (prepared.parent / "train" / "manifest.json").exists():
-        measured = prepared.parent / "train"
-    run = lib.measured_mfu(measured, table) if measured else None
-    size = lib.model_size(model or lib.default_model(prepared, cfg), cfg.model.cache_dir if cfg else None)
-    report = lib.estimate(size, tokens, inputs, table, run)
-    for t in lib.report_tables(report):
-        console.print(t)
-    for note in report.notes:
-        console.print(f"[dim]- {note}[/dim]")
-    json_file, png_file = lib.write_outputs(report, out, json_path)
-    console.print(f"json: {json_file}\nplot: {png_file}")
-
-
-def _print_metrics(metrics: dict[str, dict]) -> None:
-    for table in _metric_tables(metrics):
-        console.print(table)
-    for task, entry in metrics.items():
-        if "versus" in entry:
-            main, m = entry["main"], entry["verdict"]["margin"]
-            verdict = "fine-tuning justified" if entry["justified"] else "fine-tuning not justified"
-            console.print(
-                f"{task}: {verdict}: {m['tuned']} vs the closest untuned, {m['untuned']}, on {main} "
-                f"{m['delta']:+.3f} [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}] "
-                f"({100 * entry['verdict']['confidence']:.1f}% simultaneous CI)"
-            )
-
-
-def _metric_tables(metrics: dict[str, dict]) -> list:
-    """One table per task, a row per metric and a column per system, so it fits 80 columns."""
-    from rich.table import Table
-
-    tables = []
-    for task, entry in metrics.items():
-        systems = list(entry["means"])
-        table = Table(
-            "metric",
-            *[s + (" *" if s == entry["best"] else "") for s in systems],
-            title=f"{task} ({entry['n_items']} items; * best on {entry['main']})",
-        )
-        for metric in entry["means"][systems[0]]:
-            table.add_row(metric, *[_num(entry["means"][s][metric]["mean"]) for s in systems])
-        tables.append(table)
-    return tables
-
-
-def _print_compare(result) -> None:
-    for table in _compare_tables(result):
-        console.print(table)
-    console.print(result.verdict)
-
-
-def _compare_tables(result) -> list:
-    """Scores and costs of each cell in two tables, so each fits 80 columns."""
-    from rich.table import Table
-
-    tasks = list(result.cells[0]["tasks"]) if result.cells else []
-    scores = Table("model", "technique", "domain", *tasks, title=f"compare ({result.items_per_task} items per task)")
-    costs = Table("model", "technique", "train s", "MB", "s/answer", "latency s", title="compare: costs")
-    for c in result.cells:
-        scores.add_row(
-            c["model"], c["technique"], _num(c["domain"]["mean"]), *[_num(c["tasks"][t]["mean"]) for t in tasks]
-        )
-        costs.add_row(
-            c["model"],
-            c["technique"],
-            f"{c['train_seconds']:.0f}",
-            f"{c['artefact_bytes'] / 1e6:.1f}",
-            f"{c['seconds_per_answer']:.2f}",
-            _num(c.get("latency_seconds")),
-        )
-    return [scores, costs]
-
-
-def _print_export(result) -> None:
-    from rich.table import Table
-
-    for name, size in result.files.items():
-        console.print(f"{name}  {size / 1e6:.1f} MB")
-    table = Table(
-        "artefact",
-        "task",
-        "main metric",
-        "unexported",
-        "exported",
-        "drop",
-        title=f"re-scored on held-out items (max drop {result.max_drop})",
-    )
-    for s in result.scores:
-        table.add_row(
-            s["artefact"],
-            s["task"],
-            s["metric"],
-            _num(s["unexported"]),
-            _num(s["exported"]),
-            f"[{'red' if s['too_large'] else 'green'}]{_num(s['drop'])}[/]",
-        )
-    if result.scores:
-        console.print(table)
-    for line in result.notes:
-        console.print(f"[dim]note: {line}[/dim]")
-    for command in result.commands:
-        console.print(f"run: {command}")
-
-
-def _print_gates(gates: list[dict]) -> None:
-    from rich.table import Table
-
-    colour = {"pass": "green", "warn": "yellow", "fail": "red"}
-    table = Table("gate", "value", "warn at", "fail at", "status", title="governance gates")
-    for g in gates:
-        status = g["status"]
-        table.add_row(
-            g["gate"], _num(g["value"]), str(g["warn"]), str(g["fail"]), f"[{colour.get(status, 'dim')}]{status}[/]"
-        )
-    console.print(table)
-    for g in gates:
-        if g.get("reason"):
-            console.print(f"[dim]{g['gate']}: {g['status']}, {g['reason']}.[/dim]")
-
-
-def _num(x) -> str:
-    import math
-
-    return "n/a" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.3f}"
+app.command()(cost)  # defined in cli/cost.py, registered last as before
 
 
 def main() -> None:
+    """The `savile` entry point: runs the command line, and turns a SavileError into one red line
+    per problem and exit code 2 (`--debug` re-raises it with its traceback)."""
     from savile.errors import SavileError
 
     try:

@@ -3,19 +3,26 @@
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
     trained = train.run(cfg, prepared)        # -> TrainedModel, saved under runs/train/
 
-Paths are stored relative to the manifest's folder, so a run folder can be moved or copied.
+Paths are stored relative to the manifest's folder, so a run folder can be moved or copied. What
+evaluate and compare hand on inside their records (per-task statistics, gates, governance, grid
+cells) are small typed records too: `records.evaluation`, `records.gates`, `records.grid`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from savile import atomic
 from savile.errors import SavileError
+from savile.records.evaluation import TaskStatistics
+from savile.records.gates import GateResult, GovernanceResult
+from savile.records.grid import GridCell
+from savile.records.plain import StaleRecord, decode, encode
 
 __all__ = [
     "PreparedData",
@@ -26,6 +33,10 @@ __all__ = [
     "ExportResult",
     "MANIFEST",
     "withdraw",
+    "TaskStatistics",
+    "GateResult",
+    "GovernanceResult",
+    "GridCell",
 ]
 
 MANIFEST = "manifest.json"
@@ -41,7 +52,7 @@ class _Record:
         data = {"stage": self.stage}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            data[f.name] = _relative(value, folder) if isinstance(value, Path) else value
+            data[f.name] = _relative(value, folder) if isinstance(value, Path) else encode(value)
         # Renamed into place: a run killed while saving leaves the previous manifest or none, never half of one.
         return atomic.write_text(folder / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -54,6 +65,7 @@ class _Record:
         if data.pop("stage", None) != cls.stage:
             raise SavileError(f"{path} is not a {cls.stage} manifest; point at the {cls.stage} folder.")
         kwargs = {}
+        hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.name not in data and (
                 f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
@@ -65,7 +77,12 @@ class _Record:
                 )
             value = data[f.name]
             is_path = f.type in ("Path", Path, "Path | None") and value is not None
-            kwargs[f.name] = (folder / value).resolve() if is_path else value
+            try:
+                kwargs[f.name] = (folder / value).resolve() if is_path else decode(hints[f.name], value)
+            except StaleRecord as exc:
+                raise SavileError(
+                    f"{path} was written by an older Savile: in {f.name!r}, {exc}; rerun `savile {cls.verb}`."
+                ) from None
         return cls(**kwargs)
 
 
@@ -158,19 +175,21 @@ class EvalResult(_Record):
     verb: ClassVar[str] = "evaluate"
     examples_path: Path  # JSONL, one line per (task, item, system)
     systems: dict[str, str]  # system name -> what it is
-    metrics: dict[str, dict[str, Any]]  # task -> means, ladder deltas, verdict (evaluate.run.statistics)
+    metrics: dict[str, TaskStatistics]  # task -> means, ladder deltas, verdict (evaluate.run.statistics)
     decoding: dict[str, dict[str, Any]]
     prompts: dict[str, dict[str, str]]  # system -> task -> system prompt
     seconds: float
     generate_seconds: float = 0.0
     generate_timings: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> task -> seconds
-    governance: dict[str, Any] = field(default_factory=dict)  # forgetting, safety, overfitting, memorisation
-    gates: list[dict[str, Any]] = field(default_factory=list)  # {"gate", "value", "warn", "fail", "status"}
+    governance: GovernanceResult = field(default_factory=GovernanceResult)  # forgetting, safety, overfitting, ...
+    gates: list[GateResult] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ReportResult(_Record):
+    """Written by `report.run`: where the HTML report, its JSON and the model card went."""
+
     stage: ClassVar[str] = "report"
     verb: ClassVar[str] = "report"
     html_path: Path
@@ -187,7 +206,7 @@ class CompareResult(_Record):
     models: list[str]
     techniques: list[str]
     items_per_task: int
-    cells: list[dict[str, Any]]  # per (model, technique): task main metrics with CIs, domain score, costs
+    cells: list[GridCell]  # per (model, technique): task main metrics with CIs, domain score, costs
     effects: dict[str, dict[str, float]]  # model, technique: effect, CI, within-item permutation p (compare.effects)
     verdict: str
     verdict_numbers: dict[str, Any]
