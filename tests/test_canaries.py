@@ -94,7 +94,9 @@ def test_no_canary_reaches_any_output_or_log(planted, tiny_model_dir, monkeypatc
             "mapping_file": str(folder / "vault" / "pii-map.enc"),
         },
         prepare={"max_reject_share": 0.1},
-        train={"max_examples_per_task": 8, "batch_size": 8, "precision": "fp32"},
+        train={"max_examples_per_task": 8, "batch_size": 8, "precision": "fp32", "epochs": 1},
+        # Every probe still runs (a canary must reach none of their outputs), at its smallest size.
+        governance={"text_docs": 10, "text_tokens": 64, "safety_max_new_tokens": 4, "pii_probes": 4},
         evaluate={
             "max_items_per_task": 3,
             "bootstrap_resamples": 200,

@@ -35,6 +35,8 @@ def grid(tmp_path_factory, demo_sources, small_dir, large_dir):
         train={
             "max_examples_per_task": 8,
             "batch_size": 4,
+            # One epoch: the grid's caching, resume and verdict need trained cells, not well-trained ones.
+            "epochs": 1,
             "save_steps": 2,
             "logging_steps": 1,
             "loss_items": 3,

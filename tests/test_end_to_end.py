@@ -16,6 +16,8 @@ def test_demo_slice_end_to_end_on_smollm2(tmp_path, demo_sources, smollm2_dir):
         train={
             "max_examples_per_task": 8,
             "batch_size": 8,
+            # One epoch of three steps: enough to check the real model trains, saves and reloads.
+            "epochs": 1,
             "save_steps": 2,
             "logging_steps": 1,
             "loss_items": 6,
