@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/generate_throughput.py [--project demo-brand] [--repeats 3]
     .venv/bin/python benchmarks/generate_throughput.py --repeats 1 --prompts 4 --single 2 --max-new-tokens 8 --no-evaluate
+    .venv/bin/python benchmarks/generate_throughput.py --prompts 48 --batch-sizes 16,48
+
+`--batch-sizes` measures only this: the same prompts, prefix-cached, answered in batches of each size
+(the demo answers a rung's 48 items in one batch of 48), tokens per second, median of `--repeats`.
 
 Part 1, on the embedded default model: the same held-out describe prompts of the demo brand
 (each opens with the same long brand-guide system prompt) are answered by
@@ -56,23 +60,27 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=8, help="Prompts per one-at-a-time run.")
     parser.add_argument("--max-new-tokens", type=int, default=None, help="Override the describe task's (smoke runs).")
     parser.add_argument("--no-evaluate", action="store_true", help="Skip part 2, the timed `savile evaluate`.")
+    parser.add_argument("--batch-sizes", default=None, help="Comma-separated batch sizes to compare, and nothing else.")
     args = parser.parse_args()
 
     config = args.project / "savile.yaml"
-    needed = "prepare" if args.no_evaluate else "train"
+    needed = "prepare" if args.no_evaluate or args.batch_sizes else "train"
     if not (args.project / "runs" / needed / "manifest.json").exists():
         subprocess.run([sys.executable, "-m", "savile", "demo", str(args.project)], check=False)
 
     from savile.config import load_config
 
     cfg = load_config(config)
+    if args.batch_sizes:
+        _batch_sizes(cfg, args, [int(x) for x in args.batch_sizes.split(",")])
+        return
     _generation(cfg, args)
     if not args.no_evaluate:
         _evaluate(cfg, config)
 
 
-def _generation(cfg, args) -> None:
-    """Part 1: batched without and with the prefix cache, and one at a time, on the describe prompts."""
+def _describe_prompts(cfg, count: int):
+    """The embedded model in fp32, its tokenizer, and the base rung's first `count` held-out describe chats."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -81,14 +89,30 @@ def _generation(cfg, args) -> None:
     from savile.models import resolve_model
     from savile.records import PreparedData
 
-    torch.set_num_threads(torch.get_num_threads())
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
-    items = [e for e in prepared.examples("test") if e["task"] == "describe"][: args.prompts]
-    ladder = Ladder(cfg, brand_guide(cfg), {}, None)
-    chats = ladder.chats("base", "describe", items)
+    items = [e for e in prepared.examples("test") if e["task"] == "describe"][:count]
+    chats = Ladder(cfg, brand_guide(cfg), {}, None).chats("base", "describe", items)
     path = resolve_model(cfg.model.base, cfg.model.cache_dir)
-    tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
+    return model, AutoTokenizer.from_pretrained(path), chats
+
+
+def _batch_sizes(cfg, args, sizes: list[int]) -> None:
+    """The same prompts, prefix-cached, answered in batches of each size: tokens per second."""
+    model, tokenizer, chats = _describe_prompts(cfg, args.prompts)
+    decoding = cfg.evaluate.describe
+    if args.max_new_tokens:
+        decoding = decoding.model_copy(update={"max_new_tokens": args.max_new_tokens})
+    print(f"\n{len(chats)} describe prompts on {cfg.model.base}, fp32, prefix cached, median of {args.repeats}:")
+    for size in sizes:
+        runs = [_throughput(model, tokenizer, chats, decoding, size, True)[0] for _ in range(args.repeats)]
+        median = statistics.median(runs)
+        print(f"  batches of {size:3}: {median:.1f} tokens/s   runs {', '.join(f'{x:.1f}' for x in runs)}")
+
+
+def _generation(cfg, args) -> None:
+    """Part 1: batched without and with the prefix cache, and one at a time, on the describe prompts."""
+    model, tokenizer, chats = _describe_prompts(cfg, args.prompts)
     decoding = cfg.evaluate.describe
     if args.max_new_tokens:
         decoding = decoding.model_copy(update={"max_new_tokens": args.max_new_tokens})
