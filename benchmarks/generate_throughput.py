@@ -3,6 +3,15 @@
     .venv/bin/python benchmarks/generate_throughput.py [--project demo-brand] [--repeats 3]
     .venv/bin/python benchmarks/generate_throughput.py --repeats 1 --prompts 4 --single 2 --max-new-tokens 8 --no-evaluate
     .venv/bin/python benchmarks/generate_throughput.py --prompts 48 --batch-sizes 16,48
+    .venv/bin/python benchmarks/generate_throughput.py --prompts 48 --copies
+
+`--copies` measures only this: the few-shot rung's 48 describe prompts (the demo's longest), in one
+batch of 48, prefix-cached, answered by the base model three ways: as `savile evaluate` answered
+before the generation copy, by the LoRA model with its adapter switched off under bf16 autocast
+(the adapter a fresh r=16 one on every linear layer: switched off, its weights do not matter, its
+cost does); by the plain fp32 model under autocast; and by the generation copy
+(`evaluate.model.plain_copy`: adapter removed, weights cast to bf16 once). Tokens per second,
+median of `--repeats`; bf16 is used only where this CPU runs it faster (`use_bf16("auto")`).
 
 `--batch-sizes` measures only this: the same prompts, prefix-cached, answered in batches of each size
 (the demo answers a rung's 48 items in one batch of 48), tokens per second, median of `--repeats`.
@@ -30,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -61,10 +71,11 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=None, help="Override the describe task's (smoke runs).")
     parser.add_argument("--no-evaluate", action="store_true", help="Skip part 2, the timed `savile evaluate`.")
     parser.add_argument("--batch-sizes", default=None, help="Comma-separated batch sizes to compare, and nothing else.")
+    parser.add_argument("--copies", action="store_true", help="The generation copy against the PEFT model, only.")
     args = parser.parse_args()
 
     config = args.project / "savile.yaml"
-    needed = "prepare" if args.no_evaluate or args.batch_sizes else "train"
+    needed = "prepare" if args.no_evaluate or args.batch_sizes or args.copies else "train"
     if not (args.project / "runs" / needed / "manifest.json").exists():
         subprocess.run([sys.executable, "-m", "savile", "demo", str(args.project)], check=False)
 
@@ -73,6 +84,9 @@ def main() -> None:
     cfg = load_config(config)
     if args.batch_sizes:
         _batch_sizes(cfg, args, [int(x) for x in args.batch_sizes.split(",")])
+        return
+    if args.copies:
+        _copies(cfg, args)
         return
     _generation(cfg, args)
     if not args.no_evaluate:
@@ -108,6 +122,60 @@ def _batch_sizes(cfg, args, sizes: list[int]) -> None:
         runs = [_throughput(model, tokenizer, chats, decoding, size, True)[0] for _ in range(args.repeats)]
         median = statistics.median(runs)
         print(f"  batches of {size:3}: {median:.1f} tokens/s   runs {', '.join(f'{x:.1f}' for x in runs)}")
+
+
+def _copies(cfg, args) -> None:
+    """The few-shot prompts answered by the PEFT model (adapter off) under autocast, the plain model
+    under autocast, and the generation copy: tokens per second, and how many answers agree."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from savile.data.guide import brand_guide
+    from savile.evaluate.generate import generate
+    from savile.evaluate.model import plain_copy
+    from savile.evaluate.run import select_items
+    from savile.evaluate.systems import Ladder
+    from savile.models import resolve_model
+    from savile.records import PreparedData
+    from savile.train.hardware import use_bf16
+
+    prepared = PreparedData.load(cfg.stage_dir("prepare"))
+    items = select_items(prepared, ["describe"], args.prompts, cfg.evaluate.seed)
+    chats = Ladder.build(cfg, prepared, brand_guide(cfg)).chats("few_shot", "describe", items)
+    path = resolve_model(cfg.model.base, cfg.model.cache_dir)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    decoding = cfg.evaluate.describe
+    if args.max_new_tokens:
+        decoding = decoding.model_copy(update={"max_new_tokens": args.max_new_tokens})
+    bf16 = use_bf16("auto")
+    plain = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
+    peft = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32),
+        LoraConfig(r=16, lora_alpha=32, target_modules="all-linear", task_type="CAUSAL_LM"),
+    ).eval()
+    copy = plain_copy(peft, bf16, adapter=False)
+    precision = "bf16" if bf16 else "fp32"
+    print(f"\n{len(chats)} few-shot describe prompts on {cfg.model.base}, one batch, prefix cached, {precision}:")
+    first = None
+    for name, model in (
+        (f"LoRA model, adapter off, {precision} autocast (before)", peft),
+        (f"plain model, {precision} autocast", plain),
+        (f"generation copy, {precision} weights (now)", copy),
+    ):
+        runs, answers = [], []
+        for _ in range(args.repeats):
+            with peft.disable_adapter() if model is peft else nullcontext():
+                start = time.perf_counter()
+                answers = generate(model, tokenizer, chats, decoding, len(chats), bf16, label=name)
+                seconds = time.perf_counter() - start
+            runs.append(sum(len(tokenizer(a, add_special_tokens=False)["input_ids"]) + 1 for a in answers) / seconds)
+        first = first or (statistics.median(runs), answers)
+        same = sum(a == b for a, b in zip(first[1], answers, strict=True))
+        print(
+            f"  {name + ':':52} {statistics.median(runs):6.1f} tokens/s  {statistics.median(runs) / first[0]:.2f}x   "
+            f"runs {', '.join(f'{x:.1f}' for x in runs)}; answers equal to the first way's: {same} of {len(chats)}"
+        )
 
 
 def _generation(cfg, args) -> None:

@@ -107,3 +107,17 @@ def test_the_cost_estimate_defaults_to_the_run_savile_trains():
 
     training = CostSettings().training
     assert training.lora_rank == LoraSettings().rank and training.seq_len == PrepareSettings().max_tokens
+
+
+def test_a_training_cap_is_one_number_or_one_per_task(tmp_path):
+    from savile.train.data import sample_per_task
+
+    cfg = load_config(_write(tmp_path, MINIMAL), ["train.max_examples_per_task={support: 3}"])
+    assert cfg.train.max_examples_per_task == {"support": 3}
+    examples = [{"id": f"{t}:{i}", "task": t} for t in ("describe", "support") for i in range(6)]
+    picked = sample_per_task(examples, cfg.train.max_examples_per_task, seed=0)
+    assert sorted(e["task"] for e in picked) == ["describe"] * 6 + ["support"] * 3
+    assert sample_per_task(examples, 3, seed=0) == sample_per_task(examples, {"describe": 3, "support": 3}, seed=0)
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, MINIMAL), ["train.max_examples_per_task={suport: 3}"])
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith("train.max_examples_per_task")

@@ -139,10 +139,8 @@ def test_evaluate_loads_a_separate_base_for_full_fine_tuning(runs, llama_dir):
     x = _batch()
     with torch.no_grad():
         original = load_base(llama_dir)(input_ids=x).logits
-        with models.view("base") as base:
-            torch.testing.assert_close(base(input_ids=x).logits, original)
-        with models.view("tuned") as tuned:
-            assert not torch.allclose(tuned(input_ids=x).logits, original)
+        torch.testing.assert_close(models.plain("base", False)(input_ids=x).logits, original)
+        assert not torch.allclose(models.plain("tuned", False)(input_ids=x).logits, original)
 
 
 def test_qlora_runs_on_its_4bit_base_while_the_untuned_rungs_get_the_fp32_base(runs):
@@ -153,10 +151,8 @@ def test_qlora_runs_on_its_4bit_base_while_the_untuned_rungs_get_the_fp32_base(r
 
     assert runs["qlora"].versions["bitsandbytes"] and runs["qlora"].adapter_dir.name == "adapter"
     models = load_models(runs["qlora"])
-    with models.view("tuned") as tuned:
-        assert any(isinstance(m, bnb.nn.Linear4bit) for m in tuned.modules())
-    with models.view("base") as base:
-        assert not any(isinstance(m, bnb.nn.Linear4bit) for m in base.modules())
+    assert any(isinstance(m, bnb.nn.Linear4bit) for m in models.plain("tuned", True).modules())
+    assert not any(isinstance(m, bnb.nn.Linear4bit) for m in models.plain("base", True).modules())
     assert "qlora adapter" in describe_system("tuned", "qlora")
 
 

@@ -137,7 +137,7 @@ def _model_cells(
         groups.setdefault(TRAINING_OF[technique], []).append(technique)
     for method, members in groups.items():
         trained = _trained(cfg, prepared, model, method, folder / method) if method else None
-        loader = _Loader(base_path, trained)
+        loader = _Loader(base_path, trained, cfg.train.precision)
         for technique in members:
             cell_dir = folder / _slug(technique)
             cell = _answer_cell(cfg, ladder, items, technique, loader, cell_dir, base_path, trained)
@@ -178,17 +178,20 @@ def cell_config(cfg: Config, model: str, method: str, folder: Path) -> Config:
 class _Loader:
     """Loads the cell's model on first use only, so a fully cached model costs nothing."""
 
-    def __init__(self, base_path: Path, trained: TrainedModel | None):
-        self.base_path, self.trained, self.model, self.tokenizer = base_path, trained, None, None
+    def __init__(self, base_path: Path, trained: TrainedModel | None, precision: str):
+        self.base_path, self.trained, self.precision = base_path, trained, precision
+        self.model = self.tokenizer = None
 
     def get(self):
         if self.model is None:
             from transformers import AutoTokenizer
 
-            from savile.evaluate.model import load_model
+            from savile.evaluate.model import load_model, plain_copy
+            from savile.train.hardware import use_bf16
 
             self.tokenizer = AutoTokenizer.from_pretrained(self.base_path)
-            self.model = load_model(self.base_path, self.trained)
+            # As `savile evaluate` answers: the adapter merged, in bf16 where bf16 pays.
+            self.model = plain_copy(load_model(self.base_path, self.trained), use_bf16(self.precision))
         return self.model, self.tokenizer
 
     def release(self) -> None:

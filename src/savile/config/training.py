@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from savile.config.choices import DEFAULT_LORA_RANK, Method
+from savile.config.choices import DEFAULT_LORA_RANK, TASKS, Method
 from savile.config.section import Section
 
 
@@ -114,9 +114,25 @@ class TrainSettings(Section):
         description="Examples per step on each process; an optimiser update reads batch_size x grad_accum x processes (under torchrun or accelerate launch).",
     )
     grad_accum: int = Field(1, gt=0, description="Steps accumulated per optimiser update.")
-    max_examples_per_task: int | None = Field(
-        None, gt=0, description="Cap on training examples per task (a seeded sample); null uses all."
+    max_examples_per_task: int | dict[str, int] | None = Field(
+        None,
+        description="Cap on training examples per task (a seeded sample): one number for every task, or a mapping such as {support: 300} (a task it does not name is not capped); null uses all.",
     )
+
+    @field_validator("max_examples_per_task", mode="before")
+    @classmethod
+    def _one_cap_or_one_per_task(cls, value: Any) -> Any:
+        """One positive cap, or a mapping of task name to positive cap; one error line either way."""
+        caps = value if isinstance(value, dict) else {"": value}
+        if value is None:
+            return None
+        for task, cap in caps.items():
+            if task and task not in TASKS:
+                raise ValueError(f"unknown task {task!r}; the tasks are {', '.join(TASKS)}")
+            if isinstance(cap, bool) or not isinstance(cap, int) or cap <= 0:
+                raise ValueError("give a positive whole number, or one per task such as {support: 300}")
+        return value
+
     precision: Literal["auto", "bf16", "fp32"] = Field(
         "auto",
         description="'auto' uses bf16 autocast on a GPU that has it, or on a CPU where a timed matmul finds it faster.",

@@ -88,7 +88,9 @@ def generate(
     )
     answers: list[str] = [""] * len(chats)
     device = next(model.parameters()).device
-    autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext()
+    # A model already in bf16 (evaluate.model.plain_copy's copy) needs no autocast: it only adds checks.
+    fp32 = any(p.dtype == torch.float32 for p in model.parameters())
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 and fp32 else nullcontext()
     with _progress() as progress, torch.inference_mode(), autocast:
         bar = progress.add_task(label, total=len(chats))
         shared = _shared_prefix(model, prompts, decoding.max_new_tokens) if prefix_cache else []

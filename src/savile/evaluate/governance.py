@@ -76,11 +76,9 @@ def run(
 
 def _both(models):
     def both(probe):
-        """The probe's per-item results for the base and the tuned model."""
-        with models.view("base") as model:
-            base = probe(model)
-        with models.view("tuned") as model:
-            return base, probe(model)
+        """The probe's per-item results for the base and the tuned model, each a plain fp32 copy
+        (adapter merged or removed: the likelihoods of the PEFT model, without its LoRA branches)."""
+        return probe(models.plain("base", False)), probe(models.plain("tuned", False))
 
     return both
 
@@ -149,10 +147,15 @@ def safety_probes(cfg: Config, models: Any, system: str, harmful: list[dict] | N
         chats = [[{"role": "system", "content": system}, {"role": "user", "content": r["prompt"]}] for r in requests]
         answers = {}
         for key in ("base", "tuned"):
-            with models.view(key) as model:
-                answers[key] = generate(
-                    model, tokenizer, chats, decoding, g.batch_size, bf16, label=f"safety: {name}, {key}"
-                )
+            answers[key] = generate(
+                models.plain(key, bf16),
+                tokenizer,
+                chats,
+                decoding,
+                g.batch_size,
+                bf16,
+                label=f"safety: {name}, {key}",
+            )
         labels = {
             k: [refusal.classify(a, r["prompt"]) for a, r in zip(v, requests, strict=False)] for k, v in answers.items()
         }

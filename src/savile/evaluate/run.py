@@ -123,17 +123,16 @@ def _answer_all(
         for system in systems:
             chats = ladder.chats(system, task, task_items)
             prompts[system][task] = ladder.system_prompt(system, task)
-            with models.view("tuned" if system in TUNED else "base") as model:
-                answers, seconds = answer_items(
-                    model,
-                    models.tokenizer,
-                    task_items,
-                    chats,
-                    decoding,
-                    cfg.evaluate.batch_size,
-                    bf16,
-                    label=f"{task}: {system}",
-                )
+            answers, seconds = answer_items(
+                models.plain("tuned" if system in TUNED else "base", bf16),
+                models.tokenizer,
+                task_items,
+                chats,
+                decoding,
+                cfg.evaluate.batch_size,
+                bf16,
+                label=f"{task}: {system}",
+            )
             timings.setdefault(system, {})[task] = round(seconds, 1)
             outputs[system].update(answers)
     return outputs, prompts, timings

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from savile.data.chat import encode
 
 __all__ = ["sample_per_task", "encode_all"]
 
 
-def sample_per_task(examples: list[dict], cap: int | None, seed: int) -> list[dict]:
-    """At most `cap` examples per task, a seeded sample; order mixed across tasks."""
+def sample_per_task(examples: list[dict], cap: int | Mapping[str, int] | None, seed: int) -> list[dict]:
+    """At most `cap` examples per task (one cap for all, or a cap per task name; a task it does not
+    name is not capped), a seeded sample; order mixed across tasks."""
     rng = random.Random(seed)
     by_task: dict[str, list[dict]] = {}
     for ex in examples:
         by_task.setdefault(ex["task"], []).append(ex)
-    picked = [ex for task in sorted(by_task) for ex in _take(by_task[task], cap, rng)]
+    caps = cap if isinstance(cap, Mapping) else dict.fromkeys(by_task, cap)
+    picked = [ex for task in sorted(by_task) for ex in _take(by_task[task], caps.get(task), rng)]
     rng.shuffle(picked)
     return picked
 
