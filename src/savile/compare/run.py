@@ -308,6 +308,7 @@ def _answers_key(chats, decoding: dict, base_path: str, trained: TrainedModel | 
         "decoding": decoding,
         "model": base_path,
         "bf16": bf16,
+        "weights": "plain copy",  # answers of the PEFT model under autocast, cached before, are not these
         "batch_size": batch,
         "artefact": trained.config.get("run_key") if trained else None,
     }
