@@ -11,8 +11,9 @@ the same examples in the same order for the same optimiser steps (8 examples a s
   token, its chunked LM-head loss), bf16 where this CPU runs bf16 faster, as Savile decides;
 - `padded`: the transformers Trainer with batches padded to the longest, the model's own loss on
   the reply tokens (Savile's path before packing);
-- `savile-padded`: the train stage's step with `train.packing: false` (train/batches.py): padded
-  batches, logits computed only where the reply is, the same precision choice;
+- `savile-padded`: the train stage's step with `train.packing: false` (train/batches.py): batches
+  padded on the right without an attention mask, logits computed only where the reply is, the same
+  precision choice, and under bf16 the frozen base held in bf16 (train/methods.py);
 - `savile`: the same with `train.packing: true`: each step's examples packed into one row without
   padding or attention mask (a block-diagonal mask built from the position ids).
 
@@ -21,7 +22,8 @@ first step excluded as warm-up), tokens per second (every token read) and reply 
 (the tokens Savile's loss falls on; TRL's defaults train on every token, so its loss is not
 comparable), peak resident memory, the mean training loss of the last 4 steps, the speed ratio to
 TRL and to `padded`, and MFU: the LoRA FLOPs of the tokens read (4·N·T + 6·N_adapter·T, the cost
-model's formula) over seconds times the matmul peak measured here in the same precision.
+model's formula) over seconds times the matmul peak measured here in the same precision (the
+highest any of the run's processes measured).
 The CPU is named in the output: bf16 is 4x faster than fp32 on some of these machines, 2x slower on others.
 """
 
@@ -79,17 +81,21 @@ def _print(results: dict[str, list[dict]], steps: int) -> None:
         for w, rs in results.items()
     }
     first = results["savile"][0]
+    # One peak for every way: the best this machine showed in any of the run's processes, since a
+    # process measured during a slow spell would flatter its own MFU.
+    peak = max(r["peak_flops"] for rs in results.values() for r in rs)
     print(
         f"CPU: {_cpu_name()}; precision {first['precision']}; {steps} steps of {BATCH} examples "
         f"({first['tokens']:,} tokens, {first['reply_tokens']:,} in replies); median of {len(results['savile'])}"
     )
+    print(f"matmul peak ({first['precision']}, the best of the run's processes): {peak / 1e9:,.0f} GFLOP/s")
     print("| way | seconds | tokens/s | reply tokens/s | peak RSS | final loss | vs TRL | vs padded | MFU |")
     print("|---|---|---|---|---|---|---|---|---|")
     for way, m in med.items():
         print(
             f"| {way} | {m['seconds']:.1f} | {m['tokens'] / m['seconds']:,.0f} | {m['reply_tokens'] / m['seconds']:,.0f} "
             f"| {m['peak_rss_mb']:,.0f} MB | {m['final_loss']:.4f} | {med['trl']['seconds'] / m['seconds']:.2f}x "
-            f"| {med['padded']['seconds'] / m['seconds']:.2f}x | {m['flops'] / m['seconds'] / m['peak_flops']:.1%} |"
+            f"| {med['padded']['seconds'] / m['seconds']:.2f}x | {m['flops'] / m['seconds'] / peak:.1%} |"
         )
     for way in ("savile-padded", "savile"):
         drift = abs(med[way]["final_loss"] - med["padded"]["final_loss"]) / med["padded"]["final_loss"]
@@ -104,7 +110,7 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
     from savile.cost.flops import training_flops
     from savile.models import resolve_model
     from savile.records import PreparedData
-    from savile.train.batches import AnswerLossTrainer, PackedCollator
+    from savile.train.batches import AnswerLossTrainer, PackedCollator, PaddedCollator
     from savile.train.data import encode_all
     from savile.train.hardware import cpu_peak_flops, use_bf16
     from savile.train.methods import trainable_model
@@ -134,7 +140,8 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
         dataloader_num_workers=0,
     )
     torch.manual_seed(0)
-    model = trainable_model(base, cfg.technique)
+    # The train stage holds the frozen base in bf16 under bf16 autocast; the other ways load it in fp32.
+    model = trainable_model(base, cfg.technique, bf16=bf16 and way.startswith("savile"))
     if way == "trl":
         import datasets
         from trl import SFTConfig, SFTTrainer
@@ -161,7 +168,7 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
                 args=args,
                 train_dataset=data,
                 callbacks=[timer],
-                data_collator=PackedCollator() if way == "savile" else padded,
+                data_collator=PackedCollator() if way == "savile" else PaddedCollator(tokenizer.pad_token_id),
             )
     trainer.train()
     timed = order[BATCH:]

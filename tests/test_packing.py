@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from savile.train.batches import PackedCollator, answer_loss
+from savile.train.batches import PackedCollator, PaddedCollator, answer_loss
 
 torch = pytest.importorskip("torch")
 
@@ -75,6 +75,39 @@ def test_per_example_logits_of_a_packed_batch_equal_the_unpacked_ones(build):
             n = len(row["input_ids"])
             assert torch.allclose(packed[start : start + n], alone, atol=1e-5), (start, n)
             start += n
+
+
+def test_a_padded_batch_is_padded_on_the_right_and_carries_no_attention_mask():
+    batch = PaddedCollator(pad_token_id=3)(_rows([5, 7]))
+    assert set(batch) == {"input_ids", "labels"}
+    assert batch["input_ids"][0, 5:].tolist() == [3, 3]
+    assert batch["labels"][0, 5:].tolist() == [-100, -100]
+
+
+@pytest.mark.parametrize("build", [_llama, _gemma3], ids=["llama", "gemma3-sliding-window"])
+def test_per_example_logits_of_a_right_padded_batch_without_mask_equal_the_unpadded_ones(build):
+    # Causality alone keeps the padding away from real tokens; Gemma's window (8) is shorter than the rows.
+    model, rows = build(), _rows([9, 17, 12, 20])
+    batch = PaddedCollator(pad_token_id=0)(rows)
+    with torch.no_grad():
+        padded = model(input_ids=batch["input_ids"], use_cache=False).logits
+        for i, row in enumerate(rows):
+            alone = model(input_ids=torch.tensor([row["input_ids"]])).logits[0]
+            assert torch.allclose(padded[i, : len(row["input_ids"])], alone, atol=1e-5), i
+
+
+def test_reply_only_loss_of_an_unmasked_padded_batch_equals_the_models_own_loss_on_a_masked_one():
+    from tokenizers import Tokenizer, models
+    from transformers import DataCollatorForSeq2Seq, PreTrainedTokenizerFast
+
+    model, rows = _llama(), _rows([9, 17, 12])
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=Tokenizer(models.WordLevel({"<pad>": 0}, unk_token="<pad>")), pad_token="<pad>"
+    )
+    with torch.no_grad():
+        ours, _ = answer_loss(model, PaddedCollator(tok.pad_token_id)(rows))
+        theirs = model(**DataCollatorForSeq2Seq(tok, padding=True)(rows)).loss
+    assert torch.allclose(ours, theirs, atol=1e-5)
 
 
 def test_reply_only_loss_equals_the_models_own_loss_on_a_padded_batch():

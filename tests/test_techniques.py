@@ -60,6 +60,32 @@ def test_qlora_base_weights_are_4bit_nf4_and_only_adapters_train(llama_dir):
     assert trainable and all("lora_" in n for n in trainable)
 
 
+def test_under_bf16_a_lora_base_is_held_in_bf16_its_adapters_in_fp32_and_it_trains_to_the_fp32_loss(llama_dir):
+    x = _batch()
+    losses = {}
+    for bf16 in (False, True):
+        torch.manual_seed(0)  # the same adapter initialisation both times
+        model = trainable_model(llama_dir, TechniqueSettings(method="lora"), bf16=bf16)
+        frozen = {p.dtype for p in model.parameters() if not p.requires_grad}
+        trainable = {p.dtype for p in model.parameters() if p.requires_grad}
+        assert frozen == {torch.bfloat16 if bf16 else torch.float32} and trainable == {torch.float32}
+        optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-2)
+        for _ in range(4):
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = model(input_ids=x, labels=x).loss
+            loss.backward()
+            optimiser.step()
+            optimiser.zero_grad()
+        losses[bf16] = loss.item()
+    assert losses[True] == pytest.approx(losses[False], rel=0.02)
+
+
+@pytest.mark.parametrize("method", ["dora", "qlora", "full"])
+def test_methods_that_read_or_update_the_base_keep_it_out_of_bf16(method, llama_dir):
+    model = trainable_model(llama_dir, TechniqueSettings(method=method), bf16=True)
+    assert torch.bfloat16 not in {p.dtype for p in model.parameters()}
+
+
 def test_dora_adds_a_magnitude_vector_per_adapted_layer(llama_dir):
     model = trainable_model(llama_dir, TechniqueSettings(method="dora"))
     trainable = [n for n, p in model.named_parameters() if p.requires_grad]

@@ -1,7 +1,15 @@
-"""How a training step reads its examples: packed without padding, and a loss over the reply tokens only.
+"""How a training step reads its examples: padded on the right or packed, with no attention mask
+either way, and a loss over the reply tokens only.
 
+    trainer = AnswerLossTrainer(..., data_collator=PaddedCollator(tokenizer.pad_token_id))  # the default
     trainer = AnswerLossTrainer(..., data_collator=PackedCollator())   # train.packing: true
-    trainer = AnswerLossTrainer(..., data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True))
+
+Padding: each row padded on the right to the batch's longest, and no attention mask. A causal
+model's token attends only to its left, so right-hand padding never reaches a real token, and the
+positions count from 0 as the model's own (tests/test_packing.py: logits equal the masked batch's).
+Without a mask transformers hands SDPA its causal kernel instead of a dense padding mask built per
+step; the padding's own outputs are never read, since their labels are -100 and their logits are not
+computed. A tokenizer that pads on the left (Gemma's) is not asked.
 
 Packing: the step's examples are laid end to end in one row, `position_ids` restarting at 0 for
 each, and no attention mask. transformers (>= 4.54, `masking_utils.find_packed_sequence_indices`)
@@ -23,7 +31,22 @@ from typing import Any
 
 from transformers import Trainer
 
-__all__ = ["PackedCollator", "AnswerLossTrainer", "answer_loss"]
+__all__ = ["PaddedCollator", "PackedCollator", "AnswerLossTrainer", "answer_loss"]
+
+
+class PaddedCollator:
+    """Rows of {"input_ids", "labels"} to input_ids and labels [rows, longest], padded on the right, no mask."""
+
+    def __init__(self, pad_token_id: int | None):
+        self.pad = pad_token_id if pad_token_id is not None else 0  # never read: padding is masked out by causality
+
+    def __call__(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        import torch
+
+        longest = max(len(row["input_ids"]) for row in rows)
+        ids = [list(row["input_ids"]) + [self.pad] * (longest - len(row["input_ids"])) for row in rows]
+        labels = [list(row["labels"]) + [-100] * (longest - len(row["labels"])) for row in rows]
+        return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels)}
 
 
 class PackedCollator:

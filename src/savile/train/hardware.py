@@ -15,8 +15,11 @@ __all__ = ["use_bf16", "cpu_peak_flops", "cpu_bf16_is_faster"]
 
 
 @functools.cache
-def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 4) -> float:
-    """This CPU's best matmul rate in FLOP/s: a size^3 matmul timed `tries` times, the fastest kept."""
+def cpu_peak_flops(precision: str = "bf16", size: int = 2048, tries: int = 10) -> float:
+    """This CPU's best matmul rate in FLOP/s: a size^3 matmul timed `tries` times, the fastest kept.
+
+    Ten tries (about a quarter of a second in bf16): with four, a shared machine's brief slow spell
+    halved the figure in one process of three (benchmarks/train_throughput.py)."""
     import torch
 
     dtype = torch.bfloat16 if precision == "bf16" else torch.float32

@@ -3,8 +3,9 @@
     model = trainable_model(base_path, cfg.technique)      # lora, qlora, dora, full, lora+rag
     model = load_trained(base_path, artefact_dir, method, technique_config)
 
-- `lora` and `lora+rag`: low-rank adapters (PEFT) on every linear layer of a frozen fp32 base;
+- `lora` and `lora+rag`: low-rank adapters (PEFT) on every linear layer of a frozen base;
   `lora+rag` trains them with retrieved passages in each prompt, as at inference (RAFT, train/raft.py).
+  Under bf16 autocast the frozen base is held in bf16 and the adapters in fp32 (`frozen_bf16`).
 - `qlora`: the same adapters over a base quantised to 4-bit NF4 by bitsandbytes (Dettmers et al.
   2023); bitsandbytes >= 0.46 runs its 4-bit kernels on CPU too.
 - `dora`: weight-decomposed low-rank adaptation (Liu et al. 2024, PEFT's `use_dora`): a learned
@@ -30,6 +31,7 @@ __all__ = [
     "artefact_name",
     "artefact_bytes",
     "ADAPTER_METHODS",
+    "frozen_bf16",
 ]
 
 ADAPTER_METHODS = ("lora", "qlora", "dora", "lora+rag")
@@ -52,8 +54,27 @@ def require_training(technique: TechniqueSettings) -> None:
         )
 
 
-def trainable_model(base_path: Path, technique: TechniqueSettings):
-    """The base model ready for the Trainer, with only the technique's parameters trainable."""
+# Methods whose frozen base may be held in bf16 under bf16 autocast: plain LoRA layers only. DoRA
+# normalises the base weight itself, full fine-tuning updates it, and QLoRA's base is 4-bit.
+FROZEN_BF16_METHODS = ("lora", "lora+rag")
+
+
+def frozen_bf16(method: str, bf16: bool) -> bool:
+    """Whether training holds the frozen base in bf16: a LoRA method under bf16 autocast, not under FSDP
+    (whose flat parameters take one dtype, and whose config is not run here)."""
+    fsdp = os.environ.get("ACCELERATE_USE_FSDP", "").lower() in ("1", "true")
+    return bf16 and method in FROZEN_BF16_METHODS and not fsdp
+
+
+def trainable_model(base_path: Path, technique: TechniqueSettings, bf16: bool = False):
+    """The base model ready for the Trainer, with only the technique's parameters trainable.
+
+    `bf16`: the model will run under bf16 autocast. For `frozen_bf16` methods the frozen base is then
+    loaded in bf16, so autocast no longer casts every base weight on every pass, and the adapters stay
+    in fp32 (PEFT's `autocast_adapter_dtype`), so the optimiser's updates keep their precision. Each
+    adapter then reads its input as it comes (bf16) rather than casting it to fp32 and autocast casting
+    it back: such a model must run under autocast.
+    """
     method = technique.method
     require_training(technique)
     if method == "full":
@@ -64,17 +85,27 @@ def trainable_model(base_path: Path, technique: TechniqueSettings):
         model = load_4bit(base_path, technique.qlora)
         # Casts the few unquantised weights (norms) to fp32 and lets gradients reach the adapters.
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
-    else:
-        model = load_base(base_path)
-    return get_peft_model(model, _lora_config(technique))
+        return get_peft_model(model, _lora_config(technique))
+    import torch
+    from peft.tuners.lora import LoraLayer
+
+    held_bf16 = frozen_bf16(method, bf16)
+    model = get_peft_model(
+        load_base(base_path, torch.bfloat16 if held_bf16 else torch.float32), _lora_config(technique)
+    )
+    if held_bf16:
+        for module in model.modules():
+            if isinstance(module, LoraLayer):
+                module.cast_input_dtype_enabled = False
+    return model
 
 
-def load_base(base_path: Path):
-    """The base model from `base_path`, in fp32 on the CPU."""
+def load_base(base_path: Path, dtype=None):
+    """The base model from `base_path` on the CPU, in fp32 unless `dtype` says otherwise."""
     import torch
     from transformers import AutoModelForCausalLM
 
-    return AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
+    return AutoModelForCausalLM.from_pretrained(base_path, dtype=dtype or torch.float32)
 
 
 def load_trained(base_path: Path, artefact_dir: Path, method: str, technique: dict[str, Any] | None = None):

@@ -3,8 +3,9 @@
     trained = savile.train.run(cfg, PreparedData.load(cfg.stage_dir("prepare")))
 
 `technique.method` picks what trains (train/methods.py): LoRA, QLoRA, DoRA or every weight. Loss on
-assistant tokens only, their logits alone computed (train/batches.py), bf16 autocast where the
-hardware runs it faster, a plan with a timed step printed first (train/plan.py), a checkpoint
+assistant tokens only, their logits alone computed, batches padded on the right without an attention
+mask (train/batches.py), bf16 autocast where the hardware runs it faster with a LoRA method's frozen
+base held in bf16 (train/methods.py), a plan with a timed step printed first (train/plan.py), a checkpoint
 every `train.save_steps` steps with the loss on fixed samples of the training and validation
 splits, early stopping on validation loss (`train.patience`), the checkpoint with the lowest
 validation loss kept as the adapter, and resume from the
@@ -17,7 +18,7 @@ Launched by `torchrun` or `accelerate launch`, it trains data-parallel, only the
 writing the stage's files (train/data_parallel.py).
 
 The transformers `Trainer` rather than TRL's `SFTTrainer`: on the demo data TRL 1.16 at its defaults
-trained at 217 tokens/s against this stage's 480 on a 2-core AMD EPYC (benchmarks/train_throughput.py).
+trained at 145 tokens/s against this stage's 370 on a 2-core AMD EPYC (benchmarks/train_throughput.py).
 """
 
 from __future__ import annotations
@@ -159,9 +160,8 @@ class _Fitted:
 def _fit(cfg: Config, begin: _Start, tokenizer, args, encoded: _Encoded, train_rows: list[dict]) -> _Fitted:
     """Build the model under the run's seed, show the plan, train from `begin.resume` or from scratch."""
     import datasets
-    from transformers import DataCollatorForSeq2Seq
 
-    from savile.train.batches import AnswerLossTrainer, PackedCollator
+    from savile.train.batches import AnswerLossTrainer, PackedCollator, PaddedCollator
     from savile.train.methods import trainable_model
     from savile.train.plan import TrainingPlan
 
@@ -169,8 +169,8 @@ def _fit(cfg: Config, begin: _Start, tokenizer, args, encoded: _Encoded, train_r
     callbacks = _callbacks(cfg, args, train_rows)
     started = time.perf_counter()
     with seeded(t.seed, t.deterministic):  # before the model is built: the adapter's initialisation is seeded too
-        model = trainable_model(begin.base_path, cfg.technique)
-        collator = PackedCollator() if t.packing else DataCollatorForSeq2Seq(tokenizer, padding=True)
+        model = trainable_model(begin.base_path, cfg.technique, bf16)
+        collator = PackedCollator() if t.packing else PaddedCollator(tokenizer.pad_token_id)
         if args.process_index == 0:
             n_measured = len(encoded.eval_rows) + len(encoded.train_probe)
             TrainingPlan.measure(model, collator, train_rows, cfg, bf16, n_measured, args.world_size).show()
@@ -232,9 +232,13 @@ def _record(
 
 
 def _run_facts(cfg: Config, prepared: PreparedData, bf16: bool, processes: int) -> dict:
-    """What the run resolved beyond the config: precision, device, learning rate, run key, processes."""
+    """What the run resolved beyond the config: precision (of autocast and of the frozen base), device,
+    learning rate, run key, processes."""
+    from savile.train.methods import frozen_bf16
+
     return {
         "bf16": bf16,
+        "frozen_base": "bf16" if frozen_bf16(cfg.technique.method, bf16) else "fp32",
         "device": _device_name(),
         "cpu_peak_flops": _cpu_peaks(),
         "learning_rate": cfg.learning_rate(),
