@@ -111,7 +111,14 @@ def _table(results: dict, models: list[str], lrs: list[float], ranks: list[int])
             cells.append(f"**{loss:.4f}**" if loss == best[m] else f"{loss:.4f}")
         mark = " (chosen)" if (lr, r) == pick else ""
         lines.append(f"| {lr:g} | {r} | " + " | ".join(cells) + f" | {worst_excess[(lr, r)]:+.4f}{mark} |")
-    return "\n".join(lines) + f"\n\nchosen for both models: learning rate {pick[0]:g}, rank {pick[1]}"
+    edge = pick[0] in (min(lrs), max(lrs)) or pick[1] in (min(ranks), max(ranks))
+    warning = (
+        "\nthe pick lies on the grid's edge: the best may lie beyond it, and a short budget favours the"
+        " largest update per step; extend the grid, or sweep at the full recipe's budget, before adopting it"
+        if edge
+        else ""
+    )
+    return "\n".join(lines) + f"\n\nchosen for both models: learning rate {pick[0]:g}, rank {pick[1]}" + warning
 
 
 if __name__ == "__main__":
