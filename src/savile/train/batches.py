@@ -38,7 +38,7 @@ class PaddedCollator:
     """Rows of {"input_ids", "labels"} to input_ids and labels [rows, longest], padded on the right, no mask."""
 
     def __init__(self, pad_token_id: int | None):
-        self.pad = pad_token_id if pad_token_id is not None else 0  # never read: padding is masked out by causality
+        self.pad = pad_token_id if pad_token_id is not None else 0  # what fills it never reaches a real token
 
     def __call__(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         import torch
