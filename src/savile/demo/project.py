@@ -15,7 +15,7 @@ import yaml
 
 __all__ = ["write_project", "write_demo_key", "DEMO_SETTINGS", "FULL_SETTINGS"]
 
-# Sized for 48 test items per task and a run of about half an hour on 2 CPU cores (README,
+# Sized for 48 test items per task and a run of half an hour or more on 2 CPU cores (README,
 # "Walk-through"; the target is 20 minutes): seeded samples of 112 describe and extract examples,
 # which those tasks need least, and 336 support examples, since a reply must state the right
 # policy's facts and 112 taught the house's frame of a reply but not its policies; two epochs (early
