@@ -256,3 +256,98 @@ def test_lora_rag_trains_and_validates_on_prompts_with_passages(tmp_path, tiny_m
             e["messages"][0]["content"]
         )
     assert all("Reference passages" not in p for p in trained.task_prompts.values())  # `savile serve` adds none itself
+
+
+def test_each_task_is_trained_on_passages_from_its_own_sources(raft):
+    policy = {p.text for p in raft.passages if p.source == "policy"}
+    catalogue = {p.text for p in raft.passages if p.source == "catalogue"}
+    assert len(policy) == 3 and len(catalogue) == 6
+    two = _with(raft, k=2, gold_share=1.0)
+    support = two.apply([TRAIN[-1]])[0]
+    assert set(_shown(support)) <= policy and "Care: Nourish leather twice a year with a leather balm." in _shown(
+        support
+    )
+    for e in two.apply(TRAIN[:-1]):  # describe and extract read products, never a policy
+        assert set(_shown(e)) <= catalogue, e["id"]
+    # Distractors only, k=2: of the policies, one states the facts and another is retrieved, so one
+    # is left to distract; the second comes from the products rather than the prompt falling short.
+    none = _with(raft, k=2, gold_share=0.0).apply([TRAIN[-1]])[0]
+    assert len(_shown(none)) == 2 and len(set(_shown(none)) & policy) == 1
+    assert "leather balm" not in none["messages"][0]["content"]
+
+
+POLICY_DOC = """# Maison Test: client policies
+
+These policies apply to every piece bought from a Maison Test boutique or website.
+
+## Returns
+
+Unworn pieces may be returned within 30 days of delivery for a full refund.
+
+Request a prepaid label from any boutique; the refund is issued within five business days.
+
+## Repairs
+
+{repairs}
+"""
+
+
+def test_the_policy_document_is_retrieved_by_section_with_its_heading():
+    from savile.data.passages import policy_passages
+
+    short = policy_passages(POLICY_DOC.format(repairs="Every piece is covered for 2 years against defects."))
+    assert short == [
+        "Maison Test: client policies: These policies apply to every piece bought from a Maison Test boutique or website.",
+        "Returns: Unworn pieces may be returned within 30 days of delivery for a full refund. Request a prepaid "
+        "label from any boutique; the refund is issued within five business days.",
+        "Repairs: Every piece is covered for 2 years against defects.",
+    ]
+    paragraph = " ".join(["Bring the piece to a boutique and the atelier will quote before any work."] * 9)
+    long = policy_passages(POLICY_DOC.format(repairs=f"{paragraph}\n\n{paragraph}"))  # 252 words: cut
+    assert long[2:] == [f"Repairs: {paragraph}"] * 2
+    plain = policy_passages(
+        "Returns are accepted within 30 days of delivery.\n\nShipping is free on every order, wherever it goes."
+    )
+    assert plain == [
+        "Returns are accepted within 30 days of delivery.",
+        "Shipping is free on every order, wherever it goes.",
+    ]
+    assert policy_passages("# Policies\n\nShort.\n") == []  # under 8 words: nothing worth retrieving
+
+
+def test_a_task_whose_own_sources_are_empty_searches_everything():
+    from savile.data.passages import Passage, off_source
+
+    products = [Passage("Name: Toile bag. Copy: A noir toile bag.", group="Toile")]
+    assert off_source("support", products) == set()  # no policy text: search the products rather than nothing
+    mixed = [*products, Passage("Returns: within 30 days.", policy="returns")]
+    assert off_source("support", mixed) == {0} and off_source("describe", mixed) == {1}
+    assert off_source("a-new-task", mixed) == set()
+
+
+def test_on_the_demo_support_retrieval_finds_the_policy_that_answers(demo_sources, tmp_path, tiny_model_dir):
+    """The tuned_rag rung's two passages hold every key fact of the reference for most support
+    questions, and never a product sheet (30% held every fact when products and policy paragraphs
+    were searched together)."""
+    from conftest import write_config
+
+    from savile.config import load_config
+    from savile.data import prepare
+    from savile.data.guide import brand_guide
+    from savile.evaluate.systems import Ladder
+
+    cfg = load_config(write_config(tmp_path, demo_sources, model={"base": str(tiny_model_dir)}, evaluate={"rag_k": 2}))
+    prepared = prepare.run(cfg)
+    items = [e for e in prepared.examples("test") if e["task"] == "support"][:100]
+    ladder = Ladder.build(cfg, prepared, brand_guide(cfg))
+    chats = ladder.chats("tuned_rag", "support", items)
+    held = [
+        all(match_text(f) in match_text(c[0]["content"]) for f in e["meta"]["facts"])
+        for e, c in zip(items, chats, strict=True)
+    ]
+    assert len(items) >= 30 and sum(held) / len(held) >= 0.8, sum(held) / len(held)
+    assert not any("Copy:" in c[0]["content"] for c in chats)
+    describe = ladder.chats(
+        "tuned_rag", "describe", [e for e in prepared.examples("test") if e["task"] == "describe"][:5]
+    )
+    assert all(c[0]["content"].count("Copy:") == 2 for c in describe)

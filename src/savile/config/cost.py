@@ -88,7 +88,7 @@ class CostUsageSettings(Section):
 class CostRetrievalSettings(Section):
     """`cost.retrieval`: the retrieval path's corpus, passages per prompt and store."""
 
-    catalogue_items: int = Field(100_000, ge=0, description="Passages embedded once (products, policy paragraphs).")
+    catalogue_items: int = Field(100_000, ge=0, description="Passages embedded once (products, policy sections).")
     tokens_per_item: int = Field(200, ge=0, description="Tokens of one passage.")
     passages_per_query: int = Field(
         5, ge=0, description="Passages retrieved into each prompt (they replace the few-shot examples)."

@@ -56,7 +56,7 @@ class EvaluateSettings(Section):
     systems: list[System] = Field(
         list(SYSTEMS),
         min_length=1,
-        description="Systems compared on the same items: base (brand guide in the system prompt), few_shot (plus k training examples retrieved by similarity), rag (plus k retrieved catalogue and policy passages), tuned, tuned_rag.",
+        description="Systems compared on the same items: base (brand guide in the system prompt), few_shot (plus k training examples retrieved by similarity), rag (plus k passages retrieved from the task's sources: policies for support, the catalogue for describe and extract), tuned, tuned_rag.",
     )
     few_shot_k: int = Field(
         3,
@@ -66,7 +66,7 @@ class EvaluateSettings(Section):
     rag_k: int = Field(
         3,
         ge=1,
-        description="Passages retrieved for the rag and tuned_rag systems from the training-split catalogue and the policies, and put in lora+rag's training prompts.",
+        description="Passages retrieved for the rag and tuned_rag systems (support from the policies, describe and extract from the training-split catalogue), and put in lora+rag's training prompts.",
     )
     copy_ngram: int = Field(
         8,

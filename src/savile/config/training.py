@@ -72,7 +72,7 @@ class TechniqueSettings(Section):
 
     method: Method = Field(
         "lora",
-        description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k retrieved catalogue and policy passages), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (LoRA trained and run with k retrieved passages in the prompt, RAFT). The first three train nothing.",
+        description="How the base model is adapted: prompt (brand guide in the system prompt), few-shot (plus k retrieved training examples), rag (plus k passages retrieved from the task's sources: policies for support, the catalogue for describe and extract), lora, qlora (LoRA over a 4-bit NF4 base, bitsandbytes; runs on CPU too), dora (weight-decomposed LoRA), full (every weight), lora+rag (LoRA trained and run with k retrieved passages in the prompt, RAFT). The first three train nothing.",
     )
     lora: LoraSettings = Field(default_factory=LoraSettings, description="Low-rank adapter settings.")
     qlora: QloraSettings = Field(default_factory=QloraSettings, description="Quantisation of the base for qlora.")

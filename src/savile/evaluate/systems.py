@@ -7,7 +7,8 @@
 - `few_shot`: the same, plus the k training examples of the task most similar to the item,
   as earlier turns of the chat;
 - `rag`: the same as base, plus the k passages most similar to the item's request, retrieved
-  from the training-split catalogue (product sheet and house copy) and the policies;
+  from the task's sources (data/passages.py `TASK_SOURCES`): the policies for support, the
+  training-split catalogue (product sheet and house copy) for describe and extract;
 - `tuned`: the adapted model with the short prompt it was trained with;
 - `tuned_rag`: tuned, plus the same retrieved passages; a lora+rag model was trained on prompts
   built the same way (data/passages.py `rag_chat`, train/raft.py).
@@ -19,12 +20,12 @@ split only, so no system can copy the reference answer.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from savile.config import Config
 from savile.data.guide import BrandGuide
-from savile.data.passages import corpus, rag_chat
+from savile.data.passages import Passage, corpus, corpus_passages, off_source, rag_chat
 from savile.data.passages import request as _request
 from savile.data.prompts import guide_prompt, task_prompt
 from savile.records import PreparedData
@@ -65,6 +66,7 @@ class Ladder:
     guide: BrandGuide
     shots: dict  # task -> (Index over training requests, the training examples)
     passages: Index | None  # Index over catalogue and policy passages
+    indexed: list[Passage] = field(default_factory=list)  # what `passages` indexes, in its order
 
     @classmethod
     def build(cls, cfg: Config, prepared: PreparedData, guide: BrandGuide) -> Ladder:
@@ -84,10 +86,10 @@ class Ladder:
                 pool = pool if len(pool) <= _SHOT_POOL else rng.sample(pool, _SHOT_POOL)
                 if pool:
                     shots[task] = (Index(embedder, [_request(e) for e in pool]), pool)
-        passages = None
-        if systems & {"rag", "tuned_rag"}:
-            passages = Index(embedder, corpus(train, guide, cfg))
-        return cls(cfg, guide, shots, passages)
+        if not systems & {"rag", "tuned_rag"}:
+            return cls(cfg, guide, shots, None)
+        found = corpus_passages(train, guide, cfg)
+        return cls(cfg, guide, shots, Index(embedder, [p.text for p in found]), found)
 
     def system_prompt(self, system: str, task: str) -> str:
         """The system prompt `system` answers `task` with: the tuned rungs' short one, or the brand guide's."""
@@ -110,7 +112,8 @@ class Ladder:
             ]
         if system in ("rag", "tuned_rag"):
             assert self.passages is not None, "Ladder.build makes the passage index whenever a rag system is configured"
-            found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k)
+            off = off_source(task, self.indexed)
+            found = self.passages.search([_request(e) for e in items], self.cfg.evaluate.rag_k, [off] * len(items))
             return [
                 rag_chat(prompt, [self.passages.passages[j] for j in hits], t)
                 for hits, t in zip(found, turns, strict=False)

@@ -7,7 +7,9 @@ At inference the tuned_rag rung appends the `evaluate.rag_k` passages most simil
 request to its system prompt. A model trained without passages has never learnt to read one, so
 for a method that retrieves at inference (lora+rag) every training and validation example is
 rewritten with `rag_chat` (data/passages.py), the function the rung itself uses, over the same
-corpus (policies, policy paragraphs, training-split product sheets with their house copy):
+corpus (policies, policy sections, training-split product sheets with their house copy), each task
+searching its own sources as at inference (`TASK_SOURCES`: support the policies, describe and
+extract the products):
 
 - Retrieved as if held out. A held-out item's whole group (product family, conversation) is
   absent from the index, so an example's own group is left out of its search, and so is every
@@ -16,7 +18,8 @@ corpus (policies, policy paragraphs, training-split product sheets with their ho
 - Gold or distractors only (RAFT's P, `technique.raft.gold_share`). In that share of examples the
   passages are the k-1 best retrieved, the asked policy's own passage guaranteed among them
   (support), plus one random distractor; in the rest all k are distractors: random passages that
-  are neither retrieved for the example nor state one of its key facts. The model learns to use a
+  are neither retrieved for the example nor state one of its key facts, drawn from the task's own
+  sources (from the rest where those run short). The model learns to use a
   passage that applies, to ignore one that does not, and to answer from what it learnt when
   retrieval misses. Passages are shuffled, so the position of a passage says nothing of its use.
 - Seeded per example (`train.seed` and its id): an example gets the same passages wherever it is
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from savile.config import RETRIEVAL_METHODS, Config
 from savile.data.guide import BrandGuide, brand_guide
-from savile.data.passages import Passage, corpus_passages, rag_chat, request
+from savile.data.passages import Passage, corpus_passages, off_source, rag_chat, request
 from savile.data.prompts import task_prompt
 from savile.data.text import match_text
 from savile.records import PreparedData
@@ -90,8 +93,15 @@ class Raft:
         if not examples:
             return []
         banned = [self._banned(e) for e in examples]
-        found = self.index.search([request(e) for e in examples], self.k, exclude=banned)
-        return [self._rewrite(e, hits, ban) for e, hits, ban in zip(examples, found, banned, strict=False)]
+        off = {task: off_source(task, self.passages) for task in {e["task"] for e in examples}}
+        found = self.index.search(
+            [request(e) for e in examples],
+            self.k,
+            exclude=[b | off[e["task"]] for e, b in zip(examples, banned, strict=True)],
+        )
+        return [
+            self._rewrite(e, hits, ban, off[e["task"]]) for e, hits, ban in zip(examples, found, banned, strict=True)
+        ]
 
     def _banned(self, example: dict) -> set[int]:
         """Passages the example must never see: its own group's, and any holding its reference answer."""
@@ -108,7 +118,7 @@ class Raft:
         facts = [match_text(f) for f in meta.get("facts", []) if f.strip()]
         return asked, set(asked) | {j for j, text in enumerate(self._folded) if any(f in text for f in facts)}
 
-    def _rewrite(self, example: dict, retrieved: list[int], banned: set[int]) -> dict:
+    def _rewrite(self, example: dict, retrieved: list[int], banned: set[int], off: set[int]) -> dict:
         rng = random.Random(f"{self.seed}:{example['id']}")
         asked, stating = self._gold(example)
         asked = [j for j in asked if j not in banned]
@@ -117,7 +127,12 @@ class Raft:
         if keep_gold and asked and not set(picks) & stating:
             picks = [asked[0], *picks][: max(self.k - 1, 1)]  # RAFT's oracle: the asked policy is in the prompt
         pool = [j for j in range(len(self.passages)) if j not in banned | stating | set(retrieved) | set(picks)]
-        distractors = rng.sample(pool, min(self.k - len(picks), len(pool)))
+        own = [j for j in pool if j not in off]
+        need = self.k - len(picks)
+        distractors = rng.sample(own, min(need, len(own)))
+        if len(distractors) < need:  # the task's own sources run short: the rest from the others
+            rest = [j for j in pool if j in off]
+            distractors += rng.sample(rest, min(need - len(distractors), len(rest)))
         shown = picks + distractors
         rng.shuffle(shown)
         assert not banned & set(shown), "a training prompt would show the example's own group or reference"
