@@ -42,7 +42,7 @@ DEMO_SETTINGS: dict[str, dict[str, Any]] = {
     "governance": {"text_docs": 20, "safety_max_new_tokens": 16, "pii_probes": 20},
 }
 # `savile demo --full` (README, "The full demo"): every training example, up to two epochs with early
-# stopping on validation loss, 100 test items per task; 83 minutes measured on 2 CPU cores (README).
+# stopping on validation loss, 100 test items per task; 79 minutes measured on 2 CPU cores (README).
 FULL_SETTINGS: dict[str, dict[str, Any]] = {
     "train": {
         **DEMO_SETTINGS["train"],
