@@ -313,6 +313,8 @@ def test_the_policy_document_is_retrieved_by_section_with_its_heading():
         "Shipping is free on every order, wherever it goes.",
     ]
     assert policy_passages("# Policies\n\nShort.\n") == []  # under 8 words: nothing worth retrieving
+    hashtag = "#1 rule of care: keep leather away from heat and damp, always."
+    assert policy_passages(hashtag) == [hashtag]  # a '#' without a space is no Markdown heading
 
 
 def test_a_task_whose_own_sources_are_empty_searches_everything():

@@ -1,7 +1,7 @@
 """The retrieval corpus and how retrieved passages enter a prompt: one definition for inference and training.
 
     passages = corpus_passages(train, guide, cfg)          # Passage(text, group, policy), training split only
-    banned = off_source("support", passages)               # support reads policies, describe/extract products
+    off = off_source("support", passages)                  # support reads policies, describe/extract products
     chat = rag_chat(prompt, [p.text for p in hits], turns)  # the system prompt with the numbered passages
 
 The `rag` and `tuned_rag` rungs (evaluate/systems.py) and retrieval-augmented training (train/raft.py)
@@ -55,7 +55,7 @@ class Passage:
 
     @property
     def source(self) -> str:
-        """ "catalogue" for a product's passage, "policy" for policy text."""
+        """Where the passage comes from: "catalogue" for a product, "policy" for policy text."""
         return "policy" if self.group is None else "catalogue"
 
 
@@ -85,7 +85,7 @@ def policy_passages(text: str) -> list[str]:
     out = []
     for block in re.split(r"(?m)^(?=#{1,6}\s)", text):
         lines = block.strip().splitlines()
-        heading = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+        heading = lines[0].lstrip("#").strip() if lines and re.match(r"#{1,6}\s", lines[0]) else ""
         body = "\n".join(lines[1:] if heading else lines)
         paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
         whole = " ".join(paragraphs)
