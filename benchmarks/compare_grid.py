@@ -5,9 +5,9 @@
 Writes the demo brand (the same files and settings as `savile demo`), prepares it, then runs the
 default grid: models {smollm2-135m-instruct, gemma3-270m} x techniques {prompt, few-shot, rag,
 lora, qlora, lora+rag}, all on the same held-out items. KEY=VALUE overrides go to `savile
-compare` (`make compare` passes `train.epochs=1 evaluate.max_items_per_task=16` and leaves
-lora+rag and the one-request latency out, the grid the README reports: twelve cells at the
-demo's 48 items and two epochs, with RAFT's long prompts, take several times as long).
+compare` (`make compare` passes `train.epochs=1 evaluate.max_items_per_task=16
+compare.latency_items=0`, the grid the README reports: the twelve cells at the demo's 48 items
+and two epochs take several times as long).
 Prints the wall time of prepare and of compare (training and generation per cell) and the table
 that runs/compare/table.md holds. The issue's target: the grid under 2.5 hours on 2 CPU cores.
 With --keep on a folder that already holds a run, finished work is reused (a resume).
