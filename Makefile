@@ -37,7 +37,7 @@ demo: setup
 
 # The models x techniques grid on the demo brand (README, "Technique against model"); reuses demo-brand's prepared data.
 # Every technique, lora+rag (RAFT) included; one epoch, 16 items per task and no one-request latency (4 requests
-# of 36 s a cell on Gemma) keep the twelve cells near 70 minutes on 2 cores (69 measured on an Intel Xeon with AMX).
+# of 36 s a cell on Gemma) keep the twelve cells well inside 2.5 hours on 2 cores (69 minutes on an Intel Xeon with AMX).
 compare: setup
 	$(BIN)/python benchmarks/compare_grid.py --keep demo-brand train.epochs=1 evaluate.max_items_per_task=16 \
 		compare.latency_items=0
