@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo_folder import demo_project
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,14 +34,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-compare-")) / "demo-brand"
-    from savile.demo.project import write_project
-
-    config = folder / "savile.yaml"
-    if not config.exists():
-        write_project(folder)
+    demo_project(folder, stages=())
     start = time.perf_counter()
-    if not (folder / "runs" / "prepare" / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
+    config = demo_project(folder)  # prepare alone is timed
     prepared = time.perf_counter()
     subprocess.run([sys.executable, "-m", "savile", "compare", str(config), *args.overrides], check=True)
     done = time.perf_counter()

@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from demo_folder import demo_project
+
 FORMATS = ("merged", "vllm", "gguf", "ollama")
 
 
@@ -34,15 +36,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-export-")) / "demo-brand"
-    from savile.demo.project import write_project
-
-    config = folder / "savile.yaml"
-    if not config.exists():
-        write_project(folder)
+    config = demo_project(folder, stages=("prepare", "train"))
     runs = folder / "runs"
-    for stage in ("prepare", "train"):
-        if not (runs / stage / "manifest.json").exists():
-            subprocess.run([sys.executable, "-m", "savile", stage, str(config)], check=True)
     for fmt in args.formats:
         done = subprocess.run(
             [

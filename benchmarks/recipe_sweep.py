@@ -14,10 +14,10 @@ alone; whether the chosen pair then wins on the test items is the demo's and the
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from demo_folder import demo_project
 
 
 def main() -> None:
@@ -30,13 +30,7 @@ def main() -> None:
     parser.add_argument("--loss-items", type=int, default=48, help="Validation examples whose loss is measured.")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-sweep-")) / "demo-brand"
-    config = folder / "savile.yaml"
-    if not config.exists():
-        from savile.demo.project import write_project
-
-        write_project(folder)
-    if not (folder / "runs" / "prepare" / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
+    config = demo_project(folder)
 
     from savile.config import load_config
     from savile.records import PreparedData

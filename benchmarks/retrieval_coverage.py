@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from demo_folder import demo_project
 
 
 def main() -> None:
@@ -25,13 +25,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=200, help="Support questions per split.")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="savile-retrieval-")) / "demo-brand"
-    config = folder / "savile.yaml"
-    if not config.exists():
-        from savile.demo.project import write_project
-
-        write_project(folder)
-    if not (folder / "runs" / "prepare" / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
+    config = demo_project(folder)
 
     from savile.config import load_config
     from savile.data.guide import brand_guide

@@ -39,6 +39,8 @@ import sys
 import time
 from pathlib import Path
 
+from demo_folder import demo_project
+
 WAYS = ("trl", "padded", "savile-padded", "savile")
 LR = 4e-4
 BATCH = 8
@@ -55,12 +57,7 @@ def main() -> None:
     if args.one:
         print(json.dumps(_run_one(args.one, config, args.steps)))
         return
-    if not config.exists():
-        from savile.demo.project import write_project
-
-        write_project(args.project)
-    if not (args.project / "runs" / "prepare" / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "savile", "prepare", str(config)], check=True)
+    demo_project(args.project)
     results: dict[str, list[dict]] = {w: [] for w in WAYS}
     for rep in range(args.repeats):
         for way in WAYS:  # interleaved, so a slow spell of the machine falls on every way alike
