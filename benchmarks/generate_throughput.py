@@ -23,7 +23,9 @@ cache, the same with it (the shared prompt prefix encoded once and its KV cache 
 batch), and one at a time without it, as before the prefix cache; tokens per second are generated
 tokens (each answer re-tokenised, plus its end-of-turn token) over wall time, the median of
 `--repeats` runs. The issue's target: batched at least 4x one at a time. The prefix-cached answers
-are checked to equal the uncached ones.
+are checked to equal the uncached ones. Every way writes its KV cache into room reserved ahead
+(evaluate/kv_cache.py); the prefix-cached batches are run once more with transformers' own cache,
+which grows by concatenation, and their answers compared.
 
 Part 2: `savile evaluate` on the demo project (every system of the ladder, then the governance
 probes), timed once; `--no-evaluate` skips it. The project is built with `savile demo` when it is
@@ -34,6 +36,7 @@ smoke check, not a measurement.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -73,6 +76,9 @@ def main() -> None:
     parser.add_argument("--batch-sizes", default=None, help="Comma-separated batch sizes to compare, and nothing else.")
     parser.add_argument("--copies", action="store_true", help="The generation copy against the PEFT model, only.")
     args = parser.parse_args()
+    from savile.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the `savile` command does at start, for every way alike
 
     config = args.project / "savile.yaml"
     needed = "prepare" if args.no_evaluate or args.batch_sizes or args.copies else "train"
@@ -179,7 +185,8 @@ def _copies(cfg, args) -> None:
 
 
 def _generation(cfg, args) -> None:
-    """Part 1: batched without and with the prefix cache, and one at a time, on the describe prompts."""
+    """Part 1: batched without and with the prefix cache (and with the concatenating cache), and one at a
+    time, on the describe prompts."""
     model, tokenizer, chats = _describe_prompts(cfg, args.prompts)
     decoding = cfg.evaluate.describe
     if args.max_new_tokens:
@@ -191,10 +198,16 @@ def _generation(cfg, args) -> None:
     cached, hits = zip(
         *[_throughput(model, tokenizer, chats, decoding, 32, True) for _ in range(args.repeats)], strict=False
     )
+    with _concatenating_cache():
+        concatenated, joined = zip(
+            *[_throughput(model, tokenizer, chats, decoding, 32, True) for _ in range(args.repeats)], strict=False
+        )
     single_chats = chats[: args.single]
     single = [_throughput(model, tokenizer, single_chats, decoding, 1, False)[0] for _ in range(args.repeats)]
     b, c, s = statistics.median(batched), statistics.median(cached), statistics.median(single)
+    j = statistics.median(concatenated)
     same = sum(x == y for x, y in zip(plain[0], hits[0], strict=False))
+    same_joined = sum(x == y for x, y in zip(joined[0], hits[0], strict=False))
     print(
         f"\ngeneration on {cfg.model.base}, {len(chats)} describe prompts, max_new_tokens {decoding.max_new_tokens}, "
         f"median of {args.repeats}:"
@@ -202,6 +215,7 @@ def _generation(cfg, args) -> None:
     for name, median, runs in (
         ("batched (32 at a time)", b, batched),
         ("batched, shared prefix cached", c, cached),
+        ("the same, concatenating cache", j, concatenated),
         (f"one at a time ({len(single_chats)} prompts)", s, single),
     ):
         print(f"  {name + ':':32} {median:.1f} tokens/s   runs {', '.join(f'{x:.1f}' for x in runs)}")
@@ -210,6 +224,23 @@ def _generation(cfg, args) -> None:
         f"prefix cache over batched {c / b:.2f}x"
     )
     print(f"  prefix-cached answers equal to the uncached ones: {same} of {len(chats)}")
+    print(
+        f"  preallocated KV cache over transformers' concatenating one (both prefix-cached): {c / j:.2f}x; "
+        f"answers equal: {same_joined} of {len(chats)}"
+    )
+
+
+@contextlib.contextmanager
+def _concatenating_cache():
+    """Generation with transformers' own DynamicCache, grown by concatenation, as before evaluate/kv_cache.py."""
+    import savile.evaluate.kv_cache as kv_cache
+
+    own = kv_cache.preallocated_cache
+    kv_cache.preallocated_cache = lambda model: None
+    try:
+        yield
+    finally:
+        kv_cache.preallocated_cache = own
 
 
 def _evaluate(cfg, config: Path) -> None:

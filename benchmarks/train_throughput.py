@@ -17,6 +17,10 @@ the same examples in the same order for the same optimiser steps (8 examples a s
 - `savile`: the same with `train.packing: true`: each step's examples packed into one row without
   padding or attention mask (a block-diagonal mask built from the position ids).
 
+The two `savile` ways run with the allocator setting the `savile` command makes at start (freed
+memory kept in the heap, savile/allocator.py); `trl` and `padded` with glibc's defaults, as a user
+running those would.
+
 Printed per way, the median of `--repeats` runs: wall seconds of the training loop (model loaded,
 first step excluded as warm-up), tokens per second (every token read) and reply tokens per second
 (the tokens Savile's loss falls on; TRL's defaults train on every token, so its loss is not
@@ -113,6 +117,10 @@ def _run_one(way: str, config: Path, steps: int) -> dict:
     from savile.train.methods import trainable_model
     from savile.train.order import training_order
 
+    if way.startswith("savile"):
+        from savile.allocator import keep_freed_memory
+
+        keep_freed_memory()  # as the `savile` command does at start
     cfg = load_config(config, ["technique.method=lora", "technique.lora.rank=16"])
     prepared = PreparedData.load(cfg.stage_dir("prepare"))
     base = resolve_model(cfg.model.base, cfg.model.cache_dir)

@@ -146,3 +146,42 @@ def test_gemma3_caches_within_its_sliding_window_and_falls_back_beyond_it(smollm
 def test_empty_call_answers_nothing(tiny):
     model, tokenizer = tiny
     assert generate(model, tokenizer, [], DECODING, 4, bf16=False) == []
+
+
+@pytest.mark.parametrize("prefix_cache", [True, False])
+def test_preallocated_cache_gives_the_answers_of_transformers_own(smollm2, monkeypatch, prefix_cache):
+    import savile.evaluate.kv_cache as kv_cache
+
+    model, tokenizer = smollm2
+    made = []
+    own = kv_cache.preallocated_cache
+    monkeypatch.setattr(kv_cache, "preallocated_cache", lambda model: made.append(own(model)) or made[-1])
+    ours, _ = _run(model, tokenizer, _chats(), batch_size=3, prefix_cache=prefix_cache)
+    assert made and all(isinstance(layer, kv_cache.PreallocatedLayer) for layer in made[0].layers)
+    assert made[0].layers[0].reallocations >= 1  # the path ran: the layer made room of its own
+    monkeypatch.setattr(kv_cache, "preallocated_cache", lambda model: None)  # generate makes its own DynamicCache
+    theirs, _ = _run(model, tokenizer, _chats(), batch_size=3, prefix_cache=prefix_cache)
+    assert ours == theirs and all(ours)
+
+
+def test_preallocated_layer_holds_what_concatenation_holds_and_grows_rarely():
+    import torch
+
+    from savile.evaluate.kv_cache import MIN_RESERVE, PreallocatedLayer
+
+    torch.manual_seed(0)
+    layer, keys, values = PreallocatedLayer(), torch.empty(2, 3, 0, 4), torch.empty(2, 3, 0, 4)
+    for step, new in enumerate([40] + [1] * 300):  # a prompt, then one position a step
+        k, v = torch.randn(2, 3, new, 4), torch.randn(2, 3, new, 4)
+        keys, values = torch.cat([keys, k], dim=-2), torch.cat([values, v], dim=-2)
+        got_k, got_v = layer.update(k, v)
+        assert torch.equal(got_k, keys) and torch.equal(got_v, values)
+        if step == 0:
+            room = layer._key_room
+    assert layer.get_seq_length() == 340
+    assert room.shape[-2] == 40 + MIN_RESERVE  # the prompt's update reserved room ahead
+    assert layer.reallocations <= 4  # not one a step
+    layer.batch_repeat_interleave(2)  # as the prefix cache does: the layer's tensors are replaced...
+    k = torch.randn(4, 3, 1, 4)
+    got_k, _ = layer.update(k, k)
+    assert torch.equal(got_k, torch.cat([keys.repeat_interleave(2, dim=0), k], dim=-2))  # ...and room made anew

@@ -45,6 +45,9 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    from savile.allocator import keep_freed_memory
+
+    keep_freed_memory()  # freed tensors stay in the heap for the next step (savile/allocator.py)
     if not debug:
         from savile.library_noise import quiet_libraries
 

@@ -17,6 +17,9 @@ cache cannot take this layout (a sliding window shorter than prompt plus answer,
 would eat into the window; any cache layer other than transformers' dynamic ones) take the plain
 left-padded path, as does `prefix_cache=False`.
 
+The KV cache reserves room ahead and is written in place (evaluate/kv_cache.py) rather than grown by
+concatenation, which copied every layer's whole cache at every step.
+
 Loops ("bespoke, bespoke, ...") are stopped by forbidding an n-gram to repeat *within the answer*.
 transformers' own `no_repeat_ngram_size` and `repetition_penalty` also count the prompt, which
 stops a model from copying "Toile Lirelle canvas" from the product sheet: exactly what the
@@ -79,6 +82,8 @@ def generate(
     import torch
     from transformers import LogitsProcessorList
 
+    from savile.evaluate.kv_cache import preallocated_cache
+
     if not chats:
         return []
     tokenizer.padding_side = "left"  # kept for callers that pad with this tokenizer afterwards
@@ -104,9 +109,11 @@ def generate(
             if decoding.no_repeat_ngram_size:
                 processors.append(AnswerNoRepeatNGram(decoding.no_repeat_ngram_size, prompt_length))
             past = {}
-            if cached is not None:
+            if cached is not None:  # its layers grow into room of their own at the first new step
                 past["past_key_values"] = copy.deepcopy(cached)
                 past["past_key_values"].batch_repeat_interleave(len(idx))
+            elif (fresh := preallocated_cache(model)) is not None:
+                past["past_key_values"] = fresh
             out = model.generate(
                 input_ids=ids,
                 attention_mask=mask,
@@ -165,7 +172,11 @@ def _encode_prefix(model, prefix: list[int], device):
     import torch
     from transformers import DynamicCache
 
-    cache = DynamicCache(config=model.config)
+    from savile.evaluate.kv_cache import preallocated_cache
+
+    cache = preallocated_cache(model)
+    if cache is None:
+        cache = DynamicCache(config=model.config)
     model(input_ids=torch.tensor([prefix], device=device), past_key_values=cache, use_cache=True, logits_to_keep=1)
     return cache
 
