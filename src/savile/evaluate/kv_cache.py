@@ -43,30 +43,34 @@ class PreallocatedLayer(DynamicLayer):
         if not self.is_initialized:
             self.lazy_initialization(key_states, value_states)
         held, new = self.get_seq_length(), key_states.shape[-2]
-        if not self._in_room() or held + new > self._key_room.shape[-2]:
-            self._grow(key_states, value_states, held + new)
-        self._key_room[..., held : held + new, :].copy_(key_states)
-        self._value_room[..., held : held + new, :].copy_(value_states)
-        self.keys = self._key_room[..., : held + new, :]
-        self.values = self._value_room[..., : held + new, :]
+        key_room, value_room = self._key_room, self._value_room
+        if key_room is None or value_room is None or not self._in_room(key_room) or held + new > key_room.shape[-2]:
+            key_room, value_room = self._grow(key_states, value_states, held + new)
+        key_room[..., held : held + new, :].copy_(key_states)
+        value_room[..., held : held + new, :].copy_(value_states)
+        self.keys, self.values = key_room[..., : held + new, :], value_room[..., : held + new, :]
         return self.keys, self.values
 
-    def _in_room(self) -> bool:
-        """Whether the held keys are still the view into this layer's buffers (a batch repeat or select
+    def _in_room(self, key_room: torch.Tensor) -> bool:
+        """Whether the held keys are still the view into this layer's buffer (a batch repeat or select
         replaces them with tensors of their own)."""
-        return self._key_room is not None and (self.keys.numel() == 0 or self.keys._base is self._key_room)
+        keys = self.keys
+        return keys is not None and (keys.numel() == 0 or keys._base is key_room)
 
-    def _grow(self, key_states: torch.Tensor, value_states: torch.Tensor, needed: int) -> None:
+    def _grow(
+        self, key_states: torch.Tensor, value_states: torch.Tensor, needed: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """New buffers of `needed` positions plus the reserve, the held positions copied in."""
         held = self.get_seq_length()
         shape = list(key_states.shape)
         shape[-2] = needed + max(MIN_RESERVE, int(needed * RESERVE_FRACTION))
         key_room, value_room = key_states.new_empty(shape), value_states.new_empty(shape)
-        if held:
+        if held and self.keys is not None and self.values is not None:
             key_room[..., :held, :].copy_(self.keys)
             value_room[..., :held, :].copy_(self.values)
         self._key_room, self._value_room = key_room, value_room
         self.reallocations += 1
+        return key_room, value_room
 
 
 def preallocated_cache(model) -> DynamicCache | None:
