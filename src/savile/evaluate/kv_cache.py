@@ -54,8 +54,8 @@ class PreallocatedLayer(DynamicLayer):
     def _in_room(self, key_room: torch.Tensor) -> bool:
         """Whether the held keys are still the view into this layer's buffer (a batch repeat or select
         replaces them with tensors of their own)."""
-        keys = self.keys
-        return keys is not None and (keys.numel() == 0 or keys._base is key_room)
+        keys = self.keys  # compared by address: under inference_mode a view does not record its base
+        return keys is not None and (keys.numel() == 0 or keys.data_ptr() == key_room.data_ptr())
 
     def _grow(
         self, key_states: torch.Tensor, value_states: torch.Tensor, needed: int
