@@ -82,8 +82,6 @@ def generate(
     import torch
     from transformers import LogitsProcessorList
 
-    from savile.evaluate.kv_cache import preallocated_cache
-
     if not chats:
         return []
     tokenizer.padding_side = "left"  # kept for callers that pad with this tokenizer afterwards
@@ -108,12 +106,7 @@ def generate(
             processors = LogitsProcessorList()
             if decoding.no_repeat_ngram_size:
                 processors.append(AnswerNoRepeatNGram(decoding.no_repeat_ngram_size, prompt_length))
-            past = {}
-            if cached is not None:  # its layers grow into room of their own at the first new step
-                past["past_key_values"] = copy.deepcopy(cached)
-                past["past_key_values"].batch_repeat_interleave(len(idx))
-            elif (fresh := preallocated_cache(model)) is not None:
-                past["past_key_values"] = fresh
+            past = _batch_cache(model, cached, len(idx))
             out = model.generate(
                 input_ids=ids,
                 attention_mask=mask,
@@ -129,6 +122,19 @@ def generate(
                 answers[i] = text.strip()
             progress.advance(bar, len(idx))
     return answers
+
+
+def _batch_cache(model, cached, rows: int) -> dict:
+    """generate's `past_key_values` for a batch of `rows`: the prefix's cache repeated per row, whose
+    layers make room of their own at the first new step, or an empty reserving cache (evaluate/kv_cache.py)."""
+    from savile.evaluate.kv_cache import preallocated_cache
+
+    if cached is not None:
+        cache = copy.deepcopy(cached)
+        cache.batch_repeat_interleave(rows)
+        return {"past_key_values": cache}
+    fresh = preallocated_cache(model)
+    return {"past_key_values": fresh} if fresh is not None else {}
 
 
 def _shared_prefix(model, prompts: list[list[int]], max_new_tokens: int) -> list[int]:
