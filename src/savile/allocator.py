@@ -5,10 +5,8 @@ the reply tokens (about 120 MB in fp32 on the demo), each layer's activations an
 serves any block over 32 MB, and by default many smaller ones, by `mmap` and returns it to the
 kernel when it is freed, so the next step's block is faulted in and zeroed by the kernel page by
 page once more. With `M_MMAP_MAX` 0 every block comes from the heap, and with `M_TRIM_THRESHOLD` at
-2 GB freed memory stays there for reuse. On a 2-core Intel Xeon (single runs of a scratch script,
-not a benchmark): the train step's minor page faults over 8 steps fell from about 1.0 million to
-0.35 million and the 8 steps from 23.1 to 21.1 s, peak memory about 6% higher; few-shot generation of
-48 answers took 30.8 s against 35.7 (tests/test_allocator.py checks that freed blocks are reused).
+2 GB freed memory stays there for reuse (tests/test_allocator.py checks that freed blocks are
+reused without new page faults; benchmarks/generate_throughput.py runs with it).
 
 Only on glibc, and only where the user has not set `MALLOC_MMAP_MAX_` or `MALLOC_TRIM_THRESHOLD_`
 themselves: those stand (`MALLOC_MMAP_MAX_=65536` restores glibc's default).
